@@ -1,0 +1,45 @@
+// Static assets are read once at start into memory (they are small: CSS, htmx, a few icons) with
+// a content hash. Pages link to `/static/<path>?v=<hash>`, which is cached for a year as
+// immutable; the same path without the right hash is revalidated with its ETag.
+import { staticFiles } from "../generated/embedded.ts";
+
+export interface Asset {
+  body: Uint8Array<ArrayBuffer>;
+  type: string;
+  etag: string;
+  hash: string;
+}
+
+const TYPES: Record<string, string> = {
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  svg: "image/svg+xml",
+  png: "image/png",
+  ico: "image/x-icon",
+  webmanifest: "application/manifest+json",
+  json: "application/json",
+  woff2: "font/woff2",
+  txt: "text/plain; charset=utf-8",
+};
+
+const assets = new Map<string, Asset>();
+
+export async function loadAssets(): Promise<void> {
+  for (const [path, file] of Object.entries(staticFiles)) {
+    const body = new Uint8Array(await Bun.file(file).arrayBuffer());
+    const hash = new Bun.CryptoHasher("sha256").update(body).digest("hex").slice(0, 16);
+    const ext = path.slice(path.lastIndexOf(".") + 1);
+    assets.set(path, { body, hash, etag: `"${hash}"`, type: TYPES[ext] ?? "application/octet-stream" });
+  }
+}
+
+export function getAsset(path: string): Asset | undefined {
+  return assets.get(path);
+}
+
+/** The cache-busting URL of a static file; throws for a file that does not exist (a typo in a view). */
+export function assetUrl(path: string): string {
+  const asset = assets.get(path);
+  if (!asset) throw new Error(`unknown static asset ${path}`);
+  return `/static/${path}?v=${asset.hash}`;
+}

@@ -1,0 +1,238 @@
+// The only module that reads command-line flags and environment variables. Everything else
+// receives a typed, validated Config. Flags win over env, env wins over defaults.
+import { resolve } from "node:path";
+import { VERSION } from "./version.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFormat = "json" | "pretty";
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Origin the instance is reached at, without a trailing slash (e.g. https://chat.example.org). */
+  publicUrl: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+export type Command =
+  | { name: "serve" }
+  | { name: "help"; text: string }
+  | { name: "version"; text: string }
+  | { name: "backup"; out: string }
+  | { name: "restore"; file: string }
+  | { name: "migrate"; statusOnly: boolean }
+  | { name: "healthcheck"; url: string };
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Kind = "port" | "string" | "path" | "url" | "level" | "format" | "bool";
+
+interface OptionSpec {
+  flag: string;
+  env?: string;
+  kind: Kind;
+  default?: string;
+  help: string;
+}
+
+/** Options every command understands. Documented in docs/configuration.md (a test keeps them in step). */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { flag: "port", env: "POKYNANO_PORT", kind: "port", default: "3000", help: "TCP port to listen on (0 picks a free one)" },
+  { flag: "host", env: "POKYNANO_HOST", kind: "string", default: "0.0.0.0", help: "address to bind" },
+  { flag: "data-dir", env: "POKYNANO_DATA_DIR", kind: "path", default: "./data", help: "the one directory holding all state (created on first start)" },
+  { flag: "public-url", env: "POKYNANO_PUBLIC_URL", kind: "url", help: "URL users reach the instance at (default http://localhost:PORT); https turns on Secure cookies" },
+  { flag: "log-level", env: "POKYNANO_LOG_LEVEL", kind: "level", default: "info", help: "debug, info, warn or error" },
+  { flag: "log-format", env: "POKYNANO_LOG_FORMAT", kind: "format", default: "auto", help: "json, pretty, or auto (pretty on a terminal, JSON lines otherwise)" },
+];
+
+interface CommandSpec {
+  usage: string;
+  summary: string;
+  options: readonly OptionSpec[];
+  positionals: readonly string[];
+}
+
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  serve: { usage: "serve", summary: "run the server (the default command)", options: [], positionals: [] },
+  backup: {
+    usage: "backup --out FILE",
+    summary: "write a consistent, integrity-checked copy of the database to FILE",
+    options: [{ flag: "out", kind: "path", help: "where to write the backup" }],
+    positionals: [],
+  },
+  restore: {
+    usage: "restore FILE",
+    summary: "replace the database with a backup (the server must be stopped)",
+    options: [],
+    positionals: ["FILE"],
+  },
+  migrate: {
+    usage: "migrate [--status]",
+    summary: "apply pending migrations, or list applied and pending ones with --status",
+    options: [{ flag: "status", kind: "bool", help: "only report, change nothing" }],
+    positionals: [],
+  },
+  healthcheck: {
+    usage: "healthcheck [--url URL]",
+    summary: "exit 0 when the server's /healthz answers ok (for Docker and monitors)",
+    options: [{ flag: "url", kind: "url", help: "base URL to probe (default http://127.0.0.1:PORT)" }],
+    positionals: [],
+  },
+};
+
+export function helpText(): string {
+  const lines = [`pokynano ${VERSION}: self-hosted community chat in one binary`, "", "Usage: pokynano [COMMAND] [OPTIONS]", "", "Commands:"];
+  for (const spec of Object.values(COMMANDS)) {
+    lines.push(`  ${spec.usage.padEnd(28)} ${spec.summary}`);
+    for (const opt of spec.options) lines.push(`      --${opt.flag.padEnd(22)} ${opt.help}`);
+  }
+  lines.push("", "Options (every command):");
+  for (const opt of GLOBAL_OPTIONS) {
+    const def = opt.default ? ` [default: ${opt.default}]` : "";
+    lines.push(`  --${opt.flag.padEnd(26)} ${opt.help}${def}`, `      env ${opt.env}`);
+  }
+  lines.push("  --help                       show this text", "  --version                    print the version");
+  return lines.join("\n");
+}
+
+function convert(spec: OptionSpec, raw: string, source: string): string | number | boolean {
+  const fail = (why: string): never => {
+    throw new ConfigError(`${source}: ${why} (got ${JSON.stringify(raw.slice(0, 80))})`);
+  };
+  switch (spec.kind) {
+    case "port": {
+      if (!/^\d{1,5}$/.test(raw) || Number(raw) > 65535) fail("must be a port number from 0 to 65535");
+      return Number(raw);
+    }
+    case "level":
+      if (!["debug", "info", "warn", "error"].includes(raw)) fail("must be debug, info, warn or error");
+      return raw;
+    case "format":
+      if (!["auto", "json", "pretty"].includes(raw)) fail("must be auto, json or pretty");
+      return raw;
+    case "url": {
+      let url: URL | undefined;
+      try {
+        url = new URL(raw);
+      } catch {
+        fail("must be an absolute http(s) URL");
+      }
+      if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) return fail("must be an http or https URL");
+      if (url.pathname !== "/" || url.search || url.hash || url.username) fail("must be an origin only, like https://chat.example.org");
+      return url.origin;
+    }
+    case "string":
+    case "path":
+      if (raw.trim() === "" || raw.includes("\0")) fail("must not be empty");
+      return raw;
+    case "bool":
+      return true;
+  }
+}
+
+interface ParsedArgs {
+  command: string;
+  values: Map<string, string | number | boolean>;
+  positionals: string[];
+  help: boolean;
+  version: boolean;
+}
+
+function parseArgs(argv: readonly string[]): ParsedArgs {
+  const out: ParsedArgs = { command: "serve", values: new Map(), positionals: [], help: false, version: false };
+  let i = 0;
+  if (argv[0] !== undefined && !argv[0].startsWith("-")) {
+    out.command = argv[0];
+    i = 1;
+    if (!COMMANDS[out.command]) throw new ConfigError(`unknown command "${out.command}" (try --help)`);
+  }
+  const spec = COMMANDS[out.command]!;
+  const known = [...GLOBAL_OPTIONS, ...spec.options];
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--help" || arg === "-h") {
+      out.help = true;
+      continue;
+    }
+    if (arg === "--version" || arg === "-v") {
+      out.version = true;
+      continue;
+    }
+    if (!arg.startsWith("--")) {
+      out.positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const opt = known.find((o) => o.flag === name);
+    if (!opt) throw new ConfigError(`unknown flag --${name} (try --help)`);
+    if (opt.kind === "bool") {
+      if (eq !== -1) throw new ConfigError(`--${name} takes no value`);
+      out.values.set(name, true);
+      continue;
+    }
+    const raw = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (raw === undefined) throw new ConfigError(`--${name} needs a value`);
+    out.values.set(name, convert(opt, raw, `--${name}`));
+  }
+  if (out.positionals.length > spec.positionals.length) {
+    throw new ConfigError(`unexpected argument "${out.positionals[spec.positionals.length]}" for ${out.command}`);
+  }
+  return out;
+}
+
+function resolveGlobal(parsed: ParsedArgs, env: Readonly<Record<string, string | undefined>>, isTty: boolean): Config {
+  const value = (flag: string): string | number | boolean | undefined => {
+    if (parsed.values.has(flag)) return parsed.values.get(flag);
+    const spec = GLOBAL_OPTIONS.find((o) => o.flag === flag)!;
+    const fromEnv = spec.env ? env[spec.env] : undefined;
+    if (fromEnv !== undefined && fromEnv !== "") return convert(spec, fromEnv, spec.env!);
+    return spec.default === undefined ? undefined : convert(spec, spec.default, `--${flag}`);
+  };
+  const port = value("port") as number;
+  const format = value("log-format") as "auto" | LogFormat;
+  return {
+    port,
+    host: value("host") as string,
+    dataDir: resolve(value("data-dir") as string),
+    publicUrl: (value("public-url") as string | undefined) ?? `http://localhost:${port}`,
+    logLevel: value("log-level") as LogLevel,
+    logFormat: format === "auto" ? (isTty ? "pretty" : "json") : format,
+  };
+}
+
+/** Parse argv (without the executable and script) and env into a command and a config. Throws ConfigError. */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  isTty = false,
+): { command: Command; config: Config } {
+  const parsed = parseArgs(argv);
+  const config = resolveGlobal(parsed, env, isTty);
+  if (parsed.help) return { command: { name: "help", text: helpText() }, config };
+  if (parsed.version) return { command: { name: "version", text: `pokynano ${VERSION}` }, config };
+  switch (parsed.command) {
+    case "backup": {
+      const out = parsed.values.get("out");
+      if (typeof out !== "string") throw new ConfigError("backup needs --out FILE");
+      return { command: { name: "backup", out: resolve(out) }, config };
+    }
+    case "restore": {
+      const file = parsed.positionals[0];
+      if (!file) throw new ConfigError("restore needs the backup FILE to restore");
+      return { command: { name: "restore", file: resolve(file) }, config };
+    }
+    case "migrate":
+      return { command: { name: "migrate", statusOnly: parsed.values.get("status") === true }, config };
+    case "healthcheck": {
+      const url = (parsed.values.get("url") as string | undefined) ?? `http://127.0.0.1:${config.port}`;
+      return { command: { name: "healthcheck", url }, config };
+    }
+    default:
+      return { command: { name: "serve" }, config };
+  }
+}

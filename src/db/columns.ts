@@ -1,0 +1,24 @@
+// Column types for the drizzle schema. Connections run with safeIntegers (see client.ts) so a
+// 64-bit snowflake never loses precision; these map driver bigints to what the code wants.
+import { customType } from "drizzle-orm/sqlite-core";
+
+/** A snowflake id: a decimal string in the app and in JSON, an INTEGER in SQLite. */
+export const snowflake = customType<{ data: string; driverData: bigint }>({
+  dataType: () => "integer",
+  toDriver: (value) => BigInt(value),
+  fromDriver: (value) => value.toString(),
+});
+
+/** A small integer (counts, flags, positions): a JS number in the app. */
+export const int = customType<{ data: number; driverData: bigint | number }>({
+  dataType: () => "integer",
+  toDriver: (value) => value,
+  fromDriver: (value) => Number(value),
+});
+
+/** A boolean stored as 0/1. */
+export const bool = customType<{ data: boolean; driverData: bigint | number }>({
+  dataType: () => "integer",
+  toDriver: (value) => (value ? 1 : 0),
+  fromDriver: (value) => Number(value) === 1,
+});

@@ -1,0 +1,121 @@
+// Group commit. With synchronous=FULL every COMMIT waits for fsync, so one write per transaction
+// caps us at a few thousand writes/s. Writes queued in the same event-loop turn run together in one
+// BEGIN IMMEDIATE ... COMMIT; each write gets its own SAVEPOINT so one failing write rolls back
+// alone. Every caller's promise settles only after the shared COMMIT has returned, so an
+// acknowledged write is durable.
+import type { Database } from "bun:sqlite";
+import type { Orm } from "./client.ts";
+
+export interface WriteContext {
+  sqlite: Database;
+  orm: Orm;
+}
+
+/** A write runs synchronously inside the shared transaction and returns its result. */
+export type WriteFn<T> = (tx: WriteContext) => T;
+
+interface Pending {
+  fn: WriteFn<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+export class QueueClosedError extends Error {
+  override name = "QueueClosedError";
+  constructor() {
+    super("the database is shutting down; the write was not made");
+  }
+}
+
+export class CommitQueue {
+  private pending: Pending[] = [];
+  private scheduled = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  /** Counters for tests, logs and benchmarks. */
+  readonly stats = { commits: 0, writes: 0, failedCommits: 0 };
+
+  constructor(
+    private readonly ctx: WriteContext,
+    private readonly maxBatch = 1000,
+  ) {}
+
+  write<T>(fn: WriteFn<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new QueueClosedError());
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves when every write queued so far has been committed (or failed). */
+  drain(): Promise<void> {
+    if (this.pending.length === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Refuse new writes, then finish the queued ones. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: writes arriving from other I/O callbacks in this loop turn
+    // join the batch.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0, this.maxBatch);
+    const outcomes = this.runBatch(batch);
+    this.scheduled = false;
+    for (let i = 0; i < batch.length; i++) {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) batch[i]!.resolve(outcome.value);
+      else batch[i]!.reject(outcome.error);
+    }
+    if (this.pending.length > 0) this.schedule();
+    else for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private runBatch(batch: Pending[]): ({ ok: true; value: unknown } | { ok: false; error: unknown })[] {
+    const db = this.ctx.sqlite;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      db.run("BEGIN IMMEDIATE");
+    } catch (error) {
+      this.stats.failedCommits++;
+      return batch.map(() => ({ ok: false, error }));
+    }
+    for (const item of batch) {
+      db.run("SAVEPOINT w");
+      try {
+        const value = item.fn(this.ctx);
+        if (value instanceof Promise) throw new TypeError("a queued write must be synchronous (it returned a promise)");
+        db.run("RELEASE w");
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        db.run("ROLLBACK TO w");
+        db.run("RELEASE w");
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      db.run("COMMIT");
+    } catch (error) {
+      try {
+        db.run("ROLLBACK");
+      } catch {
+        // the failed COMMIT may already have rolled back
+      }
+      this.stats.failedCommits++;
+      return batch.map(() => ({ ok: false, error }));
+    }
+    this.stats.commits++;
+    this.stats.writes += batch.length;
+    return outcomes;
+  }
+}

@@ -1,0 +1,51 @@
+// One place turns every failure into a response: `{code, message}` JSON under /api, an HTML page
+// elsewhere. Only AppError messages reach the client; anything else is logged with its stack and
+// answered with a generic 500 naming the request id.
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ErrorPage } from "../../views/layouts/error-page.tsx";
+import { AppError, ErrorCode } from "../lib/errors.ts";
+import type { AppEnv } from "./env.ts";
+
+const TITLES: Record<number, string> = {
+  400: "Bad request",
+  401: "Sign in needed",
+  403: "Not allowed",
+  404: "Page not found",
+  405: "Method not allowed",
+  409: "Conflict",
+  413: "Too large",
+  415: "Unsupported type",
+  429: "Slow down",
+  431: "Headers too large",
+  500: "Something went wrong",
+  503: "Unavailable",
+};
+
+const wantsJson = (c: Context) => c.req.path.startsWith("/api/") || c.req.path === "/api";
+
+function respond(c: Context<AppEnv>, err: AppError) {
+  if (wantsJson(c)) {
+    const body: Record<string, unknown> = { code: err.code, message: err.message };
+    if (err.fields) body.errors = err.fields;
+    return c.json(body, err.status);
+  }
+  const page = <ErrorPage status={err.status} title={TITLES[err.status] ?? "Error"} message={err.message} requestId={err.status >= 500 ? c.get("requestId") : undefined} />;
+  return c.html(page, err.status);
+}
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof AppError) return respond(c, err);
+  if (err instanceof HTTPException && err.status < 500) {
+    // Raised by Hono middleware (body limit, ...): keep its status, give a human message.
+    const status = err.status as AppError["status"];
+    const message = status === 413 ? "The request body is too large." : (err.message || TITLES[status] || "Bad request.");
+    return respond(c, new AppError(status, status === 413 ? ErrorCode.tooLarge : ErrorCode.general, message));
+  }
+  const log = c.get("log");
+  log?.error("unhandled error", { err, method: c.req.method, path: c.req.path });
+  return respond(c, new AppError(500, ErrorCode.general, `Something went wrong on the server. Request id: ${c.get("requestId")}.`));
+};
+
+export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
+  respond(c, new AppError(404, ErrorCode.unknownRoute, wantsJson(c) ? "Unknown route." : "There is nothing at this address."));

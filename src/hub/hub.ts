@@ -1,0 +1,72 @@
+// The realtime hub: owns every live WebSocket. This first version tracks connections and can
+// close them (per user, per session, or all on shutdown); topics, fan-out and the gateway
+// protocol build on it (the messaging issue).
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+
+export interface SocketData {
+  connectionId: string;
+  userId: string | null;
+  sessionId: string | null;
+}
+
+/** Close codes we use (RFC 6455 plus the 4000-4999 application range). */
+export const CloseCode = {
+  goingAway: 1001,
+  policy: 1008,
+  sessionRevoked: 4004,
+} as const;
+
+export const WS_MAX_PAYLOAD = 64 * 1024;
+
+export class Hub {
+  private readonly sockets = new Set<ServerWebSocket<SocketData>>();
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  readonly handler: WebSocketHandler<SocketData> = {
+    maxPayloadLength: WS_MAX_PAYLOAD,
+    idleTimeout: 120,
+    // A client that stops reading is dropped, never buffered without bound.
+    backpressureLimit: 1024 * 1024,
+    closeOnBackpressureLimit: true,
+    sendPings: true,
+    open: (ws) => {
+      this.sockets.add(ws);
+    },
+    message: () => {
+      // Inbound frames are handled by the protocol layer once it exists; until then nothing a
+      // client sends has an effect.
+    },
+    close: (ws) => {
+      this.sockets.delete(ws);
+    },
+  };
+
+  /** Close every socket of a user (logout everywhere, deactivation, ban). */
+  disconnectUser(userId: string, code: number = CloseCode.sessionRevoked, reason = "signed out"): number {
+    return this.closeWhere((d) => d.userId === userId, code, reason);
+  }
+
+  /** Close the sockets of one session (logout, revoked session). */
+  disconnectSession(sessionId: string, code: number = CloseCode.sessionRevoked, reason = "session ended"): number {
+    return this.closeWhere((d) => d.sessionId === sessionId, code, reason);
+  }
+
+  /** Close every socket, e.g. with 1001 on shutdown so clients reconnect to the next process. */
+  closeAll(code: number = CloseCode.goingAway, reason = "server restarting"): number {
+    return this.closeWhere(() => true, code, reason);
+  }
+
+  private closeWhere(match: (d: SocketData) => boolean, code: number, reason: string): number {
+    let n = 0;
+    for (const ws of this.sockets) {
+      if (!match(ws.data)) continue;
+      ws.close(code, reason);
+      this.sockets.delete(ws);
+      n++;
+    }
+    return n;
+  }
+}

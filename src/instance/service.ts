@@ -1,0 +1,29 @@
+// Instance-wide settings. Values are stored as JSON text; reads go through the read connection,
+// writes through the commit queue.
+import { eq } from "drizzle-orm";
+import type { CommitQueue } from "../db/commit-queue.ts";
+import type { Orm } from "../db/client.ts";
+import { instanceSettings } from "./table.ts";
+
+export const DEFAULT_INSTANCE_NAME = "Pokynano";
+
+export function readSetting<T>(orm: Orm, key: string): T | undefined {
+  const row = orm.select({ value: instanceSettings.value }).from(instanceSettings).where(eq(instanceSettings.key, key)).get();
+  return row ? (JSON.parse(row.value) as T) : undefined;
+}
+
+export function writeSetting(queue: CommitQueue, key: string, value: unknown): Promise<void> {
+  const json = JSON.stringify(value);
+  const updatedAt = new Date().toISOString();
+  return queue.write(({ orm }) => {
+    orm
+      .insert(instanceSettings)
+      .values({ key, value: json, updatedAt })
+      .onConflictDoUpdate({ target: instanceSettings.key, set: { value: json, updatedAt } })
+      .run();
+  });
+}
+
+export function instanceName(orm: Orm): string {
+  return readSetting<string>(orm, "instance_name") ?? DEFAULT_INSTANCE_NAME;
+}

@@ -1,0 +1,72 @@
+// Entry point of `npm start` and of the compiled binary: parse the command line, run one command.
+import { backupDatabase } from "./cli/backup.ts";
+import { healthcheck } from "./cli/healthcheck.ts";
+import { runMigrate } from "./cli/migrate.ts";
+import { restoreDatabase } from "./cli/restore.ts";
+import { ConfigError, parseCommandLine } from "./config.ts";
+import { StartupError } from "./db/client.ts";
+import { createLogger } from "./lib/log.ts";
+import { embeddedMigrations, startServer } from "./server.ts";
+import { VERSION } from "./version.ts";
+
+function fail(message: string, status: number): never {
+  process.stderr.write(`pokynano: ${message}\n`);
+  process.exit(status);
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseCommandLine(process.argv.slice(2), process.env, Boolean(process.stdout.isTTY));
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, 2);
+    throw err;
+  }
+  const { command, config } = parsed;
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+
+  switch (command.name) {
+    case "help":
+    case "version":
+      console.log(command.text);
+      return;
+    case "backup": {
+      const { bytes } = backupDatabase(config.dataDir, command.out);
+      console.log(`backup written to ${command.out} (${bytes} bytes, integrity ok)`);
+      return;
+    }
+    case "restore": {
+      const { keptAs } = restoreDatabase(config.dataDir, command.file, embeddedMigrations());
+      console.log(`restored ${command.file} into ${config.dataDir}${keptAs ? `; the previous database is kept as ${keptAs}` : ""}`);
+      return;
+    }
+    case "migrate":
+      console.log(runMigrate(config.dataDir, embeddedMigrations(), command.statusOnly));
+      return;
+    case "healthcheck": {
+      const result = await healthcheck(command.url);
+      if (!result.ok) fail(`unhealthy: ${result.detail}`, 1);
+      console.log("ok");
+      return;
+    }
+    case "serve": {
+      const running = await startServer(config, logger);
+      logger.info("pokynano listening", { version: VERSION, url: config.publicUrl, port: running.port, data_dir: config.dataDir });
+      const shutdown = async (signal: string) => {
+        logger.info("shutting down", { signal });
+        await running.stop();
+        logger.info("stopped");
+        process.exit(0);
+      };
+      process.once("SIGTERM", () => void shutdown("SIGTERM"));
+      process.once("SIGINT", () => void shutdown("SIGINT"));
+      return;
+    }
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof StartupError) fail(err.message, 1);
+  process.stderr.write(`pokynano: unexpected error: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+// Boot order: data dir -> database (pragmas, version, integrity) -> migrations -> assets ->
+// listen. Nothing listens before the schema is current, so /healthz answering means ready.
+import type { Server } from "bun";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createApp } from "./app.ts";
+import { loadAssets } from "./assets/registry.ts";
+import type { Config } from "./config.ts";
+import { databaseSize, openDatabase, QUICK_CHECK_INLINE_LIMIT, quickCheck, StartupError, type DatabaseHandle } from "./db/client.ts";
+import { CommitQueue } from "./db/commit-queue.ts";
+import { migrate, parseMigrations } from "./db/migrate.ts";
+import { migrationFiles } from "./generated/embedded.ts";
+import { Hub, type SocketData } from "./hub/hub.ts";
+import type { Logger } from "./lib/log.ts";
+
+export const PID_FILE = "pokynano.pid";
+/** Largest request body Bun will read at all; routes set tighter limits. */
+const MAX_REQUEST_BODY = 64 * 1024 * 1024;
+const STOP_GRACE_MS = 5000;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: DatabaseHandle;
+  queue: CommitQueue;
+  hub: Hub;
+  server: Server<SocketData>;
+  stop(): Promise<void>;
+}
+
+export const embeddedMigrations = () => parseMigrations(migrationFiles);
+
+/** Another live process with our pid file owns the data dir: two writers would corrupt nothing (SQLite locks) but would split the hub. */
+function claimDataDir(dataDir: string): string {
+  const path = join(dataDir, PID_FILE);
+  if (existsSync(path)) {
+    const pid = Number(readFileSync(path, "utf8").trim());
+    if (pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new StartupError(`another Pokynano (pid ${pid}) is already using ${dataDir}; stop it first or choose another --data-dir`);
+    }
+  }
+  writeFileSync(path, `${process.pid}\n`);
+  return path;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** True when a server process holds the data dir (used by restore). */
+export function dataDirInUse(dataDir: string): number | null {
+  const path = join(dataDir, PID_FILE);
+  if (!existsSync(path)) return null;
+  const pid = Number(readFileSync(path, "utf8").trim());
+  return pid > 0 && isAlive(pid) ? pid : null;
+}
+
+function allowedOrigin(origin: string | null, req: Request, config: Config): boolean {
+  if (origin === null) return true; // not a browser: it must still authenticate
+  const own = new URL(req.url).origin;
+  return origin === own || origin === config.publicUrl;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const db = openDatabase(config.dataDir);
+  let pidFile: string | undefined;
+  try {
+    const large = databaseSize(db.path) > QUICK_CHECK_INLINE_LIMIT;
+    if (!large) quickCheck(db.writer, db.path);
+    const applied = migrate(db.writer, embeddedMigrations());
+    if (applied.length) logger.info("migrations applied", { ids: applied });
+    await loadAssets();
+    pidFile = claimDataDir(config.dataDir);
+
+    let shuttingDown = false;
+    const queue = new CommitQueue({ sqlite: db.writer, orm: db.writeOrm });
+    const hub = new Hub();
+    const app = createApp({ config, logger, db, queue, hub, isShuttingDown: () => shuttingDown });
+
+    const server = Bun.serve<SocketData>({
+      port: config.port,
+      hostname: config.host,
+      maxRequestBodySize: MAX_REQUEST_BODY,
+      idleTimeout: 30,
+      fetch(req, srv) {
+        const url = new URL(req.url);
+        if (url.pathname === "/ws") {
+          // Bun accepts any Origin by default: a page on another site must not ride our cookies.
+          if (!allowedOrigin(req.headers.get("Origin"), req, config)) return new Response("cross-origin WebSocket refused", { status: 403 });
+          if (shuttingDown) return new Response("shutting down", { status: 503 });
+          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: null, sessionId: null } });
+          return ok ? undefined : new Response("expected a WebSocket upgrade", { status: 426 });
+        }
+        return app.fetch(req, srv);
+      },
+      websocket: hub.handler,
+      error(err) {
+        logger.error("server error", { err });
+        return new Response("internal error", { status: 500 });
+      },
+    });
+
+    if (large) {
+      // A big instance starts serving at once; the check runs right after and is loud if it fails.
+      setTimeout(() => {
+        try {
+          quickCheck(db.reader, db.path);
+        } catch (err) {
+          logger.error("database integrity check failed", { err });
+        }
+      }, 0);
+    }
+
+    const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        shuttingDown = true;
+        const closing = server.stop(false);
+        hub.closeAll();
+        await queue.close();
+        const timedOut = await Promise.race([closing.then(() => false), Bun.sleep(STOP_GRACE_MS).then(() => true)]);
+        if (timedOut) await server.stop(true);
+        db.close();
+        rmSync(pidFile!, { force: true });
+      })());
+    return { url, port: server.port!, db, queue, hub, server, stop };
+  } catch (err) {
+    db.close();
+    if (pidFile) rmSync(pidFile, { force: true });
+    throw err;
+  }
+}

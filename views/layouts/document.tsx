@@ -1,0 +1,28 @@
+import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
+import { assetUrl } from "../../src/assets/registry.ts";
+
+// htmx 4 config: the indicator stylesheet htmx would inject inline is in app.css instead (our
+// CSP allows no inline style), and requests stay same-origin.
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, mode: "same-origin" });
+
+export function Document(props: { title: string; children: Child; bodyClass?: string }) {
+  return (
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="dark light" />
+        <meta name="htmx-config" content={HTMX_CONFIG} />
+        <title>{props.title}</title>
+        <link rel="stylesheet" href={assetUrl("css/app.css")} />
+        <link rel="icon" href={assetUrl("icons/logo.svg")} type="image/svg+xml" />
+        <script src={assetUrl("vendor/htmx.min.js")} defer></script>
+      </head>
+      <body class={props.bodyClass}>{props.children}</body>
+      </html>
+    </>
+  );
+}
