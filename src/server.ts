@@ -30,17 +30,23 @@ export interface RunningServer {
 
 export const embeddedMigrations = () => parseMigrations(migrationFiles);
 
-/** Another live process with our pid file owns the data dir: two writers would corrupt nothing (SQLite locks) but would split the hub. */
+/** One server per data dir: two would not corrupt SQLite (it locks) but would split the hub and the pid file. */
+const claimedInThisProcess = new Set<string>();
+
 function claimDataDir(dataDir: string): string {
   const path = join(dataDir, PID_FILE);
-  if (existsSync(path)) {
-    const pid = Number(readFileSync(path, "utf8").trim());
-    if (pid > 0 && pid !== process.pid && isAlive(pid)) {
-      throw new StartupError(`another Pokynano (pid ${pid}) is already using ${dataDir}; stop it first or choose another --data-dir`);
-    }
+  const holder = claimedInThisProcess.has(path) ? process.pid : dataDirInUse(dataDir);
+  if (holder !== null && (holder !== process.pid || claimedInThisProcess.has(path))) {
+    throw new StartupError(`another Pokynano (pid ${holder}) is already using ${dataDir}; stop it first or choose another --data-dir (if none is running, delete ${path})`);
   }
   writeFileSync(path, `${process.pid}\n`);
+  claimedInThisProcess.add(path);
   return path;
+}
+
+function releaseDataDir(path: string): void {
+  claimedInThisProcess.delete(path);
+  rmSync(path, { force: true });
 }
 
 export function isAlive(pid: number): boolean {
@@ -127,12 +133,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         const timedOut = await Promise.race([closing.then(() => false), Bun.sleep(STOP_GRACE_MS).then(() => true)]);
         if (timedOut) await server.stop(true);
         db.close();
-        rmSync(pidFile!, { force: true });
+        releaseDataDir(pidFile!);
       })());
     return { url, port: server.port!, db, queue, hub, server, stop };
   } catch (err) {
     db.close();
-    if (pidFile) rmSync(pidFile, { force: true });
+    if (pidFile) releaseDataDir(pidFile);
     throw err;
   }
 }

@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DB_FILE } from "../db/client.ts";
+import { createTestApp, tempDir, type TestApp } from "../testing/app.ts";
+
+const MAIN = resolve(import.meta.dir, "../main.ts");
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const proc = Bun.spawn([process.execPath, MAIN, ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { stdout, stderr, code };
+}
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0)) await fn();
+});
+const dir = () => {
+  const d = tempDir();
+  cleanup.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+};
+const app = async (): Promise<TestApp> => {
+  const a = await createTestApp();
+  cleanup.push(() => a.close());
+  return a;
+};
+
+describe("the command line", () => {
+  test("--help and --version print and exit 0", async () => {
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: pokynano");
+    expect(help.stdout).toContain("backup --out FILE");
+    const version = await run(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^pokynano \d+\.\d+\.\d+\n$/);
+  });
+
+  test("an unknown flag or bad value exits 2 with one line naming it", async () => {
+    for (const [args, env, needle] of [
+      [["--nope"], {}, "--nope"],
+      [["--port", "99999"], {}, "--port"],
+      [[], { POKYNANO_LOG_LEVEL: "chatty" }, "POKYNANO_LOG_LEVEL"],
+    ] as const) {
+      const res = await run([...args], { ...env });
+      expect(res.code).toBe(2);
+      expect(res.stderr.trim().split("\n")).toHaveLength(1);
+      expect(res.stderr).toContain(needle);
+    }
+  });
+
+  test("a data dir that cannot be written stops the start with a clear message", async () => {
+    const file = join(dir(), "file");
+    writeFileSync(file, "");
+    const res = await run(["--data-dir", join(file, "data"), "--port", "0"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/data directory .* is not writable/);
+  });
+
+  test("migrate --status reports, migrate applies", async () => {
+    const d = dir();
+    const status = await run(["migrate", "--status", "--data-dir", d]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/0001 init .* pending/);
+    const applied = await run(["migrate", "--data-dir", d]);
+    expect(applied.stdout).toMatch(/0001 init .* applied 20/);
+    expect((await run(["migrate", "--status", "--data-dir", d])).stdout).toContain("0 pending");
+  });
+
+  test("healthcheck exits 0 against a healthy server and 1 when nothing answers", async () => {
+    const a = await app();
+    expect((await run(["healthcheck", "--url", a.url])).code).toBe(0);
+    const down = await run(["healthcheck", "--url", "http://127.0.0.1:1"]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain("unhealthy");
+  });
+});
+
+describe("backup and restore", () => {
+  test("a backup of a live server is a complete, integrity-checked copy, written atomically", async () => {
+    const a = await app();
+    await a.server.queue.write(({ sqlite }) => sqlite.run("INSERT INTO instance_settings VALUES ('instance_name', '\"Les Copains\"', 'now')"));
+    const outDir = dir();
+    const out = join(outDir, "backup.db");
+    const res = await run(["backup", "--out", out, "--data-dir", a.dataDir]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("integrity ok");
+    expect(readdirSync(outDir)).toEqual(["backup.db"]); // no partial file left behind
+    const copy = new Database(out, { readonly: true });
+    expect(copy.query("SELECT value FROM instance_settings").get()).toEqual({ value: '"Les Copains"' });
+    copy.close();
+  });
+
+  test("backup into a missing folder or of a missing database fails clearly", async () => {
+    const a = await app();
+    const missing = await run(["backup", "--out", "/nonexistent-folder/b.db", "--data-dir", a.dataDir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("does not exist");
+    const empty = await run(["backup", "--out", join(dir(), "b.db"), "--data-dir", dir()]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain("no database");
+  });
+
+  test("restore replaces the database and keeps the previous one; it refuses while the server runs", async () => {
+    const a = await app();
+    await a.server.queue.write(({ sqlite }) => sqlite.run("INSERT INTO instance_settings VALUES ('instance_name', '\"Before\"', 'now')"));
+    const out = join(dir(), "b.db");
+    expect((await run(["backup", "--out", out, "--data-dir", a.dataDir])).code).toBe(0);
+    await a.server.queue.write(({ sqlite }) => sqlite.run("UPDATE instance_settings SET value = '\"After\"'"));
+
+    const refused = await run(["restore", out, "--data-dir", a.dataDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("stop it before restoring");
+
+    await a.server.stop();
+    const restored = await run(["restore", out, "--data-dir", a.dataDir]);
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain("the previous database is kept as");
+    const db = new Database(join(a.dataDir, DB_FILE), { readonly: true });
+    expect(db.query("SELECT value FROM instance_settings").get()).toEqual({ value: '"Before"' });
+    db.close();
+    expect(readdirSync(a.dataDir).some((f) => f.startsWith(`${DB_FILE}.before-restore-`))).toBe(true);
+  });
+
+  test("restore refuses a file that is not a healthy Pokynano backup and changes nothing", async () => {
+    const d = dir();
+    const junk = join(d, "junk.db");
+    writeFileSync(junk, "<html>not a database</html>".repeat(200));
+    const res = await run(["restore", junk, "--data-dir", join(d, "data")]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/not a healthy SQLite database/);
+    const other = join(d, "other.db");
+    new Database(other).run("CREATE TABLE x (a INTEGER)");
+    const notOurs = await run(["restore", other, "--data-dir", join(d, "data")]);
+    expect(notOurs.stderr).toContain("not a Pokynano backup");
+    expect(existsSync(join(d, "data", DB_FILE))).toBe(false);
+  });
+});
