@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     }
     case "serve": {
       const running = await startServer(config, logger);
-      logger.info("pokynano listening", { version: VERSION, url: config.publicUrl, port: running.port, data_dir: config.dataDir });
+      logger.info("pokynano listening", { version: VERSION, public_url: config.publicUrl, address: running.url, data_dir: config.dataDir });
       const shutdown = async (signal: string) => {
         logger.info("shutting down", { signal });
         await running.stop();

@@ -72,6 +72,15 @@ function allowedOrigin(origin: string | null, req: Request, config: Config): boo
   return origin === own || origin === config.publicUrl;
 }
 
+function listen<T>(config: Config, start: () => T): T {
+  try {
+    return start();
+  } catch (err) {
+    const why = (err as Error).message.includes("in use") ? "the port is in use (is another server running?)" : (err as Error).message;
+    throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${why}. Choose another --port or --host.`);
+  }
+}
+
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const db = openDatabase(config.dataDir);
   let pidFile: string | undefined;
@@ -80,7 +89,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     if (!large) quickCheck(db.writer, db.path);
     const applied = migrate(db.writer, embeddedMigrations());
     if (applied.length) logger.info("migrations applied", { ids: applied });
-    await loadAssets();
+    const assets = await loadAssets();
+    logger.debug("static assets loaded", assets);
     pidFile = claimDataDir(config.dataDir);
 
     let shuttingDown = false;
@@ -88,7 +98,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const hub = new Hub();
     const app = createApp({ config, logger, db, queue, hub, isShuttingDown: () => shuttingDown });
 
-    const server = Bun.serve<SocketData>({
+    const server = listen(config, () => Bun.serve<SocketData>({
       port: config.port,
       hostname: config.host,
       maxRequestBodySize: MAX_REQUEST_BODY,
@@ -109,7 +119,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         logger.error("server error", { err });
         return new Response("internal error", { status: 500 });
       },
-    });
+    }));
 
     if (large) {
       // A big instance starts serving at once; the check runs right after and is loud if it fails.

@@ -24,13 +24,18 @@ const TYPES: Record<string, string> = {
 
 const assets = new Map<string, Asset>();
 
-export async function loadAssets(): Promise<void> {
+/** Loads every static file into memory; reports whether they came from inside the binary. */
+export async function loadAssets(): Promise<{ count: number; embedded: boolean }> {
+  let embedded = true;
   for (const [path, file] of Object.entries(staticFiles)) {
     const body = new Uint8Array(await Bun.file(file).arrayBuffer());
     const hash = new Bun.CryptoHasher("sha256").update(body).digest("hex").slice(0, 16);
     const ext = path.slice(path.lastIndexOf(".") + 1);
     assets.set(path, { body, hash, etag: `"${hash}"`, type: TYPES[ext] ?? "application/octet-stream" });
+    // Bun's compiled binaries expose embedded files under a virtual /$bunfs/ root.
+    if (!file.includes("$bunfs")) embedded = false;
   }
+  return { count: assets.size, embedded };
 }
 
 export function getAsset(path: string): Asset | undefined {

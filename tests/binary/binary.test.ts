@@ -1,0 +1,76 @@
+// The product is the compiled binary: build it, run it from an unrelated folder with only
+// --data-dir, and check that it serves, that views/static/migrations are inside it, and that it
+// stops cleanly on SIGTERM.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { tempDir } from "../../src/testing/app.ts";
+
+const root = resolve(import.meta.dir, "../..");
+let work: string;
+let binary: string;
+
+beforeAll(() => {
+  work = tempDir("pokynano-bin-");
+  binary = join(work, "pokynano");
+  const build = Bun.spawnSync([process.execPath, join(root, "scripts/build.ts"), "--outfile", binary], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+}, 120_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+async function startBinary(dataDir: string) {
+  const proc = Bun.spawn([binary, "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--log-level", "debug", "--log-format", "json"], {
+    cwd: work,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const lines: Record<string, unknown>[] = [];
+  const reader = proc.stdout.getReader();
+  let buffer = "";
+  const decoder = new TextDecoder();
+  while (!lines.some((l) => l.msg === "pokynano listening")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`binary exited early: ${await new Response(proc.stderr).text()}`);
+    buffer += decoder.decode(value);
+    const parts = buffer.split("\n");
+    buffer = parts.pop()!;
+    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part));
+  }
+  reader.releaseLock();
+  const address = lines.find((l) => l.msg === "pokynano listening")!.address as string;
+  return { proc, lines, address };
+}
+
+describe("the compiled binary", () => {
+  test("is one executable file", () => {
+    const size = statSync(binary).size;
+    expect(size).toBeGreaterThan(10 * 1024 * 1024);
+    console.log(`binary size: ${(size / 1024 / 1024).toFixed(1)} MB`);
+  });
+
+  test("runs from any folder with only --data-dir, serves from embedded files, and exits 0 on SIGTERM", async () => {
+    const dataDir = join(work, "data");
+    const { proc, lines, address } = await startBinary(dataDir);
+    expect(lines.find((l) => l.msg === "static assets loaded")).toMatchObject({ embedded: true });
+    expect(lines.find((l) => l.msg === "migrations applied")).toMatchObject({ ids: [1] });
+    const health = await fetch(`${address}/healthz`);
+    expect(await health.text()).toBe("ok");
+    const page = await (await fetch(`${address}/`)).text();
+    expect(page).toContain('aria-label="Servers"');
+    const htmx = /src="(\/static\/vendor\/htmx\.min\.js\?v=\w+)"/.exec(page)![1]!;
+    expect((await fetch(`${address}${htmx}`)).status).toBe(200);
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+    expect(statSync(join(dataDir, "pokynano.db")).size).toBeGreaterThan(0);
+  }, 30_000);
+
+  test("its admin commands work: --version, migrate --status, backup", async () => {
+    const version = Bun.spawnSync([binary, "--version"], { cwd: work });
+    expect(version.stdout.toString()).toMatch(/^pokynano \d+\.\d+\.\d+/);
+    const status = Bun.spawnSync([binary, "migrate", "--status", "--data-dir", join(work, "data")], { cwd: work });
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout.toString()).toContain("0 pending");
+    const backup = Bun.spawnSync([binary, "backup", "--out", join(work, "b.db"), "--data-dir", join(work, "data")], { cwd: work });
+    expect(backup.exitCode).toBe(0);
+  });
+});
