@@ -60,6 +60,13 @@ describe("the command line", () => {
     expect(res.stderr).toMatch(/data directory .* is not writable/);
   });
 
+  test("a port that is already taken stops the start with a clear message", async () => {
+    const a = await app();
+    const res = await run(["--data-dir", dir(), "--host", "127.0.0.1", "--port", String(a.server.port)]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
+  });
+
   test("migrate --status reports, migrate applies", async () => {
     const d = dir();
     const status = await run(["migrate", "--status", "--data-dir", d]);
