@@ -2,53 +2,67 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { adminApi } from "./admin/api.ts";
+import { adminRoutes } from "./admin/routes.tsx";
 import { assetRoutes } from "./assets/routes.ts";
-import type { Config } from "./config.ts";
-import type { DatabaseHandle } from "./db/client.ts";
-import type { CommitQueue } from "./db/commit-queue.ts";
+import { authApi } from "./auth/api.ts";
+import { authenticate } from "./auth/middleware.ts";
+import { authRoutes } from "./auth/routes.tsx";
+import type { Core } from "./core.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { homeRoutes } from "./home/routes.tsx";
 import { accessLog } from "./http/access-log.ts";
 import { sameOriginWrites } from "./http/csrf.ts";
 import type { AppEnv } from "./http/env.ts";
 import { onError, onNotFound } from "./http/errors.tsx";
+import { chooseLocale } from "./http/locale.ts";
 import { securityHeaders } from "./http/security-headers.ts";
-import type { Hub } from "./hub/hub.ts";
 import { tooLarge } from "./lib/errors.ts";
-import type { Logger } from "./lib/log.ts";
+import { usersApi } from "./users/api.ts";
+import { AVATAR_MAX_BYTES } from "./users/avatar.ts";
+import { avatarRoutes } from "./users/avatar-routes.ts";
+import { settingsRoutes } from "./users/routes.tsx";
 
 /** Largest body the JSON API and HTML forms accept (uploads get their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Routes that take a file, with their own ceiling (the multipart envelope adds a little). */
+const UPLOAD_LIMITS: Record<string, number> = { "/settings/avatar": AVATAR_MAX_BYTES + 64 * 1024 };
 
-export interface AppDeps {
-  config: Config;
-  logger: Logger;
-  db: DatabaseHandle;
-  queue: CommitQueue;
-  hub: Hub;
-  isShuttingDown: () => boolean;
+function limitBodies() {
+  const limiter = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw tooLarge(`The request body is larger than the ${Math.round(maxSize / 1024)} KiB limit.`);
+      },
+    });
+  const standard = limiter(MAX_BODY_BYTES);
+  const uploads = Object.fromEntries(Object.entries(UPLOAD_LIMITS).map(([path, max]) => [path, limiter(max)]));
+  return (c: Parameters<typeof standard>[0], next: Parameters<typeof standard>[1]) => (uploads[c.req.path] ?? standard)(c, next);
 }
 
-export function createApp(deps: AppDeps) {
+export function createApp(core: Core, isShuttingDown: () => boolean) {
   const app = new Hono<AppEnv>();
-  const https = deps.config.publicUrl.startsWith("https:");
+  const https = core.config.publicUrl.startsWith("https:");
 
   app.use(requestId({ limitLength: 64 }));
-  app.use(accessLog(deps.logger));
+  app.use(accessLog(core.logger));
   app.use(securityHeaders({ https }));
-  app.use(sameOriginWrites((own) => [own, deps.config.publicUrl]));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw tooLarge(`The request body is larger than the ${MAX_BODY_BYTES / 1024} KiB limit.`);
-      },
-    }),
-  );
+  app.use(sameOriginWrites((own) => [own, core.config.publicUrl]));
+  app.use(limitBodies());
+  app.use(authenticate(core));
+  app.use(chooseLocale);
 
-  app.route("/", healthRoutes(deps));
+  app.route("/", healthRoutes({ db: core.db, isShuttingDown }));
   app.route("/static", assetRoutes);
-  app.route("/", homeRoutes({ readOrm: deps.db.readOrm }));
+  app.route("/avatars", avatarRoutes(core));
+  app.route("/", authRoutes(core));
+  app.route("/settings", settingsRoutes(core));
+  app.route("/admin", adminRoutes(core));
+  app.route("/api/v10/auth", authApi(core));
+  app.route("/api/v10/users", usersApi(core));
+  app.route("/api/v10/admin", adminApi(core));
+  app.route("/", homeRoutes(core));
 
   app.notFound(onNotFound);
   app.onError(onError);

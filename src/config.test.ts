@@ -32,6 +32,7 @@ describe("config", () => {
       POKYNANO_PUBLIC_URL: "https://chat.example.org/",
       POKYNANO_LOG_LEVEL: "debug",
       POKYNANO_LOG_FORMAT: "pretty",
+      POKYNANO_TRUST_PROXY: "true",
     };
     expect(parse([], env).config).toEqual({
       port: 1234,
@@ -40,7 +41,11 @@ describe("config", () => {
       publicUrl: "https://chat.example.org",
       logLevel: "debug",
       logFormat: "pretty",
+      trustProxy: true,
     });
+    expect(parse(["--trust-proxy"]).config.trustProxy).toBe(true);
+    expect(parse([], { POKYNANO_TRUST_PROXY: "no" }).config.trustProxy).toBe(false);
+    expect(() => parse([], { POKYNANO_TRUST_PROXY: "maybe" })).toThrow(/POKYNANO_TRUST_PROXY: must be true or false/);
   });
 
   test("bad values are refused with an error naming the flag or variable", () => {

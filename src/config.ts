@@ -14,6 +14,8 @@ export interface Config {
   publicUrl: string;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** Take the client address from X-Forwarded-For (set only behind a reverse proxy you run). */
+  trustProxy: boolean;
 }
 
 export type Command =
@@ -23,7 +25,9 @@ export type Command =
   | { name: "backup"; out: string }
   | { name: "restore"; file: string }
   | { name: "migrate"; statusOnly: boolean }
-  | { name: "healthcheck"; url: string };
+  | { name: "healthcheck"; url: string }
+  | { name: "create-user"; username: string; displayName: string | null; admin: boolean; passwordStdin: boolean }
+  | { name: "reset-password"; username: string; passwordStdin: boolean };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -47,6 +51,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flag: "public-url", env: "POKYNANO_PUBLIC_URL", kind: "url", help: "URL users reach the instance at (default http://localhost:PORT); https turns on Secure cookies" },
   { flag: "log-level", env: "POKYNANO_LOG_LEVEL", kind: "level", default: "info", help: "debug, info, warn or error" },
   { flag: "log-format", env: "POKYNANO_LOG_FORMAT", kind: "format", default: "auto", help: "json, pretty, or auto (pretty on a terminal, JSON lines otherwise)" },
+  { flag: "trust-proxy", env: "POKYNANO_TRUST_PROXY", kind: "bool", help: "client IPs come from X-Forwarded-For (only behind your own reverse proxy)" },
 ];
 
 interface CommandSpec {
@@ -74,6 +79,26 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     usage: "migrate [--status]",
     summary: "apply pending migrations, or list applied and pending ones with --status",
     options: [{ flag: "status", kind: "bool", help: "only report, change nothing" }],
+    positionals: [],
+  },
+  "admin create-user": {
+    usage: "admin create-user --username NAME [--admin]",
+    summary: "create an account; the password comes from stdin with --password-stdin, else one is generated and printed once",
+    options: [
+      { flag: "username", kind: "string", help: "the new account's username" },
+      { flag: "display-name", kind: "string", help: "its display name" },
+      { flag: "admin", kind: "bool", help: "make it an instance admin" },
+      { flag: "password-stdin", kind: "bool", help: "read the password from standard input" },
+    ],
+    positionals: [],
+  },
+  "admin reset-password": {
+    usage: "admin reset-password --username NAME",
+    summary: "set a new password (stdin with --password-stdin, else generated and printed once) and sign out every session",
+    options: [
+      { flag: "username", kind: "string", help: "whose password" },
+      { flag: "password-stdin", kind: "bool", help: "read the password from standard input" },
+    ],
     positionals: [],
   },
   healthcheck: {
@@ -130,7 +155,11 @@ function convert(spec: OptionSpec, raw: string, source: string): string | number
       if (raw.trim() === "" || raw.includes("\0")) fail("must not be empty");
       return raw;
     case "bool":
-      return true;
+      // A flag is just present; an environment variable says yes or no.
+      if (source === `--${spec.flag}`) return true;
+      if (/^(1|true|yes|on)$/i.test(raw)) return true;
+      if (/^(0|false|no|off)$/i.test(raw)) return false;
+      return fail("must be true or false");
   }
 }
 
@@ -145,7 +174,11 @@ interface ParsedArgs {
 function parseArgs(argv: readonly string[]): ParsedArgs {
   const out: ParsedArgs = { command: "serve", values: new Map(), positionals: [], help: false, version: false };
   let i = 0;
-  if (argv[0] !== undefined && !argv[0].startsWith("-")) {
+  if (argv[0] === "admin") {
+    out.command = `admin ${argv[1] ?? ""}`;
+    i = 2;
+    if (!COMMANDS[out.command]) throw new ConfigError(`unknown admin command "${argv[1] ?? ""}" (try --help)`);
+  } else if (argv[0] !== undefined && !argv[0].startsWith("-")) {
     out.command = argv[0];
     i = 1;
     if (!COMMANDS[out.command]) throw new ConfigError(`unknown command "${out.command}" (try --help)`);
@@ -202,6 +235,7 @@ function resolveGlobal(parsed: ParsedArgs, env: Readonly<Record<string, string |
     publicUrl: (value("public-url") as string | undefined) ?? `http://localhost:${port}`,
     logLevel: value("log-level") as LogLevel,
     logFormat: format === "auto" ? (isTty ? "pretty" : "json") : format,
+    trustProxy: value("trust-proxy") === true,
   };
 }
 
@@ -228,6 +262,15 @@ export function parseCommandLine(
     }
     case "migrate":
       return { command: { name: "migrate", statusOnly: parsed.values.get("status") === true }, config };
+    case "admin create-user":
+    case "admin reset-password": {
+      const username = parsed.values.get("username");
+      if (typeof username !== "string") throw new ConfigError(`${parsed.command} needs --username NAME`);
+      const passwordStdin = parsed.values.get("password-stdin") === true;
+      if (parsed.command === "admin reset-password") return { command: { name: "reset-password", username, passwordStdin }, config };
+      const displayName = (parsed.values.get("display-name") as string | undefined) ?? null;
+      return { command: { name: "create-user", username, displayName, admin: parsed.values.get("admin") === true, passwordStdin }, config };
+    }
     case "healthcheck": {
       const url = (parsed.values.get("url") as string | undefined) ?? `http://127.0.0.1:${config.port}`;
       return { command: { name: "healthcheck", url }, config };

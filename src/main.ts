@@ -1,4 +1,5 @@
 // Entry point of `npm start` and of the compiled binary: parse the command line, run one command.
+import { cliCreateUser, cliResetPassword, readPasswordFromStdin } from "./cli/accounts.ts";
 import { backupDatabase } from "./cli/backup.ts";
 import { healthcheck } from "./cli/healthcheck.ts";
 import { runMigrate } from "./cli/migrate.ts";
@@ -43,6 +44,15 @@ async function main(): Promise<void> {
     case "migrate":
       console.log(runMigrate(config.dataDir, embeddedMigrations(), command.statusOnly));
       return;
+    case "create-user":
+    case "reset-password": {
+      const password = command.passwordStdin ? await readPasswordFromStdin() : null;
+      const run = command.name === "create-user" ? cliCreateUser : cliResetPassword;
+      const displayName = command.name === "create-user" ? command.displayName : null;
+      const admin = command.name === "create-user" && command.admin;
+      console.log(await run(config, logger, embeddedMigrations(), { username: command.username, displayName, admin, password }));
+      return;
+    }
     case "healthcheck": {
       const result = await healthcheck(command.url);
       if (!result.ok) fail(`unhealthy: ${result.detail}`, 1);

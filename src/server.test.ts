@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { createTestApp, type TestApp } from "./testing/app.ts";
+import { createAccount } from "./testing/accounts.ts";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -34,7 +35,8 @@ describe("the HTTP server", () => {
   });
 
   test("the app shell has its four regions", async () => {
-    const res = await app.fetch("/");
+    const { cookie } = await createAccount(app);
+    const res = await app.fetch("/", { headers: { Cookie: cookie } });
     expect(res.headers.get("Content-Type")).toContain("text/html");
     const html = await res.text();
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
@@ -90,7 +92,7 @@ describe("the HTTP server", () => {
   });
 
   test("static assets are cached forever by content hash and revalidated by ETag otherwise", async () => {
-    const page = await (await app.fetch("/")).text();
+    const page = await (await app.fetch("/login")).text();
     const href = /href="(\/static\/css\/app\.css\?v=[0-9a-f]+)"/.exec(page)![1]!;
     const hashed = await app.fetch(href);
     expect(hashed.status).toBe(200);

@@ -12,6 +12,9 @@ import { migrate, parseMigrations } from "./db/migrate.ts";
 import { migrationFiles } from "./generated/embedded.ts";
 import { Hub, type SocketData } from "./hub/hub.ts";
 import type { Logger } from "./lib/log.ts";
+import { RateLimiter } from "./lib/rate-limit.ts";
+import { sessionFromCookieHeader } from "./auth/middleware.ts";
+import type { Core } from "./core.ts";
 
 export const PID_FILE = "pokynano.pid";
 /** Largest request body Bun will read at all; routes set tighter limits. */
@@ -24,6 +27,7 @@ export interface RunningServer {
   db: DatabaseHandle;
   queue: CommitQueue;
   hub: Hub;
+  core: Core;
   server: Server<SocketData>;
   stop(): Promise<void>;
 }
@@ -96,7 +100,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     let shuttingDown = false;
     const queue = new CommitQueue({ sqlite: db.writer, orm: db.writeOrm });
     const hub = new Hub();
-    const app = createApp({ config, logger, db, queue, hub, isShuttingDown: () => shuttingDown });
+    const core: Core = { config, logger, db, queue, hub, limiter: new RateLimiter() };
+    const app = createApp(core, () => shuttingDown);
 
     const server = listen(config, () => Bun.serve<SocketData>({
       port: config.port,
@@ -109,7 +114,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           // Bun accepts any Origin by default: a page on another site must not ride our cookies.
           if (!allowedOrigin(req.headers.get("Origin"), req, config)) return new Response("cross-origin WebSocket refused", { status: 403 });
           if (shuttingDown) return new Response("shutting down", { status: 503 });
-          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: null, sessionId: null } });
+          const session = sessionFromCookieHeader(core, req.headers.get("Cookie"));
+          if (!session) return new Response("log in first", { status: 401 });
+          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: session.userId, sessionId: session.sessionId } });
           return ok ? undefined : new Response("expected a WebSocket upgrade", { status: 426 });
         }
         return app.fetch(req, srv);
@@ -145,7 +152,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         db.close();
         releaseDataDir(pidFile!);
       })());
-    return { url, port: server.port!, db, queue, hub, server, stop };
+    return { url, port: server.port!, db, queue, hub, core, server, stop };
   } catch (err) {
     db.close();
     if (pidFile) releaseDataDir(pidFile);

@@ -1,10 +1,17 @@
 import { Hono } from "hono";
 import { AppShell } from "../../views/shell/app-shell.tsx";
-import type { Orm } from "../db/client.ts";
-import { instanceName } from "../instance/service.ts";
+import { needsSetup } from "../auth/service.ts";
+import type { Core } from "../core.ts";
+import type { AppEnv } from "../http/env.ts";
+import { pageCtx } from "../http/page.ts";
 
-export function homeRoutes(deps: { readOrm: Orm }) {
-  const app = new Hono();
-  app.get("/", (c) => c.html(<AppShell instanceName={instanceName(deps.readOrm)} />));
+export function homeRoutes(core: Core) {
+  const app = new Hono<AppEnv>();
+  app.get("/", (c) => {
+    // A new instance greets its first visitor with setup; everyone else must log in first.
+    if (needsSetup(core)) return c.redirect("/setup", 303);
+    if (!c.get("auth")) return c.redirect("/login", 303);
+    return c.html(<AppShell ctx={pageCtx(c, core)} />);
+  });
   return app;
 }

@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from "../testing/app.ts";
 import { PID_FILE, startServer } from "../server.ts";
 import { createMemoryLogger } from "../lib/log.ts";
 import { CloseCode } from "./hub.ts";
+import { createAccount } from "../testing/accounts.ts";
 
 const apps: TestApp[] = [];
 const open = async () => {
@@ -16,8 +17,11 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-function connect(app: TestApp, origin?: string): Promise<WebSocket> {
-  const ws = new WebSocket(`${app.url.replace("http", "ws")}/ws`, origin === undefined ? undefined : ({ headers: { Origin: origin } } as never));
+async function connect(app: TestApp, origin?: string, cookie?: string): Promise<WebSocket> {
+  cookie ??= (await createAccount(app)).cookie;
+  const headers: Record<string, string> = { Cookie: cookie };
+  if (origin !== undefined) headers.Origin = origin;
+  const ws = new WebSocket(`${app.url.replace("http", "ws")}/ws`, { headers } as never);
   return new Promise((resolve, reject) => {
     ws.onopen = () => resolve(ws);
     ws.onerror = () => reject(new Error("refused"));
@@ -51,22 +55,28 @@ describe("WebSocket upgrades", () => {
     expect((await done).code).toBe(1009);
   });
 
+  test("an upgrade without a signed-in session is refused with 401", async () => {
+    const app = await open();
+    const res = await app.fetch("/ws", { headers: { Origin: app.url, Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" } });
+    expect(res.status).toBe(401);
+    await expect(connect(app, app.url, "pokynano_session=pks.1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).rejects.toThrow();
+  });
+
   test("the hub closes one user's or one session's sockets and leaves the others", async () => {
     const app = await open();
-    const [a, b] = [await connect(app, app.url), await connect(app, app.url)];
+    const alice = await createAccount(app);
+    const bob = await createAccount(app);
+    const a = await connect(app, app.url, alice.cookie);
+    const b = await connect(app, app.url, bob.cookie);
     await Bun.sleep(10);
-    // Sockets are anonymous until the accounts layer tags them; tag them here as it will.
-    const hub = app.server.hub as unknown as { sockets: Set<{ data: { userId: string | null; sessionId: string | null } }> };
-    const [first, second] = [...hub.sockets];
-    first!.data.userId = "1";
-    first!.data.sessionId = "s1";
-    second!.data.userId = "2";
-    second!.data.sessionId = "s2";
-    const closing = Promise.race([closed(a), closed(b)]);
-    expect(app.server.hub.disconnectSession("s1")).toBe(1);
-    expect((await closing).code).toBe(CloseCode.sessionRevoked);
+    const aliceSession = alice.token.split(".")[1]!;
+    const closingA = closed(a);
+    expect(app.server.hub.disconnectSession(aliceSession)).toBe(1);
+    expect((await closingA).code).toBe(CloseCode.sessionRevoked);
     expect(app.server.hub.connectionCount).toBe(1);
-    expect(app.server.hub.disconnectUser("2")).toBe(1);
+    const closingB = closed(b);
+    expect(app.server.hub.disconnectUser(bob.user.id)).toBe(1);
+    expect((await closingB).code).toBe(CloseCode.sessionRevoked);
     expect(app.server.hub.connectionCount).toBe(0);
   });
 });

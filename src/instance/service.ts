@@ -27,3 +27,11 @@ export function writeSetting(queue: CommitQueue, key: string, value: unknown): P
 export function instanceName(orm: Orm): string {
   return readSetting<string>(orm, "instance_name") ?? DEFAULT_INSTANCE_NAME;
 }
+
+export const REGISTRATION_MODES = ["open", "invite", "closed"] as const;
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
+
+export function registrationMode(orm: Orm): RegistrationMode {
+  const mode = readSetting<string>(orm, "registration_mode");
+  return (REGISTRATION_MODES as readonly string[]).includes(mode ?? "") ? (mode as RegistrationMode) : "invite";
+}

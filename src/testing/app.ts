@@ -30,6 +30,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     publicUrl: "http://127.0.0.1",
     logLevel: "debug",
     logFormat: "json",
+    trustProxy: false,
     ...overrides,
   };
   const logger = createMemoryLogger();

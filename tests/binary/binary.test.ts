@@ -55,13 +55,33 @@ describe("the compiled binary", () => {
     expect(lines.find((l) => l.msg === "migrations applied")).toMatchObject({ ids: [1] });
     const health = await fetch(`${address}/healthz`);
     expect(await health.text()).toBe("ok");
-    const page = await (await fetch(`${address}/`)).text();
-    expect(page).toContain('aria-label="Servers"');
+    const first = await fetch(`${address}/`, { redirect: "manual" });
+    expect(first.headers.get("Location")).toBe("/setup");
+    const page = await (await fetch(`${address}/setup`)).text();
+    expect(page).toContain('action="/setup"');
     const htmx = /src="(\/static\/vendor\/htmx\.min\.js\?v=\w+)"/.exec(page)![1]!;
     expect((await fetch(`${address}${htmx}`)).status).toBe(200);
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
     expect(statSync(join(dataDir, "pokynano.db")).size).toBeGreaterThan(0);
+  }, 30_000);
+
+  test("accounts work inside the binary: admin create-user hashes with argon2, and the API logs in", async () => {
+    const dataDir = join(work, "accounts");
+    const create = Bun.spawn([binary, "admin", "create-user", "--username", "owner", "--admin", "--password-stdin", "--data-dir", dataDir], { cwd: work, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    create.stdin.write("a long and unusual passphrase\n");
+    create.stdin.end();
+    expect(await create.exited).toBe(0);
+    expect(await new Response(create.stdout).text()).toContain("created instance admin owner");
+    const { proc, address } = await startBinary(dataDir);
+    const res = await fetch(`${address}/api/v10/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: "owner", password: "a long and unusual passphrase" }) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { token: string; user: { username: string; admin: boolean } };
+    expect(body.user).toMatchObject({ username: "owner", admin: true });
+    const me = await fetch(`${address}/api/v10/users/@me`, { headers: { Authorization: `Bearer ${body.token}` } });
+    expect(((await me.json()) as { username: string }).username).toBe("owner");
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
   }, 30_000);
 
   test("its admin commands work: --version, migrate --status, backup", async () => {

@@ -6,22 +6,25 @@ import { assetUrl } from "../../src/assets/registry.ts";
 // CSP allows no inline style), and requests stay same-origin.
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, mode: "same-origin" });
 
-export function Document(props: { title: string; children: Child; bodyClass?: string }) {
+export function Document(props: { title: string; locale: string; theme?: string; children: Child; bodyClass?: string; scripts?: string[] }) {
   return (
     <>
       {raw("<!DOCTYPE html>")}
-      <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="dark light" />
-        <meta name="htmx-config" content={HTMX_CONFIG} />
-        <title>{props.title}</title>
-        <link rel="stylesheet" href={assetUrl("css/app.css")} />
-        <link rel="icon" href={assetUrl("icons/logo.svg")} type="image/svg+xml" />
-        <script src={assetUrl("vendor/htmx.min.js")} defer></script>
-      </head>
-      <body class={props.bodyClass}>{props.children}</body>
+      <html lang={props.locale} data-theme={props.theme ?? "system"}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="color-scheme" content="dark light" />
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <title>{props.title}</title>
+          <link rel="stylesheet" href={assetUrl("css/app.css")} />
+          <link rel="icon" href={assetUrl("icons/logo.svg")} type="image/svg+xml" />
+          <script src={assetUrl("vendor/htmx.min.js")} defer></script>
+          {(props.scripts ?? []).map((s) => (
+            <script src={assetUrl(s)} defer></script>
+          ))}
+        </head>
+        <body class={props.bodyClass}>{props.children}</body>
       </html>
     </>
   );

@@ -1,0 +1,62 @@
+// /api/v10/admin: instance administration for admins (tokens need the admin scope).
+import { Hono } from "hono";
+import { z } from "zod";
+import { currentAuth, requireAdmin, requireUser } from "../auth/middleware.ts";
+import type { Core } from "../core.ts";
+import type { AppEnv } from "../http/env.ts";
+import { parseJson, password, snowflakeParam, text } from "../http/validate.ts";
+import { createInstanceInvite, listInstanceInvites } from "../instance/invites.ts";
+import { instanceName, REGISTRATION_MODES, registrationMode } from "../instance/service.ts";
+import { AppError, ErrorCode } from "../lib/errors.ts";
+import { createUser, findUser, selfUser } from "../users/service.ts";
+import { deactivateUser, deleteUser, resetUserPassword, searchUsers, setAdmin, updateInstance } from "./service.ts";
+
+const adminView = (u: NonNullable<ReturnType<typeof findUser>>) => ({ ...selfUser(u), deactivated: u.deactivatedAt !== null, deleted: u.deletedAt !== null });
+
+export function adminApi(core: Core) {
+  const app = new Hono<AppEnv>();
+  app.use("*", requireUser, requireAdmin);
+  const userId = (raw: string) => {
+    const parsed = snowflakeParam.safeParse(raw);
+    if (!parsed.success) throw new AppError(404, ErrorCode.unknownUser, "Unknown user.");
+    return parsed.data;
+  };
+
+  app.get("/users", (c) => {
+    const offset = Math.max(0, Math.min(1_000_000, Number(c.req.query("offset") ?? 0) || 0));
+    const found = searchUsers(core, c.req.query("q") ?? "", offset);
+    return c.json({ total: found.total, users: found.users.map(adminView) });
+  });
+  app.post("/users", async (c) => {
+    const body = await parseJson(c, z.strictObject({ username: text(64), password, global_name: text(64).nullish(), admin: z.boolean().default(false) }));
+    const user = await createUser(core, { username: body.username, password: body.password, displayName: body.global_name, isAdmin: body.admin });
+    return c.json(adminView(user), 201);
+  });
+  app.patch("/users/:id", async (c) => {
+    const id = userId(c.req.param("id"));
+    const body = await parseJson(c, z.strictObject({ admin: z.boolean().optional(), deactivated: z.boolean().optional() }));
+    const me = currentAuth(c).user.id;
+    if (body.admin !== undefined) await setAdmin(core, me, id, body.admin);
+    if (body.deactivated !== undefined) await deactivateUser(core, me, id, body.deactivated);
+    return c.json(adminView(findUser(core, id)!));
+  });
+  app.post("/users/:id/password-reset", async (c) => c.json({ url: await resetUserPassword(core, currentAuth(c).user.id, userId(c.req.param("id"))) }));
+  app.delete("/users/:id", async (c) => {
+    await deleteUser(core, currentAuth(c).user.id, userId(c.req.param("id")), c.req.query("delete_messages") === "true");
+    return c.body(null, 204);
+  });
+
+  app.get("/instance", (c) => c.json({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm) }));
+  app.patch("/instance", async (c) => {
+    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional() }));
+    await updateInstance(core, body);
+    return c.json({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm) });
+  });
+  app.get("/invites", (c) => c.json(listInstanceInvites(core)));
+  app.post("/invites", async (c) => {
+    const body = await parseJson(c, z.strictObject({ max_uses: z.number().int().min(0).max(100_000).nullish(), max_age: z.number().int().min(0).max(315_360_000).nullish() }));
+    const invite = await createInstanceInvite(core, currentAuth(c).user.id, { maxUses: body.max_uses || null, maxAgeSeconds: body.max_age || null });
+    return c.json({ code: invite.code, url: `${core.config.publicUrl}/register?invite=${invite.code}`, max_uses: invite.maxUses, expires_at: invite.expiresAt, uses: invite.uses }, 201);
+  });
+  return app;
+}

@@ -1,0 +1,70 @@
+// Instance administration: find users, grant/revoke admin (never the last one), deactivate,
+// force a password reset, delete; instance name and registration mode.
+import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
+import { users, type User } from "../auth/table.ts";
+import { forcePasswordReset } from "../auth/service.ts";
+import type { Core } from "../core.ts";
+import { writeSetting, type RegistrationMode } from "../instance/service.ts";
+import { cleanText } from "../auth/names.ts";
+import { ErrorCode } from "../lib/errors.ts";
+import { fieldError, keyedError } from "../lib/field-error.ts";
+import { deleteAccount, setDeactivated } from "../users/lifecycle.ts";
+import { findUser } from "../users/service.ts";
+
+export const PAGE_SIZE = 50;
+
+export function searchUsers(core: Core, query: string, offset = 0): { users: User[]; total: number } {
+  const q = query.trim().slice(0, 64);
+  // LIKE wildcards in the query are matched literally.
+  const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const where = q ? or(sql`${users.username} LIKE ${pattern} ESCAPE '\\'`, sql`${users.displayName} LIKE ${pattern} ESCAPE '\\'`) : undefined;
+  const rows = core.db.readOrm.select().from(users).where(where).orderBy(asc(users.usernameKey)).limit(PAGE_SIZE).offset(offset).all();
+  const total = Number(core.db.readOrm.select({ n: sql<bigint>`count(*)` }).from(users).where(where).get()!.n);
+  return { users: rows, total };
+}
+
+function target(core: Core, userId: string): User {
+  const user = findUser(core, userId);
+  if (!user || user.deletedAt) throw keyedError(404, ErrorCode.unknownUser, "error.notFound");
+  return user;
+}
+
+function activeAdmins(core: Core): number {
+  return Number(core.db.readOrm.select({ n: sql<bigint>`count(*)` }).from(users).where(and(eq(users.isAdmin, true), isNull(users.deactivatedAt), isNull(users.deletedAt))).get()!.n);
+}
+
+function notSelf(adminId: string, userId: string): void {
+  if (adminId === userId) throw keyedError(403, ErrorCode.forbidden, "admin.notSelf");
+}
+
+export async function setAdmin(core: Core, adminId: string, userId: string, isAdmin: boolean): Promise<User> {
+  const user = target(core, userId);
+  if (!isAdmin && user.isAdmin && activeAdmins(core) <= 1) throw keyedError(409, ErrorCode.conflict, "admin.lastAdmin");
+  return core.queue.write(({ orm }) => orm.update(users).set({ isAdmin }).where(eq(users.id, user.id)).returning().get());
+}
+
+export async function deactivateUser(core: Core, adminId: string, userId: string, deactivated: boolean): Promise<User> {
+  notSelf(adminId, userId);
+  target(core, userId);
+  return (await setDeactivated(core, userId, deactivated))!;
+}
+
+export async function resetUserPassword(core: Core, adminId: string, userId: string): Promise<string> {
+  notSelf(adminId, userId);
+  return forcePasswordReset(core, target(core, userId).id, adminId);
+}
+
+export async function deleteUser(core: Core, adminId: string, userId: string, removeMessages: boolean): Promise<void> {
+  notSelf(adminId, userId);
+  await deleteAccount(core, target(core, userId), { removeMessages, byAdmin: true });
+}
+
+export async function updateInstance(core: Core, input: { name?: string; registration?: RegistrationMode }): Promise<void> {
+  if (input.name !== undefined) {
+    const name = cleanText(input.name);
+    if (!name || [...name].length > 64) throw fieldError({ instance_name: "text.tooLong" }, { max: 64 });
+    await writeSetting(core.queue, "instance_name", name);
+  }
+  if (input.registration) await writeSetting(core.queue, "registration_mode", input.registration);
+}
+

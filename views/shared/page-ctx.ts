@@ -1,0 +1,17 @@
+import type { User } from "../../src/auth/table.ts";
+import type { Locale, Translate } from "../../src/i18n/index.ts";
+
+/** What every full page needs to render: the reader's language and theme, who they are, the instance name. */
+export interface PageCtx {
+  t: Translate;
+  locale: Locale;
+  theme: "dark" | "light" | "system";
+  user: User | null;
+  instanceName: string;
+}
+
+/** Errors to show on a re-rendered form: one general message and per-field messages. */
+export interface FormErrors {
+  general?: string;
+  fields?: Record<string, string>;
+}
