@@ -21,7 +21,9 @@ export const LIMITS = {
   loginPerIp: { max: 30, windowMs: 10 * MINUTE },
   // Per account *and* IP: an attacker elsewhere cannot lock a person out of their own account.
   loginPerAccountIp: { max: 10, windowMs: 10 * MINUTE },
-  registerPerIp: { max: 10, windowMs: 60 * MINUTE },
+  registerAttemptsPerIp: { max: 60, windowMs: 10 * MINUTE },
+  // Accounts actually created from one address: what stops a script filling an open instance.
+  accountsPerIp: { max: 10, windowMs: 60 * MINUTE },
   mfaPerIp: { max: 30, windowMs: 10 * MINUTE },
   resetPerIp: { max: 20, windowMs: 10 * MINUTE },
 } as const;
@@ -69,7 +71,9 @@ export interface RegisterInput {
 }
 
 export async function register(core: Core, input: RegisterInput, client: ClientInfo, kind: Session["kind"]): Promise<{ user: User; token: string }> {
-  limit(core, `register:ip:${client.ip}`, LIMITS.registerPerIp);
+  limit(core, `register:ip:${client.ip}`, LIMITS.registerAttemptsPerIp);
+  const created = core.limiter.peek(`register:created:${client.ip}`, LIMITS.accountsPerIp);
+  if (!created.ok) throw rateLimited(created.retryAfter);
   if (needsSetup(core)) throw keyedError(403, ErrorCode.forbidden, "register.closed");
   const mode = registrationMode(core.db.readOrm);
   if (mode === "closed") throw keyedError(403, ErrorCode.forbidden, "register.closed");
@@ -78,6 +82,7 @@ export async function register(core: Core, input: RegisterInput, client: ClientI
   const user = await createUser(core, { username: input.username, password: input.password, displayName: input.displayName, locale: input.locale }, (tx) => {
     if (mode === "invite" && !consumeInstanceInvite(tx, invite!)) throw fieldError({ invite: "register.inviteInvalid" });
   });
+  core.limiter.hit(`register:created:${client.ip}`, LIMITS.accountsPerIp);
   const { token } = await createSession(core, user.id, kind, client);
   return { user, token };
 }

@@ -72,6 +72,7 @@ describe("the command line", () => {
     const status = await run(["migrate", "--status", "--data-dir", d]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/0001 init .* pending/);
+    expect(status.stdout).toMatch(/0002 accounts .* pending/);
     const applied = await run(["migrate", "--data-dir", d]);
     expect(applied.stdout).toMatch(/0001 init .* applied 20/);
     expect((await run(["migrate", "--status", "--data-dir", d])).stdout).toContain("0 pending");

@@ -32,6 +32,14 @@ export class RateLimiter {
     return { ok: w.count <= limit.max, retryAfter: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
   }
 
+  /** Would one more attempt be allowed? Counts nothing (for limits on outcomes, counted with hit() after). */
+  peek(key: string, limit: Limit): RateDecision {
+    const now = this.now();
+    const w = this.windows.get(key);
+    if (!w || w.resetAt <= now) return { ok: true, retryAfter: 0 };
+    return { ok: w.count < limit.max, retryAfter: Math.max(1, Math.ceil((w.resetAt - now) / 1000)) };
+  }
+
   /** Forget a key (after a successful login, its failure count starts again). */
   reset(key: string): void {
     this.windows.delete(key);
