@@ -187,6 +187,7 @@ async function stallWindow(base: string, load: boolean) {
     await Promise.all(inFlight);
   })();
   await Promise.all([prober, loader]);
+  { const q=[...probes].sort((a,b)=>a-b); console.error(load?'LOAD':'BASE', 'p50', q[Math.floor(q.length/2)]!.toFixed(2), 'p90', q[Math.floor(q.length*0.9)]!.toFixed(2), 'top', q.slice(-10).map(x=>x.toFixed(1)).join(' ')); }
   return { probes, probeFailed, ok, failed, skipped, rate: ok / (STALL_WINDOW_MS / 1_000) };
 }
 

@@ -147,3 +147,47 @@ describe("backup and restore", () => {
     expect(existsSync(join(d, "data", DB_FILE))).toBe(false);
   });
 });
+
+describe("account commands", () => {
+  test("admin create-user generates and prints a password once, or reads one from stdin", async () => {
+    const d = dir();
+    const generated = await run(["admin", "create-user", "--username", "operator", "--admin", "--data-dir", d]);
+    expect(generated.code).toBe(0);
+    expect(generated.stdout).toContain("created instance admin operator");
+    const password = /password: (\S+)/.exec(generated.stdout)![1]!;
+    expect(password.length).toBeGreaterThanOrEqual(20);
+
+    const proc = Bun.spawn([process.execPath, MAIN, "admin", "create-user", "--username", "second", "--password-stdin", "--data-dir", d], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    proc.stdin.write("a password from stdin\n");
+    proc.stdin.end();
+    expect(await proc.exited).toBe(0);
+    expect(await new Response(proc.stdout).text()).not.toContain("password:");
+
+    const taken = await run(["admin", "create-user", "--username", "OPERATOR", "--data-dir", d]);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain("This username is taken.");
+    const weak = Bun.spawn([process.execPath, MAIN, "admin", "create-user", "--username", "third", "--password-stdin", "--data-dir", d], { stdin: "pipe", stderr: "pipe" });
+    weak.stdin.write("123456\n");
+    weak.stdin.end();
+    expect(await weak.exited).toBe(1);
+    expect(await new Response(weak.stderr).text()).toMatch(/at least 8|too common/);
+    expect((await run(["admin", "create-user", "--data-dir", d])).stderr).toContain("needs --username");
+    expect((await run(["admin", "frobnicate"])).stderr).toContain('unknown admin command "frobnicate"');
+  });
+
+  test("admin reset-password sets a new password that works, and refuses unknown users", async () => {
+    const a = await app();
+    const { createAccount } = await import("../testing/accounts.ts");
+    const acct = await createAccount(a, { username: "forgetful", password: "the old long password" });
+    const res = await run(["admin", "reset-password", "--username", "forgetful", "--data-dir", a.dataDir]);
+    expect(res.code).toBe(0);
+    const password = /password: (\S+)/.exec(res.stdout)![1]!;
+    const login = (pw: string) => a.fetch("/api/v10/auth/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: "forgetful", password: pw }) });
+    expect((await login(password)).status).toBe(200);
+    expect((await login("the old long password")).status).toBe(401);
+    expect((await a.fetch("/api/v10/users/@me", { headers: acct.bearer })).status).toBe(401);
+    const unknown = await run(["admin", "reset-password", "--username", "ghost", "--data-dir", a.dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no user named ghost");
+  });
+});

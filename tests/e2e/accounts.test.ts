@@ -8,6 +8,8 @@ import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
 
 const PASSWORD = "violet-harbour-lantern-42";
+// Each flow starts its own Chromium and takes a few seconds: more than the 5 s default on a busy machine.
+const TIMEOUT = 30_000;
 
 // Every browser a test opens is closed in its describe's afterAll, even if the test failed
 // half-way, and before the server stops (its keep-alive connections would hold the stop up).
@@ -73,9 +75,9 @@ describe("first-run setup in Chromium", () => {
     expect(res?.status()).toBe(404);
     // That 404 is the point of the check above, and Chromium also logs it as a console error;
     // exactly those two entries are expected, every other problem still fails the test.
-    expect(problems).toEqual([`HTTP 404: ${app.url}/setup`, "console error: Failed to load resource: the server responded with a status of 404 (Not Found)"]);
+    expect(problems.toSorted()).toEqual([`HTTP 404: ${app.url}/setup`, "console error: Failed to load resource: the server responded with a status of 404 (Not Found)"].toSorted());
     await page.close();
-  });
+  }, TIMEOUT);
 });
 
 describe("accounts in Chromium", () => {
@@ -115,7 +117,7 @@ describe("accounts in Chromium", () => {
     expect(await page.getByRole("link", { name: "Instance admin" }).count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, TIMEOUT);
 
   test("a user enables 2FA in settings, then logs in with password and code; a wrong code is refused", async () => {
     const account = await createAccount(app, { username: "twofactor", password: PASSWORD });
@@ -169,9 +171,9 @@ describe("accounts in Chromium", () => {
 
     // The wrong code is answered 401 with the form re-rendered (and Chromium logs that status as a
     // console error): exactly those two entries are expected, anything else fails the test.
-    expect(problems).toEqual([`HTTP 401: ${app.url}/login/2fa`, "console error: Failed to load resource: the server responded with a status of 401 (Unauthorized)"]);
+    expect(problems.toSorted()).toEqual([`HTTP 401: ${app.url}/login/2fa`, "console error: Failed to load resource: the server responded with a status of 401 (Unauthorized)"].toSorted());
     await page.close();
-  });
+  }, TIMEOUT);
 
   test("logging out returns to /login, and / then redirects to /login", async () => {
     const account = await createAccount(app, { username: "leaver", password: PASSWORD });
@@ -192,7 +194,7 @@ describe("accounts in Chromium", () => {
     expect(path(page)).toBe(`/login?next=${encodeURIComponent("/settings/profile")}`);
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, TIMEOUT);
 
   test("choosing the Light theme and Français switches the page to light and French", async () => {
     const account = await createAccount(app, { username: "amelie", password: PASSWORD });
@@ -228,5 +230,5 @@ describe("accounts in Chromium", () => {
     expect(await visible(page, page.getByRole("heading", { name: "Accueil" }))).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, TIMEOUT);
 });
