@@ -8,6 +8,7 @@
 // --trust-proxy and every request carries its own X-Forwarded-For address (10.x.y.z): that is only
 // a header, all traffic goes to 127.0.0.1. The client is this process; the server is the binary.
 import { readFileSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { median, pokynanoBinary, round, rssMb, startAndWait, tempDir, type Figure } from "./support.ts";
 
 // The parameters of src/auth/passwords.ts (ARGON2), not imported: that module hashes at load time.
@@ -187,7 +188,6 @@ async function stallWindow(base: string, load: boolean) {
     await Promise.all(inFlight);
   })();
   await Promise.all([prober, loader]);
-  { const q=[...probes].sort((a,b)=>a-b); console.error(load?'LOAD':'BASE', 'p50', q[Math.floor(q.length/2)]!.toFixed(2), 'p90', q[Math.floor(q.length*0.9)]!.toFixed(2), 'top', q.slice(-10).map(x=>x.toFixed(1)).join(' ')); }
   return { probes, probeFailed, ok, failed, skipped, rate: ok / (STALL_WINDOW_MS / 1_000) };
 }
 
@@ -214,7 +214,13 @@ export async function run(): Promise<Figure[]> {
       const thr = await throughput(base, server.proc.pid);
       const st = await stall(base);
 
-      const common = { accounts: ACCOUNTS, argon2: ARGON2_PARAMS, trust_proxy: true, client_ip: "distinct X-Forwarded-For per request" };
+      const common = {
+        accounts: ACCOUNTS,
+        argon2: ARGON2_PARAMS,
+        trust_proxy: true,
+        client_ip: "distinct X-Forwarded-For per request",
+        machine_load_1m: round(loadavg()[0]!, 2),
+      };
       const p50 = percentile(lat.samples, 50);
       const p99 = percentile(lat.samples, 99);
       const latencyParams = {

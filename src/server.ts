@@ -14,12 +14,14 @@ import { Hub, type SocketData } from "./hub/hub.ts";
 import type { Logger } from "./lib/log.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { sessionFromCookieHeader } from "./auth/middleware.ts";
+import { sweepRevokedSockets } from "./auth/sessions.ts";
 import type { Core } from "./core.ts";
 
 export const PID_FILE = "pokynano.pid";
 /** Largest request body Bun will read at all; routes set tighter limits. */
 const MAX_REQUEST_BODY = 64 * 1024 * 1024;
 const STOP_GRACE_MS = 5000;
+const SWEEP_EVERY_MS = 2000;
 
 export interface RunningServer {
   url: string;
@@ -139,11 +141,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }, 0);
     }
 
+    // Every 2 s, so a session ended by another process closes its sockets well within 5 s.
+    const sweep = setInterval(() => {
+      try {
+        sweepRevokedSockets(core);
+      } catch (err) {
+        logger.warn("session sweep failed", { err });
+      }
+    }, SWEEP_EVERY_MS);
+
     const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
         shuttingDown = true;
+        clearInterval(sweep);
         const closing = server.stop(false);
         hub.closeAll();
         await queue.close();

@@ -1,7 +1,7 @@
 // Server-side sessions. A browser keeps its token in an HttpOnly cookie, an API client sends it
 // as a bearer token; either way the row is the truth: deleting it signs the device out at once,
 // and the hub closes that session's live sockets in the same step.
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { ids } from "../db/snowflake.ts";
 import { formatToken, newSecret, secretMatches, type ParsedToken } from "./tokens.ts";
@@ -93,4 +93,34 @@ export async function revokeAllSessions(core: Core, userId: string, keep: string
   });
   for (const { id } of gone) core.hub.disconnectSession(id);
   return gone.length;
+}
+
+/** Of these session ids, the ones still valid (row present, not expired, user active). */
+export function stillValidSessions(core: Core, ids: readonly string[]): Set<string> {
+  const valid = new Set<string>();
+  const now = new Date().toISOString();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = core.db.readOrm
+      .select({ id: sessions.id, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(inArray(sessions.id, ids.slice(i, i + 500)), isNull(users.deactivatedAt), isNull(users.deletedAt)))
+      .all();
+    for (const r of rows) if (r.expiresAt > now) valid.add(r.id);
+  }
+  return valid;
+}
+
+/**
+ * Close sockets whose session ended without this process knowing: revoked by the admin CLI (a
+ * separate process), expired, or its user deactivated. In-process revocations close sockets at
+ * once; this sweep bounds the others.
+ */
+export function sweepRevokedSockets(core: Core): number {
+  const open = core.hub.openSessionIds();
+  if (open.length === 0) return 0;
+  const valid = stillValidSessions(core, open);
+  let closed = 0;
+  for (const id of open) if (!valid.has(id)) closed += core.hub.disconnectSession(id);
+  return closed;
 }

@@ -179,6 +179,10 @@ describe("account commands", () => {
     const a = await app();
     const { createAccount } = await import("../testing/accounts.ts");
     const acct = await createAccount(a, { username: "forgetful", password: "the old long password" });
+    // A socket open in the server process must close although the reset happens in another process.
+    const ws = new WebSocket(`${a.url.replace("http", "ws")}/ws`, { headers: { Cookie: acct.cookie, Origin: a.url } } as never);
+    await new Promise((resolve) => (ws.onopen = resolve));
+    const wsClosed = new Promise<number>((resolve) => (ws.onclose = (e) => resolve(e.code)));
     const res = await run(["admin", "reset-password", "--username", "forgetful", "--data-dir", a.dataDir]);
     expect(res.code).toBe(0);
     const password = /password: (\S+)/.exec(res.stdout)![1]!;
@@ -186,6 +190,9 @@ describe("account commands", () => {
     expect((await login(password)).status).toBe(200);
     expect((await login("the old long password")).status).toBe(401);
     expect((await a.fetch("/api/v10/users/@me", { headers: acct.bearer })).status).toBe(401);
+    const started = Date.now();
+    expect(await Promise.race([wsClosed, Bun.sleep(5000).then(() => -1)])).toBe(4004);
+    expect(Date.now() - started).toBeLessThan(5000);
     const unknown = await run(["admin", "reset-password", "--username", "ghost", "--data-dir", a.dataDir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("no user named ghost");

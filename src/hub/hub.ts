@@ -44,6 +44,13 @@ export class Hub {
     },
   };
 
+  /** The distinct sessions that have a socket open now. */
+  openSessionIds(): string[] {
+    const ids = new Set<string>();
+    for (const ws of this.sockets) if (ws.data.sessionId) ids.add(ws.data.sessionId);
+    return [...ids];
+  }
+
   /** Close every socket of a user (logout everywhere, deactivation, ban). */
   disconnectUser(userId: string, code: number = CloseCode.sessionRevoked, reason = "signed out"): number {
     return this.closeWhere((d) => d.userId === userId, code, reason);

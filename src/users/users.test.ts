@@ -14,7 +14,7 @@ afterAll(() => app.close());
 
 function uploadAvatar(cookie: string, bytes: Uint8Array, name = "me.png", type = "image/png") {
   const form = new FormData();
-  form.append("avatar", new File([bytes], name, { type }));
+  form.append("avatar", new File([bytes as Uint8Array<ArrayBuffer>], name, { type }));
   return app.fetch("/settings/avatar", { method: "POST", headers: { Origin: app.url, Cookie: cookie }, body: form });
 }
 

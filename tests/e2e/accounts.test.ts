@@ -1,7 +1,7 @@
 // Accounts in real Chromium: first-run setup, registration, 2FA login, log out, appearance.
 // Every flow goes through the server-rendered forms exactly as a person would.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { currentCode } from "../../src/auth/mfa.ts";
 import { createAccount, postForm } from "../../src/testing/accounts.ts";
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
@@ -25,7 +25,7 @@ async function closeBrowsers(): Promise<void> {
 
 const path = (page: Page) => new URL(page.url()).pathname + new URL(page.url()).search;
 
-async function visible(page: Page, locator: ReturnType<Page["locator"]>): Promise<boolean> {
+async function visible(locator: Locator): Promise<boolean> {
   await locator.first().waitFor({ state: "visible", timeout: 5_000 });
   return locator.first().isVisible();
 }
@@ -54,7 +54,7 @@ describe("first-run setup in Chromium", () => {
 
     await page.goto(`${app.url}/`);
     expect(path(page)).toBe("/setup");
-    expect(await visible(page, page.getByRole("heading", { name: "Set up your instance" }))).toBe(true);
+    expect(await visible(page.getByRole("heading", { name: "Set up your instance" }))).toBe(true);
 
     await page.getByLabel("Instance name").fill("Otter Lodge");
     await page.getByLabel("Username").fill("owner");
@@ -65,10 +65,10 @@ describe("first-run setup in Chromium", () => {
 
     expect(await page.title()).toBe("Otter Lodge");
     const channels = page.getByRole("complementary", { name: "Channels" });
-    expect(await visible(page, channels.getByRole("heading", { name: "Otter Lodge" }))).toBe(true);
-    expect(await visible(page, page.getByRole("heading", { name: "Welcome to Otter Lodge" }))).toBe(true);
+    expect(await visible(channels.getByRole("heading", { name: "Otter Lodge" }))).toBe(true);
+    expect(await visible(page.getByRole("heading", { name: "Welcome to Otter Lodge" }))).toBe(true);
     // The owner is the instance admin and is signed in.
-    expect(await visible(page, page.getByRole("link", { name: "Instance admin" }))).toBe(true);
+    expect(await visible(page.getByRole("link", { name: "Instance admin" }))).toBe(true);
     expect(await channels.locator(".user-panel").innerText()).toContain("owner");
 
     const res = await page.goto(`${app.url}/setup`);
@@ -102,7 +102,7 @@ describe("accounts in Chromium", () => {
     expect(path(page)).toBe("/login");
     await page.getByRole("link", { name: "Register" }).click();
     await page.waitForURL(`${app.url}/register`);
-    expect(await visible(page, page.getByRole("heading", { name: "Create an account" }))).toBe(true);
+    expect(await visible(page.getByRole("heading", { name: "Create an account" }))).toBe(true);
 
     await page.getByLabel("Username").fill("marguerite");
     await page.getByLabel("Display name (optional)").fill("Marguerite D.");
@@ -111,7 +111,7 @@ describe("accounts in Chromium", () => {
     await page.waitForURL(`${app.url}/`);
 
     const panel = page.getByRole("complementary", { name: "Channels" }).locator(".user-panel");
-    expect(await visible(page, panel.getByText("Marguerite D.", { exact: true }))).toBe(true);
+    expect(await visible(panel.getByText("Marguerite D.", { exact: true }))).toBe(true);
     expect(await panel.getByText("marguerite", { exact: true }).isVisible()).toBe(true);
     // A registered user is not an admin.
     expect(await page.getByRole("link", { name: "Instance admin" }).count()).toBe(0);
@@ -128,18 +128,18 @@ describe("accounts in Chromium", () => {
     await logIn(page, app, account.user.username, PASSWORD);
     await page.waitForURL(`${app.url}/`);
     await page.goto(`${app.url}/settings/security`);
-    expect(await visible(page, page.getByText("Two-factor authentication is off."))).toBe(true);
+    expect(await visible(page.getByText("Two-factor authentication is off."))).toBe(true);
     await page.getByRole("button", { name: "Enable two-factor authentication" }).click();
     await page.waitForURL(`${app.url}/settings/security`);
 
-    expect(await visible(page, page.locator("img.qr"))).toBe(true);
+    expect(await visible(page.locator("img.qr"))).toBe(true);
     const secret = (await page.locator("code.mfa-key").innerText()).trim();
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     await page.getByLabel("Code").fill(currentCode(secret));
     await page.getByRole("button", { name: "Confirm" }).click();
 
     const codes = page.getByRole("list", { name: "Your recovery codes" }).getByRole("listitem");
-    expect(await visible(page, codes)).toBe(true);
+    expect(await visible(codes)).toBe(true);
     expect(await codes.count()).toBe(10);
     expect(await codes.first().innerText()).toMatch(/^[a-z2-9]{5}-[a-z2-9]{5}$/);
     expect(await page.getByRole("status").innerText()).toBe("Two-factor authentication is on.");
@@ -149,7 +149,7 @@ describe("accounts in Chromium", () => {
 
     await logIn(page, app, account.user.username, PASSWORD);
     await page.waitForURL(`${app.url}/login`);
-    expect(await visible(page, page.getByRole("heading", { name: "Two-factor authentication" }))).toBe(true);
+    expect(await visible(page.getByRole("heading", { name: "Two-factor authentication" }))).toBe(true);
 
     // A six-digit code that is valid for none of the steps the server could accept.
     const now = Date.now();
@@ -159,7 +159,7 @@ describe("accounts in Chromium", () => {
     await page.getByLabel("Code").fill(String(wrong));
     await page.getByRole("button", { name: "Verify" }).click();
     await page.waitForURL(`${app.url}/login/2fa`);
-    expect(await visible(page, page.getByRole("alert"))).toBe(true);
+    expect(await visible(page.getByRole("alert"))).toBe(true);
     expect(await page.getByRole("alert").innerText()).toBe("That code is not valid. Try the current code, or a recovery code.");
     expect(await page.getByRole("heading", { name: "Two-factor authentication" }).isVisible()).toBe(true);
 
@@ -167,7 +167,7 @@ describe("accounts in Chromium", () => {
     await page.getByLabel("Code").fill(currentCode(secret, Date.now() + 30_000));
     await page.getByRole("button", { name: "Verify" }).click();
     await page.waitForURL(`${app.url}/`);
-    expect(await visible(page, page.getByRole("heading", { name: "Welcome to Heron Hall" }))).toBe(true);
+    expect(await visible(page.getByRole("heading", { name: "Welcome to Heron Hall" }))).toBe(true);
 
     // The wrong code is answered 401 with the form re-rendered (and Chromium logs that status as a
     // console error): exactly those two entries are expected, anything else fails the test.
@@ -185,7 +185,7 @@ describe("accounts in Chromium", () => {
     await page.waitForURL(`${app.url}/`);
     await page.getByRole("main").getByRole("button", { name: "Log out" }).click();
     await page.waitForURL(`${app.url}/login`);
-    expect(await visible(page, page.getByRole("heading", { name: "Log in" }))).toBe(true);
+    expect(await visible(page.getByRole("heading", { name: "Log in" }))).toBe(true);
     expect((await context.cookies()).filter((c) => c.name === "pokynano_session")).toEqual([]);
 
     await page.goto(`${app.url}/`);
@@ -215,7 +215,7 @@ describe("accounts in Chromium", () => {
 
     expect(await html.getAttribute("data-theme")).toBe("light");
     expect(await html.getAttribute("lang")).toBe("fr");
-    expect(await visible(page, page.getByRole("heading", { name: "Paramètres utilisateur" }))).toBe(true);
+    expect(await visible(page.getByRole("heading", { name: "Paramètres utilisateur" }))).toBe(true);
     expect(await page.getByRole("heading", { name: "Apparence", level: 1 }).isVisible()).toBe(true);
     expect(await page.getByRole("status").innerText()).toBe("Enregistré.");
     expect(await page.getByRole("button", { name: "Enregistrer" }).isVisible()).toBe(true);
@@ -227,7 +227,7 @@ describe("accounts in Chromium", () => {
     await page.goto(`${app.url}/`);
     expect(await html.getAttribute("data-theme")).toBe("light");
     expect(await html.getAttribute("lang")).toBe("fr");
-    expect(await visible(page, page.getByRole("heading", { name: "Accueil" }))).toBe(true);
+    expect(await visible(page.getByRole("heading", { name: "Accueil" }))).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   }, TIMEOUT);

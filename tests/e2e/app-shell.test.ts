@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
+import { createAccount } from "../../src/testing/accounts.ts";
 import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
 
 let app: TestApp;
@@ -7,6 +8,8 @@ let browser: Browser;
 beforeAll(async () => {
   app = await createTestApp();
   browser = await launchBrowser();
+  const { token } = await createAccount(app, { username: "viewer", displayName: "Viewer" });
+  await browser.context.addCookies([{ name: "pokynano_session", value: token, url: app.url }]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -23,6 +26,7 @@ describe("the app shell in Chromium", () => {
     expect(await page.getByRole("complementary", { name: "Channels" }).isVisible()).toBe(true);
     expect(await page.getByRole("complementary", { name: "Members" }).isVisible()).toBe(true);
     expect(await page.getByRole("main").getByRole("heading", { name: "Welcome to Pokynano" }).isVisible()).toBe(true);
+    expect(await page.getByRole("complementary", { name: "Channels" }).getByText("Viewer", { exact: true }).isVisible()).toBe(true);
     expect(await page.evaluate(() => typeof (window as unknown as { htmx?: unknown }).htmx)).toBe("object");
     // The stylesheet applied: the rail has its own background, i.e. CSS loaded under the CSP.
     const railBg = await page.locator(".server-rail").evaluate((el) => getComputedStyle(el).backgroundColor);
