@@ -1,6 +1,6 @@
 // Two-factor authentication and personal access tokens through the API.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
+import { api, createAccount, postForm, type TestAccount } from "../testing/accounts.ts";
 import { createTestApp, type TestApp } from "../testing/app.ts";
 import { findUser } from "../users/service.ts";
 import { confirmEnrolment, currentCode, startEnrolment } from "./mfa.ts";
@@ -62,6 +62,31 @@ describe("two-factor login", () => {
     const res = await api(app, "POST", "/auth/login", { login: acct.user.username, password: "not the password", code: currentCode(acct.secret, Date.now() + STEP) });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { code: number }).code).toBe(40001);
+  });
+});
+
+describe("turning 2FA off", () => {
+  test("needs the password; afterwards the password alone logs in again", async () => {
+    const acct = await withMfa();
+    const wrong = await postForm(app, "/settings/2fa/disable", { password: "not my password" }, acct.cookie);
+    expect(wrong.status).toBe(403);
+    expect(await wrong.text()).toContain("The current password is wrong.");
+    expect(findUser(app.server.core, acct.user.id)!.totpSecret).not.toBeNull();
+    expect((await postForm(app, "/settings/2fa/disable", { password: acct.password }, acct.cookie)).status).toBe(303);
+    expect(findUser(app.server.core, acct.user.id)!.totpSecret).toBeNull();
+    expect((await login(acct)).status).toBe(200);
+  });
+
+  test("the security page walks through enrolment: QR and key, then recovery codes", async () => {
+    const acct = await createAccount(app);
+    expect((await postForm(app, "/settings/2fa/start", {}, acct.cookie)).headers.get("Location")).toBe("/settings/security");
+    const page = await (await app.fetch("/settings/security", { headers: { Cookie: acct.cookie } })).text();
+    const secret = /class="mfa-key">([A-Z2-7]+)</.exec(page)![1]!;
+    expect(page).toContain('src="data:image/svg+xml;base64,');
+    const done = await postForm(app, "/settings/2fa/confirm", { code: currentCode(secret) }, acct.cookie);
+    const html = await done.text();
+    expect(html.match(/<li><code>[a-z2-9]{5}-[a-z2-9]{5}<\/code><\/li>/g)?.length).toBe(10);
+    expect(html).toContain("Two-factor authentication is on.");
   });
 });
 
