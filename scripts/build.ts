@@ -16,7 +16,8 @@ mkdirSync(dirname(outfile), { recursive: true });
 const prepare = Bun.spawnSync([process.execPath, resolve(root, "scripts/prepare.ts")], { cwd: root, stdout: "inherit", stderr: "inherit" });
 if (prepare.exitCode !== 0) process.exit(prepare.exitCode ?? 1);
 
-const args = [process.execPath, "build", "src/main.ts", "--compile", "--minify", "--sourcemap", "--outfile", outfile];
+// --bytecode: precompiled JavaScriptCore bytecode roughly halves the time to first request.
+const args = [process.execPath, "build", "src/main.ts", "--compile", "--minify", "--bytecode", "--sourcemap", "--outfile", outfile];
 if (values.target) args.push(`--target=${values.target}`);
 const started = performance.now();
 const build = Bun.spawnSync(args, { cwd: root, stdout: "inherit", stderr: "inherit" });

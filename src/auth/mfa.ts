@@ -3,7 +3,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { randomInt } from "node:crypto";
 import { Secret, TOTP } from "otpauth";
-import QRCode from "qrcode";
 import type { Core } from "../core.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
@@ -40,6 +39,8 @@ export async function startEnrolment(core: Core, user: User, issuer: string): Pr
 
 export async function enrolmentFor(secret: string, user: User, issuer: string): Promise<Enrolment> {
   const uri = totp(secret, user.username, issuer).toString();
+  // Loaded on first use: the QR encoder costs several MB of memory and only enrolment needs it.
+  const { default: QRCode } = await import("qrcode");
   const svg = await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
   return { secret, uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
 }

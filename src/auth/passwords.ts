@@ -17,7 +17,7 @@ export const hashPassword = (password: string) => hash(password, ARGON2);
 export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
   // With no stored hash (deleted or reset account) we still spend the same time, so response
   // timing does not tell which accounts exist.
-  const target = stored ?? (await dummyHash);
+  const target = stored ?? (await (dummyHash ??= hashPassword("pokynano-timing-equaliser")));
   try {
     const ok = await verify(target, password);
     return ok && stored !== null;
@@ -26,7 +26,7 @@ export async function verifyPassword(stored: string | null, password: string): P
   }
 }
 
-const dummyHash = hashPassword("pokynano-timing-equaliser");
+let dummyHash: Promise<string> | undefined;
 
 /** A message key when the password is not acceptable, else null. */
 export function passwordProblem(password: string, username?: string): "password.tooShort" | "password.tooLong" | "password.common" | "password.isUsername" | null {
