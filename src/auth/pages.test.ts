@@ -117,6 +117,8 @@ describe("pages of a running instance", () => {
       expect(html).not.toContain("<svg onload");
       expect(html).not.toContain('<a hx-get="/admin"');
     }
+    // Where user text is shown, htmx processing is switched off (htmx 4: hx-ignore).
+    expect(await (await app.fetch("/", { headers: { Cookie: acct.cookie } })).text()).toContain('<footer class="user-panel" hx-ignore="">');
     const profile = await (await app.fetch("/settings/profile", { headers: { Cookie: acct.cookie } })).text();
     expect(profile).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     const typed = await postForm(app, "/register", { username: '"><script>x</script>', password: "whatever long" });

@@ -72,7 +72,7 @@ export function AdminUsersPage(props: { ctx: PageCtx; users: User[]; total: numb
             </th>
           </tr>
         </thead>
-        <tbody>
+        <tbody hx-ignore="">
           {props.users.map((u) => (
             <tr data-user={u.username}>
               <td>{u.username}</td>

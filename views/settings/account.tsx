@@ -48,7 +48,7 @@ export function TokensSettings(props: { ctx: PageCtx; tokens: AccessToken[]; cre
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody hx-ignore="">
             {props.tokens.map((tok) => (
               <tr>
                 <td>{tok.name}</td>

@@ -102,7 +102,7 @@ export function SessionsSettings(props: { ctx: PageCtx; sessions: Session[]; cur
             </th>
           </tr>
         </thead>
-        <tbody>
+        <tbody hx-ignore="">
           {props.sessions.map((s) => (
             <tr data-session-id={s.id}>
               <td>

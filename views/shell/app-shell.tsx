@@ -32,7 +32,7 @@ export function AppShell(props: { ctx: PageCtx }) {
             <p class="muted">{t("shell.noServerHint")}</p>
           </div>
           {user ? (
-            <footer class="user-panel">
+            <footer class="user-panel" hx-ignore="">
               <Avatar user={user} size={32} />
               <span class="user-panel-name">
                 <strong>{user.displayName ?? user.username}</strong>
