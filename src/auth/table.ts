@@ -26,6 +26,7 @@ export const users = sqliteTable("users", {
   deleteMessages: bool("delete_messages"),
   createdAt: text("created_at").notNull(),
   passwordChangedAt: text("password_changed_at").notNull(),
+  allowMemberDms: bool("allow_member_dms").notNull().default(true),
 });
 export type User = typeof users.$inferSelect;
 

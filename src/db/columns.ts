@@ -22,3 +22,10 @@ export const bool = customType<{ data: boolean; driverData: bigint | number }>({
   toDriver: (value) => (value ? 1 : 0),
   fromDriver: (value) => Number(value) === 1,
 });
+
+/** A 64-bit permission bitfield: a bigint in the app (Discord sends it as a decimal string). */
+export const bitfield = customType<{ data: bigint; driverData: bigint | number }>({
+  dataType: () => "integer",
+  toDriver: (value) => value,
+  fromDriver: (value) => BigInt(value),
+});

@@ -1,6 +1,9 @@
 // English strings: the reference catalog. Every other catalog must have exactly these keys
 // (fr.ts is type-checked against this one). {name} placeholders are filled by t().
-export const en = {
+import { enGuilds } from "./en-guilds.ts";
+import { enPermissions } from "./en-permissions.ts";
+
+const enCore = {
   "app.name": "Pokynano",
   "common.save": "Save",
   "common.saved": "Saved.",
@@ -193,4 +196,5 @@ export const en = {
   "error.notFound": "Not found.",
 };
 
+export const en = { ...enCore, ...enGuilds, ...enPermissions };
 export type MessageKey = keyof typeof en;

@@ -1,7 +1,11 @@
 // Catalogue français. Même clés que en.ts (vérifié par le typage).
 import type { MessageKey } from "./en.ts";
+import { frGuilds } from "./fr-guilds.ts";
+import { frPermissions } from "./fr-permissions.ts";
 
 export const fr: Record<MessageKey, string> = {
+  ...frGuilds,
+  ...frPermissions,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
   "common.saved": "Enregistré.",

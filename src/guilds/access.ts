@@ -1,0 +1,135 @@
+// Authorization is the lookup: a guild or channel is loaded *through* the caller's membership and
+// permissions, and one they may not see is a 404 (it does not exist for them).
+import { and, eq, inArray } from "drizzle-orm";
+import type { Core } from "../core.ts";
+import { AppError, ErrorCode } from "../lib/errors.ts";
+import { keyedError } from "../lib/field-error.ts";
+import { basePermissions, channelPermissions, has, Permission, type MemberContext, type Overwrite } from "../permissions/permissions.ts";
+import { channels, dmRecipients, guilds, memberRoles, members, permissionOverwrites, roles, type Channel, type Guild, type Member, type Role } from "./table.ts";
+
+export const unknownGuild = () => new AppError(404, ErrorCode.unknownRoute, "Unknown server.", { key: "error.notFound" });
+export const unknownChannel = () => new AppError(404, ErrorCode.unknownRoute, "Unknown channel.", { key: "error.notFound" });
+export const missingPermission = () => keyedError(403, ErrorCode.forbidden, "error.forbidden");
+
+export interface GuildAccess {
+  guild: Guild;
+  member: Member;
+  isOwner: boolean;
+  everyone: Role;
+  /** The member's roles other than @everyone, highest first. */
+  roles: Role[];
+  context: MemberContext;
+  /** Server-level permissions (no channel overwrites). */
+  permissions: bigint;
+}
+
+export function memberRoleList(core: Core, guildId: string, userId: string): Role[] {
+  return core.db.readOrm
+    .select({ role: roles })
+    .from(memberRoles)
+    .innerJoin(roles, eq(roles.id, memberRoles.roleId))
+    .where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, userId)))
+    .all()
+    .map((r) => r.role)
+    .sort((a, b) => b.position - a.position);
+}
+
+/** The caller's standing in a guild, or null when they are not a member (or it does not exist). */
+export function guildAccess(core: Core, userId: string, guildId: string): GuildAccess | null {
+  const row = core.db.readOrm
+    .select({ guild: guilds, member: members })
+    .from(members)
+    .innerJoin(guilds, eq(guilds.id, members.guildId))
+    .where(and(eq(members.guildId, guildId), eq(members.userId, userId)))
+    .get();
+  if (!row) return null;
+  const everyone = core.db.readOrm.select().from(roles).where(eq(roles.id, guildId)).get()!;
+  const held = memberRoleList(core, guildId, userId);
+  const context: MemberContext = { userId, guildId, ownerId: row.guild.ownerId, everyone, roles: held };
+  return { guild: row.guild, member: row.member, isOwner: row.guild.ownerId === userId, everyone, roles: held, context, permissions: basePermissions(context) };
+}
+
+/** Like guildAccess, but a 404 for a non-member and a 403 without `permission`. */
+export function requireGuild(core: Core, userId: string, guildId: string, permission?: bigint): GuildAccess {
+  const access = guildAccess(core, userId, guildId);
+  if (!access) throw unknownGuild();
+  if (permission !== undefined && !has(access.permissions, permission)) throw missingPermission();
+  return access;
+}
+
+/** The overwrites that apply to a channel: its category's while it is synced. */
+export function effectiveOverwrites(core: Core, channel: Channel): Overwrite[] {
+  const source = channel.synced && channel.parentId ? channel.parentId : channel.id;
+  return core.db.readOrm
+    .select()
+    .from(permissionOverwrites)
+    .where(eq(permissionOverwrites.channelId, source))
+    .all()
+    .map((o) => ({ id: o.targetId, type: o.type as 0 | 1, allow: o.allow, deny: o.deny }));
+}
+
+export interface ChannelAccess {
+  channel: Channel;
+  /** Null for a DM. */
+  guild: GuildAccess | null;
+  permissions: bigint;
+}
+
+const DM_PERMISSIONS = Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.READ_MESSAGE_HISTORY | Permission.ADD_REACTIONS | Permission.EMBED_LINKS | Permission.ATTACH_FILES | Permission.CONNECT | Permission.SPEAK | Permission.STREAM | Permission.USE_VAD;
+
+export function channelAccessFor(core: Core, access: GuildAccess, channel: Channel): bigint {
+  return channelPermissions(access.context, effectiveOverwrites(core, channel), channel.type);
+}
+
+/** The channel as the caller may see it, or null (not there, not a member, no VIEW_CHANNEL, not a DM recipient). */
+export function channelAccess(core: Core, userId: string, channelId: string): ChannelAccess | null {
+  const channel = core.db.readOrm.select().from(channels).where(eq(channels.id, channelId)).get();
+  if (!channel) return null;
+  if (channel.guildId === null) {
+    const recipient = core.db.readOrm.select().from(dmRecipients).where(and(eq(dmRecipients.channelId, channelId), eq(dmRecipients.userId, userId))).get();
+    return recipient ? { channel, guild: null, permissions: DM_PERMISSIONS } : null;
+  }
+  const access = guildAccess(core, userId, channel.guildId);
+  if (!access) return null;
+  const permissions = channelAccessFor(core, access, channel);
+  return has(permissions, Permission.VIEW_CHANNEL) ? { channel, guild: access, permissions } : null;
+}
+
+export function requireChannel(core: Core, userId: string, channelId: string, permission?: bigint): ChannelAccess {
+  const access = channelAccess(core, userId, channelId);
+  if (!access) throw unknownChannel();
+  if (permission !== undefined && !has(access.permissions, permission)) throw missingPermission();
+  return access;
+}
+
+/** The guild's channels this member can see, in sidebar order (categories and their children). */
+export function visibleChannels(core: Core, access: GuildAccess): Channel[] {
+  const all = core.db.readOrm.select().from(channels).where(eq(channels.guildId, access.guild.id)).all();
+  const overwrites = new Map<string, Overwrite[]>();
+  const ids = all.map((c) => c.id);
+  if (ids.length) {
+    for (const o of core.db.readOrm.select().from(permissionOverwrites).where(inArray(permissionOverwrites.channelId, ids)).all()) {
+      const list = overwrites.get(o.channelId) ?? [];
+      list.push({ id: o.targetId, type: o.type as 0 | 1, allow: o.allow, deny: o.deny });
+      overwrites.set(o.channelId, list);
+    }
+  }
+  const visible = all.filter((c) => {
+    const source = c.synced && c.parentId ? c.parentId : c.id;
+    return has(channelPermissions(access.context, overwrites.get(source) ?? [], c.type), Permission.VIEW_CHANNEL);
+  });
+  return sortChannels(visible);
+}
+
+/** Sidebar order: uncategorised channels first, then each category followed by its children. */
+export function sortChannels(list: Channel[]): Channel[] {
+  const byPos = (a: Channel, b: Channel) => a.position - b.position || (BigInt(a.id) < BigInt(b.id) ? -1 : 1);
+  // Within a level, text-like channels come before voice channels, as in Discord.
+  const byKind = (a: Channel, b: Channel) => (a.type === 2 ? 1 : 0) - (b.type === 2 ? 1 : 0) || byPos(a, b);
+  const categories = list.filter((c) => c.type === 4).sort(byPos);
+  const categoryIds = new Set(categories.map((c) => c.id));
+  const loose = list.filter((c) => c.type !== 4 && (!c.parentId || !categoryIds.has(c.parentId))).sort(byKind);
+  const out = [...loose];
+  for (const cat of categories) out.push(cat, ...list.filter((c) => c.type !== 4 && c.parentId === cat.id).sort(byKind));
+  return out;
+}
