@@ -19,6 +19,10 @@ import { chooseLocale } from "./http/locale.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { tooLarge } from "./lib/errors.ts";
 import { usersApi } from "./users/api.ts";
+import { channelsApi } from "./channels/api.ts";
+import { meApi } from "./dms/api.ts";
+import { guildsApi } from "./guilds/api.ts";
+import { invitesApi } from "./invites/api.ts";
 import { AVATAR_MAX_BYTES } from "./users/avatar.ts";
 import { avatarRoutes } from "./users/avatar-routes.ts";
 import { settingsRoutes } from "./users/routes.tsx";
@@ -60,7 +64,11 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/settings", settingsRoutes(core));
   app.route("/admin", adminRoutes(core));
   app.route("/api/v10/auth", authApi(core));
+  app.route("/api/v10/users/@me", meApi(core));
   app.route("/api/v10/users", usersApi(core));
+  app.route("/api/v10/guilds", guildsApi(core));
+  app.route("/api/v10/channels", channelsApi(core));
+  app.route("/api/v10/invites", invitesApi(core));
   app.route("/api/v10/admin", adminApi(core));
   app.route("/", homeRoutes(core));
 
