@@ -9,6 +9,7 @@ import { createInstanceInvite, listInstanceInvites } from "../instance/invites.t
 import { instanceName, REGISTRATION_MODES, registrationMode } from "../instance/service.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { createUser, findUser, selfUser } from "../users/service.ts";
+import { SERVER_CREATION, serverCreation } from "../guilds/service.ts";
 import { deactivateUser, deleteUser, resetUserPassword, searchUsers, setAdmin, updateInstance } from "./service.ts";
 
 const adminView = (u: NonNullable<ReturnType<typeof findUser>>) => ({ ...selfUser(u), deactivated: u.deactivatedAt !== null, deleted: u.deletedAt !== null });
@@ -46,11 +47,12 @@ export function adminApi(core: Core) {
     return c.body(null, 204);
   });
 
-  app.get("/instance", (c) => c.json({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm) }));
+  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core) });
+  app.get("/instance", (c) => c.json(instance()));
   app.patch("/instance", async (c) => {
-    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional() }));
-    await updateInstance(core, body);
-    return c.json({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm) });
+    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional() }));
+    await updateInstance(core, { name: body.name, registration: body.registration, serverCreation: body.server_creation });
+    return c.json(instance());
   });
   app.get("/invites", (c) => c.json(listInstanceInvites(core)));
   app.post("/invites", async (c) => {

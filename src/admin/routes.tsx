@@ -12,6 +12,7 @@ import { REGISTRATION_MODES, registrationMode } from "../instance/service.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { createUser, displayNameOf, findUser } from "../users/service.ts";
 import { requirePageUser } from "../users/routes.tsx";
+import { SERVER_CREATION, serverCreation } from "../guilds/service.ts";
 import { deactivateUser, deleteUser, resetUserPassword, searchUsers, setAdmin, updateInstance } from "./service.ts";
 
 export function adminRoutes(core: Core) {
@@ -78,14 +79,14 @@ export function adminRoutes(core: Core) {
 
   const settingsPage = (c: Context<AppEnv>, extra: Partial<Parameters<typeof AdminSettingsPage>[0]> = {}, status: AppError["status"] | 200 = 200) =>
     c.html(
-      <AdminSettingsPage ctx={pageCtx(c, core)} mode={registrationMode(core.db.readOrm)} invites={listInstanceInvites(core)} publicUrl={core.config.publicUrl} {...extra} />,
+      <AdminSettingsPage ctx={pageCtx(c, core)} mode={registrationMode(core.db.readOrm)} serverCreation={serverCreation(core)} invites={listInstanceInvites(core)} publicUrl={core.config.publicUrl} {...extra} />,
       status,
     );
   app.get("/settings", (c) => settingsPage(c, { notice: c.req.query("saved") ? c.get("t")("common.saved") : undefined }));
   app.post("/settings", async (c) => {
-    const form = await parseForm(c, z.object({ instance_name: text(200), registration: z.enum(REGISTRATION_MODES) }));
+    const form = await parseForm(c, z.object({ instance_name: text(200), registration: z.enum(REGISTRATION_MODES), server_creation: z.enum(SERVER_CREATION).optional() }));
     try {
-      await updateInstance(core, { name: form.instance_name, registration: form.registration });
+      await updateInstance(core, { name: form.instance_name, registration: form.registration, serverCreation: form.server_creation });
       return c.redirect("/admin/settings?saved=1", 303);
     } catch (err) {
       const { errors, status } = formErrors(c, err);

@@ -59,12 +59,13 @@ export async function deleteUser(core: Core, adminId: string, userId: string, re
   await deleteAccount(core, target(core, userId), { removeMessages, byAdmin: true });
 }
 
-export async function updateInstance(core: Core, input: { name?: string; registration?: RegistrationMode }): Promise<void> {
+export async function updateInstance(core: Core, input: { name?: string; registration?: RegistrationMode; serverCreation?: "everyone" | "admins" }): Promise<void> {
   if (input.name !== undefined) {
     const name = cleanText(input.name);
     if (!name || [...name].length > 64) throw fieldError({ instance_name: "text.tooLong" }, { max: 64 });
     await writeSetting(core.queue, "instance_name", name);
   }
   if (input.registration) await writeSetting(core.queue, "registration_mode", input.registration);
+  if (input.serverCreation) await writeSetting(core.queue, "server_creation", input.serverCreation);
 }
 

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { Core } from "../core.ts";
 import { ids } from "../db/snowflake.ts";
 import { consumeInstanceInvite } from "../instance/invites.ts";
+import { joinByInvite, resolveInvite } from "../invites/service.ts";
 import { registrationMode, writeSetting, type RegistrationMode } from "../instance/service.ts";
 import type { Locale } from "../i18n/index.ts";
 import { AppError, ErrorCode, rateLimited } from "../lib/errors.ts";
@@ -79,9 +80,12 @@ export async function register(core: Core, input: RegisterInput, client: ClientI
   if (mode === "closed") throw keyedError(403, ErrorCode.forbidden, "register.closed");
   const invite = input.invite?.trim();
   if (mode === "invite" && !invite) throw keyedError(403, ErrorCode.forbidden, "register.inviteNeeded");
+  // A server invite also opens the door on an invite-only instance, and the new account joins that server.
+  const guildInvite = invite ? resolveInvite(core, invite) : null;
   const user = await createUser(core, { username: input.username, password: input.password, displayName: input.displayName, locale: input.locale }, (tx) => {
-    if (mode === "invite" && !consumeInstanceInvite(tx, invite!)) throw fieldError({ invite: "register.inviteInvalid" });
+    if (mode === "invite" && !guildInvite && !consumeInstanceInvite(tx, invite!)) throw fieldError({ invite: "register.inviteInvalid" });
   });
+  if (guildInvite) await joinByInvite(core, user.id, guildInvite.invite.code).catch((err) => core.logger.warn("joining through the invite failed after registration", { err }));
   core.limiter.hit(`register:created:${client.ip}`, LIMITS.accountsPerIp);
   const { token } = await createSession(core, user.id, kind, client);
   return { user, token };

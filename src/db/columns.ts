@@ -5,7 +5,8 @@ import { customType } from "drizzle-orm/sqlite-core";
 /** A snowflake id: a decimal string in the app and in JSON, an INTEGER in SQLite. */
 export const snowflake = customType<{ data: string; driverData: bigint }>({
   dataType: () => "integer",
-  toDriver: (value) => BigInt(value),
+  // A string that is not an id (from a URL, say) becomes -1, which matches no row, instead of throwing.
+  toDriver: (value) => (/^\d{1,19}$/.test(value) ? BigInt(value) : -1n),
   fromDriver: (value) => value.toString(),
 });
 

@@ -44,6 +44,12 @@ export class Hub {
     },
   };
 
+  /** Does the user have at least one live socket (an open tab or client)? */
+  isOnline(userId: string): boolean {
+    for (const ws of this.sockets) if (ws.data.userId === userId) return true;
+    return false;
+  }
+
   /** The distinct sessions that have a socket open now. */
   openSessionIds(): string[] {
     const ids = new Set<string>();

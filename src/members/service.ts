@@ -44,13 +44,13 @@ export interface MemberGroup {
 }
 
 /** The member pane: each hoisted role (highest first) with its online members, then online, then offline. */
-export function groupMembers(list: MemberView[], hoisted: Role[], isOnline: (userId: string) => boolean): MemberGroup[] {
+export function groupMembers(list: MemberView[], hoisted: Role[], isOnline: (user: User) => boolean): MemberGroup[] {
   const groups: MemberGroup[] = hoisted.map((role) => ({ key: role.id, role, members: [] }));
   const online: MemberGroup = { key: "online", role: null, members: [] };
   const offline: MemberGroup = { key: "offline", role: null, members: [] };
   for (const view of list) {
     if (view.user.deletedAt) continue;
-    if (!isOnline(view.user.id)) {
+    if (!isOnline(view.user)) {
       offline.members.push(view);
       continue;
     }

@@ -65,7 +65,7 @@ describe("first-run setup in Chromium", () => {
 
     expect(await page.title()).toBe("Otter Lodge");
     const channels = page.getByRole("complementary", { name: "Channels" });
-    expect(await visible(channels.getByRole("heading", { name: "Otter Lodge" }))).toBe(true);
+    expect(await visible(channels.getByRole("heading", { name: "Direct messages" }))).toBe(true);
     expect(await visible(page.getByRole("heading", { name: "Welcome to Otter Lodge" }))).toBe(true);
     // The owner is the instance admin and is signed in.
     expect(await visible(page.getByRole("link", { name: "Instance admin" }))).toBe(true);

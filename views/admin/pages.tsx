@@ -112,13 +112,14 @@ export function AdminUsersPage(props: { ctx: PageCtx; users: User[]; total: numb
   );
 }
 
-export function AdminSettingsPage(props: { ctx: PageCtx; mode: RegistrationMode; invites: InstanceInvite[]; notice?: string; errors?: FormErrors; publicUrl: string }) {
+export function AdminSettingsPage(props: { ctx: PageCtx; mode: RegistrationMode; serverCreation: "everyone" | "admins"; invites: InstanceInvite[]; notice?: string; errors?: FormErrors; publicUrl: string }) {
   const { t } = props.ctx;
   return (
     <AdminLayout ctx={props.ctx} page="settings" notice={props.notice} error={props.errors?.general}>
       <form method="post" action="/admin/settings" class="stack settings-section">
         <Field label={t("setup.instanceName")} name="instance_name" value={props.ctx.instanceName} required maxlength={64} error={props.errors?.fields?.instance_name} />
         <Choice legend={t("setup.registration")} name="registration" selected={props.mode} options={(["open", "invite", "closed"] as const).map((m) => ({ value: m, label: t(`registration.${m}`) }))} />
+        <Choice legend={t("guild.creation")} name="server_creation" selected={props.serverCreation} options={(["everyone", "admins"] as const).map((m) => ({ value: m, label: t(`guild.creation.${m}`) }))} />
         <button type="submit" class="primary">
           {t("common.save")}
         </button>

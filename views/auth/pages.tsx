@@ -118,7 +118,11 @@ export function RegisterPage(props: { ctx: PageCtx; mode: "open" | "invite" | "c
     <AuthPage ctx={props.ctx} title={t("register.title")}>
       {props.errors?.general ? <Alert kind="error">{props.errors.general}</Alert> : null}
       <form method="post" action="/register" class="stack">
-        {props.mode === "invite" ? <Field label={t("register.invite")} name="invite" value={v.invite} required error={f.invite} hint={t("register.inviteNeeded")} /> : null}
+        {props.mode === "invite" ? (
+          <Field label={t("register.invite")} name="invite" value={v.invite} required error={f.invite} hint={t("register.inviteNeeded")} />
+        ) : v.invite ? (
+          <input type="hidden" name="invite" value={v.invite} />
+        ) : null}
         <Field label={t("common.username")} name="username" value={v.username} required autocomplete="username" hint={t("register.usernameHint")} error={f.username} />
         <Field label={`${t("common.displayName")} (${t("common.optional")})`} name="display_name" value={v.display_name} maxlength={32} error={f.display_name} />
         <Field label={t("common.password")} name="password" type="password" required autocomplete="new-password" minlength={8} error={f.password} />

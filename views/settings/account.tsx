@@ -83,6 +83,16 @@ export function AccountSettings(props: { ctx: PageCtx; notice?: string; errors?:
           <button type="submit">{t("common.save")}</button>
         </form>
       </section>
+      <section class="settings-section" aria-labelledby="privacy-title">
+        <h2 id="privacy-title">{t("dm.title")}</h2>
+        <form method="post" action="/settings/dm-privacy" class="stack">
+          <label class="choice-option">
+            <input type="checkbox" name="allow" value="1" checked={user.allowMemberDms} /> {t("dm.privacy")}
+          </label>
+          <p class="hint">{t("dm.privacyHint")}</p>
+          <button type="submit">{t("common.save")}</button>
+        </form>
+      </section>
       <section class="settings-section" aria-labelledby="export-title">
         <h2 id="export-title">{t("account.export")}</h2>
         <p>{t("account.exportHint")}</p>

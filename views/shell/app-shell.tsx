@@ -1,35 +1,68 @@
+import type { Child } from "hono/jsx";
+import type { Guild } from "../../src/guilds/table.ts";
 import { assetUrl } from "../../src/assets/registry.ts";
 import { Document } from "../layouts/document.tsx";
 import { Avatar } from "../shared/avatar.tsx";
 import type { PageCtx } from "../shared/page-ctx.ts";
 
+export interface ShellProps {
+  ctx: PageCtx;
+  guilds: Guild[];
+  /** The open server (rail highlight), or null for home / direct messages. */
+  activeGuildId: string | null;
+  title: string;
+  sidebarTitle: Child;
+  sidebar: Child;
+  mainTitle: Child;
+  mainHeader?: Child;
+  main: Child;
+  members?: Child;
+  scripts?: string[];
+}
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .map((w) => [...w][0] ?? "")
+    .join("")
+    .slice(0, 3);
+
 /**
- * The chat app's frame: server rail, channel sidebar (with the user panel), main pane, member
- * pane. Features fill the regions; until there is something to show each region says what will
- * appear there.
+ * The chat app's frame: server rail, sidebar (channels or conversations, then the user panel),
+ * main pane, member pane. Pages fill the regions.
  */
-export function AppShell(props: { ctx: PageCtx }) {
-  const { t, user, instanceName } = props.ctx;
+export function AppShell(props: ShellProps) {
+  const { t, user } = props.ctx;
   return (
-    <Document title={instanceName} locale={props.ctx.locale} theme={props.ctx.theme}>
+    <Document title={props.title} locale={props.ctx.locale} theme={props.ctx.theme} scripts={props.scripts}>
       <a class="skip-link" href="#main">
         {t("shell.skip")}
       </a>
       <div class="app-shell">
         <nav class="server-rail" aria-label={t("shell.servers")}>
-          <a class="rail-home" href="/" aria-label={t("shell.home")} aria-current="page">
+          <a class="rail-home" href="/" aria-label={t("dm.title")} aria-current={props.activeGuildId === null ? "page" : undefined} title={t("dm.title")}>
             <img src={assetUrl("icons/logo.svg")} alt="" width="28" height="28" />
           </a>
           <hr class="rail-separator" />
-          <ul class="rail-servers" id="server-list" aria-label={t("shell.yourServers")}></ul>
+          <ul class="rail-servers" id="server-list" aria-label={t("shell.yourServers")} hx-ignore="">
+            {props.guilds.map((g) => (
+              <li>
+                <a class="rail-server" href={`/channels/${g.id}`} title={g.name} aria-label={g.name} aria-current={g.id === props.activeGuildId ? "page" : undefined}>
+                  {g.icon ? <img src={`/icons/${g.icon}.webp`} alt="" width="48" height="48" /> : initials(g.name)}
+                </a>
+              </li>
+            ))}
+            <li>
+              <a class="rail-server rail-add" href="/guilds/new" aria-label={t("guild.create")} title={t("guild.create")}>
+                +
+              </a>
+            </li>
+          </ul>
         </nav>
         <aside class="channel-sidebar" aria-label={t("shell.channels")}>
-          <header class="sidebar-header">
-            <h2>{instanceName}</h2>
-          </header>
-          <div class="sidebar-body empty-state" id="channel-list">
-            <p>{t("shell.noServer")}</p>
-            <p class="muted">{t("shell.noServerHint")}</p>
+          <header class="sidebar-header">{props.sidebarTitle}</header>
+          <div class="sidebar-body" id="channel-list">
+            {props.sidebar}
           </div>
           {user ? (
             <footer class="user-panel" hx-ignore="">
@@ -46,7 +79,8 @@ export function AppShell(props: { ctx: PageCtx }) {
         </aside>
         <main class="main-pane" id="main" tabindex={-1}>
           <header class="pane-header">
-            <h1>{t("shell.home")}</h1>
+            <h1>{props.mainTitle}</h1>
+            {props.mainHeader}
             {user?.isAdmin ? (
               <a href="/admin/users" class="header-link">
                 {t("shell.admin")}
@@ -58,14 +92,12 @@ export function AppShell(props: { ctx: PageCtx }) {
               </button>
             </form>
           </header>
-          <section class="pane-body empty-state" aria-label={t("shell.conversation")}>
-            <h2>{t("shell.welcome", { name: instanceName })}</h2>
-            <p class="muted">{t("shell.welcomeHint")}</p>
-          </section>
+          {props.main}
         </main>
         <aside class="member-pane" aria-label={t("shell.members")}>
           <h2 class="pane-title">{t("shell.members")}</h2>
-          <p class="muted empty-state">{t("shell.membersHint")}</p>
+          {props.members ?? <p class="muted empty-state">{t("shell.membersHint")}</p>}
+          <div id="popover" class="popover-slot"></div>
         </aside>
       </div>
     </Document>

@@ -1,0 +1,149 @@
+// Browser pages of a server: its channels (the app shell), creating a server, the member card,
+// and the role colour stylesheet.
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { NewGuildPage } from "../../views/guilds/forms.tsx";
+import { MemberCard, MemberPane } from "../../views/guilds/members.tsx";
+import { GuildHeader, GuildSidebar } from "../../views/guilds/sidebar.tsx";
+import { AppShell } from "../../views/shell/app-shell.tsx";
+import { currentAuth } from "../auth/middleware.ts";
+import type { Core } from "../core.ts";
+import type { AppEnv } from "../http/env.ts";
+import { formErrors } from "../http/page.ts";
+import { parseForm, snowflakeParam, text } from "../http/validate.ts";
+import { findMember, groupMembers, listMembers } from "../members/service.ts";
+import { has, Permission } from "../permissions/permissions.ts";
+import { guildRoles } from "../roles/service.ts";
+import { requirePageUser } from "../users/routes.tsx";
+import { channelAccessFor, requireGuild, unknownChannel, unknownGuild, visibleChannels, type GuildAccess } from "./access.ts";
+import { createGuild } from "./service.ts";
+import { shellData } from "./shell.ts";
+import type { Channel } from "./table.ts";
+
+const param = (c: Context<AppEnv>, name: string, notFound: () => Error) => {
+  const parsed = snowflakeParam.safeParse(c.req.param(name));
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+};
+
+export function guildPages(core: Core) {
+  const app = new Hono<AppEnv>();
+  // Mounted at "/": scope the sign-in check to this app's own paths, not every request.
+  app.use("/guilds", requirePageUser);
+  app.use("/guilds/*", requirePageUser);
+  app.use("/channels/*", requirePageUser);
+
+  app.get("/guilds/new", (c) => c.html(<NewGuildPage ctx={shellData(c, core).ctx} />));
+  app.post("/guilds", async (c) => {
+    const form = await parseForm(c, z.object({ name: text(200), description: text(1000).optional() }));
+    const { ctx } = shellData(c, core);
+    const t = ctx.t;
+    try {
+      const guild = await createGuild(core, currentAuth(c).user.id, {
+        name: form.name,
+        description: form.description,
+        layout: { textCategory: t("layout.textCategory"), voiceCategory: t("layout.voiceCategory"), general: t("layout.general"), generalVoice: t("layout.generalVoice") },
+      });
+      return c.redirect(`/channels/${guild.id}`, 303);
+    } catch (err) {
+      const { errors, status } = formErrors(c, err);
+      return c.html(<NewGuildPage ctx={ctx} errors={errors} values={form as Record<string, string>} />, status);
+    }
+  });
+
+  // Opening a server lands on its first text channel the member can see.
+  app.get("/channels/:guild{[0-9]+}", (c) => {
+    const access = requireGuild(core, currentAuth(c).user.id, param(c, "guild", unknownGuild));
+    const channels = visibleChannels(core, access);
+    const first = channels.find((ch) => ch.type === 0) ?? channels.find((ch) => ch.type !== 4);
+    if (!first) return renderGuild(c, core, access, channels, null);
+    return c.redirect(`/channels/${access.guild.id}/${first.id}`, 302);
+  });
+
+  app.get("/channels/:guild{[0-9]+}/:channel{[0-9]+}", (c) => {
+    const access = requireGuild(core, currentAuth(c).user.id, param(c, "guild", unknownGuild));
+    const channels = visibleChannels(core, access);
+    const channelId = param(c, "channel", unknownChannel);
+    const channel = channels.find((ch) => ch.id === channelId && ch.type !== 4);
+    if (!channel) throw unknownChannel();
+    return renderGuild(c, core, access, channels, channel);
+  });
+
+  app.get("/guilds/:guild{[0-9]+}/members/:user{[0-9]+}/card", (c) => {
+    const me = currentAuth(c).user.id;
+    const access = requireGuild(core, me, param(c, "guild", unknownGuild));
+    const view = findMember(core, access.guild.id, param(c, "user", unknownGuild));
+    return c.html(<MemberCard ctx={shellData(c, core).ctx} guildId={access.guild.id} view={view} isSelf={view.user.id === me} isOwner={view.user.id === access.guild.ownerId} />);
+  });
+
+  // Role colours as a stylesheet of our own origin: the CSP allows no inline style attributes.
+  app.get("/guilds/:guild{[0-9]+}/roles.css", (c) => {
+    const access = requireGuild(core, currentAuth(c).user.id, param(c, "guild", unknownGuild));
+    const css = guildRoles(core, access.guild.id)
+      .filter((r) => r.color)
+      .map((r) => {
+        const hex = r.color.toString(16).padStart(6, "0");
+        return `[data-role-color="role-color-${hex}"] { color: #${hex}; }`;
+      })
+      .join("\n");
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("Cache-Control", "private, no-cache");
+    return c.body(css);
+  });
+
+  return app;
+}
+
+function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channels: Channel[], channel: Channel | null) {
+  const { ctx, guilds } = shellData(c, core);
+  const { t } = ctx;
+  const perms = channel ? channelAccessFor(core, access, channel) : access.permissions;
+  const can = {
+    manageChannels: has(access.permissions, Permission.MANAGE_CHANNELS),
+    manageGuild: has(access.permissions, Permission.MANAGE_GUILD),
+    invite: has(perms, Permission.CREATE_INSTANT_INVITE),
+  };
+  const roles = guildRoles(core, access.guild.id);
+  // Invisible people look offline to others (but not to themselves).
+  const online = (user: { id: string; status: string }) => core.hub.isOnline(user.id) && (user.status !== "invisible" || user.id === access.member.userId);
+  const groups = groupMembers(listMembers(core, access.guild.id), roles.filter((r) => r.hoist && r.id !== access.guild.id), online);
+  const cardFor = c.req.query("member");
+  const card = cardFor && /^\d{1,20}$/.test(cardFor) ? (() => {
+    try {
+      const view = findMember(core, access.guild.id, cardFor);
+      return <MemberCard ctx={ctx} guildId={access.guild.id} view={view} isSelf={view.user.id === access.member.userId} isOwner={view.user.id === access.guild.ownerId} />;
+    } catch {
+      return null;
+    }
+  })() : null;
+  return c.html(
+    <AppShell
+      ctx={ctx}
+      guilds={guilds}
+      activeGuildId={access.guild.id}
+      title={channel ? `#${channel.name} · ${access.guild.name}` : access.guild.name}
+      sidebarTitle={<GuildHeader ctx={ctx} guild={access.guild} canOpenSettings={true} />}
+      sidebar={<GuildSidebar ctx={ctx} guild={access.guild} channels={channels} activeId={channel?.id} can={can} />}
+      mainTitle={channel ? <span hx-ignore="">{channel.type === 2 ? "🔊 " : "#"}{channel.name}</span> : access.guild.name}
+      mainHeader={channel?.topic ? <p class="channel-topic" hx-ignore="">{channel.topic}</p> : undefined}
+      main={
+        <section class="pane-body conversation" aria-label={t("shell.conversation")}>
+          {channel ? (
+            <div class="conversation-start" hx-ignore="">
+              <h2>{channel.type === 2 ? channel.name : `#${channel.name}`}</h2>
+              <p class="muted">{channel.type === 2 ? t("channel.voiceEmpty") : t("channel.start", { name: channel.name })}</p>
+            </div>
+          ) : null}
+        </section>
+      }
+      members={
+        <>
+          <link rel="stylesheet" href={`/guilds/${access.guild.id}/roles.css`} />
+          <MemberPane ctx={ctx} guildId={access.guild.id} channelId={channel?.id ?? null} groups={groups} />
+          {card}
+        </>
+      }
+      scripts={can.manageChannels ? ["js/reorder.js"] : undefined}
+    />,
+  );
+}

@@ -1,0 +1,90 @@
+import type { Channel, Guild } from "../../src/guilds/table.ts";
+import type { PageCtx } from "../shared/page-ctx.ts";
+
+export interface SidebarAbilities {
+  manageChannels: boolean;
+  manageGuild: boolean;
+  invite: boolean;
+}
+
+const ICON: Record<number, string> = { 0: "#", 2: "🔊" };
+
+function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; activeId?: string; can: SidebarAbilities }) {
+  const { channel: c, ctx } = props;
+  return (
+    <li class="channel-item" data-channel-id={c.id} draggable={props.can.manageChannels ? "true" : undefined}>
+      <a class="channel-link" href={`/channels/${props.guild.id}/${c.id}`} aria-current={c.id === props.activeId ? "page" : undefined}>
+        <span class="channel-icon" aria-hidden="true">
+          {ICON[c.type] ?? "#"}
+        </span>
+        <span class="channel-name">{c.name}</span>
+      </a>
+      {props.can.manageChannels ? (
+        <a class="channel-gear" href={`/channels/${c.id}/settings`} aria-label={`${ctx.t("channel.settings")}: ${c.name}`} title={ctx.t("channel.settings")}>
+          ⚙
+        </a>
+      ) : null}
+    </li>
+  );
+}
+
+/**
+ * The channel list: loose channels, then each category (collapsible) with its channels. Members
+ * who may manage channels can drag them (static/js/reorder.js); the gear opens a channel's settings.
+ */
+export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Channel[]; activeId?: string; can: SidebarAbilities }) {
+  const { t } = props.ctx;
+  const categories = props.channels.filter((c) => c.type === 4);
+  const loose = props.channels.filter((c) => c.type !== 4 && !categories.some((cat) => cat.id === c.parentId));
+  const list = (items: Channel[], parentId: string) => (
+    <ul class="channel-items" data-parent-id={parentId} data-reorder={props.can.manageChannels ? `/guilds/${props.guild.id}/channels/order` : undefined}>
+      {items.map((c) => (
+        <ChannelItem ctx={props.ctx} guild={props.guild} channel={c} activeId={props.activeId} can={props.can} />
+      ))}
+    </ul>
+  );
+  return (
+    <nav aria-label={t("shell.channels")} hx-ignore="">
+      {props.can.invite || props.can.manageChannels ? (
+        <p class="sidebar-actions">
+          {props.can.invite && props.activeId ? <a href={`/channels/${props.activeId}/invite`}>{t("channel.invite")}</a> : null}
+          {props.can.manageChannels ? <a href={`/guilds/${props.guild.id}/channels/new`}>{t("channel.create")}</a> : null}
+        </p>
+      ) : null}
+      {list(loose, "")}
+      {categories.map((cat) => (
+        <details class="category" open data-channel-id={cat.id}>
+          <summary>
+            <span class="category-name">{cat.name}</span>
+            {props.can.manageChannels ? (
+              <>
+                <a class="category-add" href={`/guilds/${props.guild.id}/channels/new?parent=${cat.id}`} aria-label={t("channel.createIn", { name: cat.name })} title={t("channel.createIn", { name: cat.name })}>
+                  +
+                </a>
+                <a class="channel-gear" href={`/channels/${cat.id}/settings`} aria-label={`${t("channel.settings")}: ${cat.name}`}>
+                  ⚙
+                </a>
+              </>
+            ) : null}
+          </summary>
+          {list(
+            props.channels.filter((c) => c.parentId === cat.id),
+            cat.id,
+          )}
+        </details>
+      ))}
+      {props.can.manageChannels ? <p class="hint small">{t("channel.dragHint")}</p> : null}
+    </nav>
+  );
+}
+
+export function GuildHeader(props: { ctx: PageCtx; guild: Guild; canOpenSettings: boolean }) {
+  return (
+    <div class="guild-header" hx-ignore="">
+      <h2>{props.guild.name}</h2>
+      <a href={`/guilds/${props.guild.id}/settings`} class="icon-link" aria-label={props.ctx.t("guild.settings")} title={props.ctx.t("guild.settings")}>
+        ⚙
+      </a>
+    </div>
+  );
+}
