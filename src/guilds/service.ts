@@ -74,6 +74,7 @@ export async function updateGuild(core: Core, guildId: string, patch: { name?: s
   if (patch.name !== undefined) set.name = cleanGuildName(patch.name);
   if (patch.description !== undefined) set.description = cleanDescription(patch.description);
   if (patch.icon !== undefined) set.icon = patch.icon;
+  if (Object.keys(set).length === 0) return findGuild(core, guildId);
   return core.queue.write(({ orm }) => orm.update(guilds).set(set).where(eq(guilds.id, guildId)).returning().get());
 }
 
