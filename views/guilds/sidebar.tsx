@@ -12,7 +12,7 @@ const ICON: Record<number, string> = { 0: "#", 2: "🔊" };
 function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; activeId?: string; can: SidebarAbilities }) {
   const { channel: c, ctx } = props;
   return (
-    <li class="channel-item" data-channel-id={c.id} draggable={props.can.manageChannels ? "true" : undefined}>
+    <li class="channel-item" data-channel-id={c.id} data-kind="channel" draggable={props.can.manageChannels ? "true" : undefined}>
       <a class="channel-link" href={`/channels/${props.guild.id}/${c.id}`} aria-current={c.id === props.activeId ? "page" : undefined}>
         <span class="channel-icon" aria-hidden="true">
           {ICON[c.type] ?? "#"}
@@ -37,7 +37,7 @@ export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Chan
   const categories = props.channels.filter((c) => c.type === 4);
   const loose = props.channels.filter((c) => c.type !== 4 && !categories.some((cat) => cat.id === c.parentId));
   const list = (items: Channel[], parentId: string) => (
-    <ul class="channel-items" data-parent-id={parentId} data-reorder={props.can.manageChannels ? `/guilds/${props.guild.id}/channels/order` : undefined}>
+    <ul class="channel-items" data-parent-id={parentId} data-accept="channel" data-reorder={props.can.manageChannels ? `/guilds/${props.guild.id}/channels/order` : undefined}>
       {items.map((c) => (
         <ChannelItem ctx={props.ctx} guild={props.guild} channel={c} activeId={props.activeId} can={props.can} />
       ))}
@@ -52,8 +52,10 @@ export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Chan
         </p>
       ) : null}
       {list(loose, "")}
+      <ul class="category-list" data-parent-id="" data-accept="category" data-reorder={props.can.manageChannels ? `/guilds/${props.guild.id}/channels/order` : undefined}>
       {categories.map((cat) => (
-        <details class="category" open data-channel-id={cat.id}>
+        <li data-channel-id={cat.id} data-kind="category" draggable={props.can.manageChannels ? "true" : undefined}>
+        <details class="category" open>
           <summary>
             <span class="category-name">{cat.name}</span>
             {props.can.manageChannels ? (
@@ -72,7 +74,9 @@ export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Chan
             cat.id,
           )}
         </details>
+        </li>
       ))}
+      </ul>
       {props.can.manageChannels ? <p class="hint small">{t("channel.dragHint")}</p> : null}
     </nav>
   );
