@@ -8,7 +8,7 @@ import { createAccount, type TestAccount } from "../../src/testing/accounts.ts";
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
 
-// Several browsers and many page loads per test: well over the 5 s default on a busy machine.
+// Three Chromiums and many page loads: well over the 5 s default on a busy machine (hooks too).
 const TIMEOUT = 60_000;
 
 let app: TestApp;
@@ -52,15 +52,13 @@ beforeAll(async () => {
   owner = await createAccount(app, { username: "captain", displayName: "Captain Nemo", admin: true });
   second = await createAccount(app, { username: "bosun", displayName: "Bosun Bea" });
   third = await createAccount(app, { username: "cook", displayName: "Cook Cyril" });
-  ownerPage = await signedIn(owner, "owner");
-  secondPage = await signedIn(second, "second");
-  thirdPage = await signedIn(third, "third");
-});
+  [ownerPage, secondPage, thirdPage] = await Promise.all([signedIn(owner, "owner"), signedIn(second, "second"), signedIn(third, "third")]);
+}, TIMEOUT);
 afterAll(async () => {
   // Browsers first: their keep-alive connections would hold the server's stop up.
   await Promise.all(browsers.splice(0).map((b) => b.close()));
   await app?.close();
-});
+}, TIMEOUT);
 
 describe("servers, private channels, invites and direct messages in Chromium", () => {
   test("an owner creates a server, a Staff category and a private #staff-room for Moderators, and sees it in the sidebar", async () => {
