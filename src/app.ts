@@ -28,14 +28,18 @@ import { channelsApi } from "./channels/api.ts";
 import { meApi } from "./dms/api.ts";
 import { guildsApi } from "./guilds/api.ts";
 import { invitesApi } from "./invites/api.ts";
-import { AVATAR_MAX_BYTES } from "./users/avatar.ts";
-import { avatarRoutes } from "./users/avatar-routes.ts";
+import { AVATAR_MAX_BYTES, avatarDir } from "./users/avatar.ts";
+import { imageRoutes } from "./users/avatar-routes.ts";
+import { iconDir } from "./guilds/icon.ts";
 import { settingsRoutes } from "./users/routes.tsx";
 
 /** Largest body the JSON API and HTML forms accept (uploads get their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Routes that take a file, with their own ceiling (the multipart envelope adds a little). */
-const UPLOAD_LIMITS: Record<string, number> = { "/settings/avatar": AVATAR_MAX_BYTES + 64 * 1024 };
+const UPLOAD_LIMITS: [RegExp, number][] = [
+  [/^\/settings\/avatar$/, AVATAR_MAX_BYTES + 64 * 1024],
+  [/^\/guilds\/\d{1,20}\/icon$/, AVATAR_MAX_BYTES + 64 * 1024],
+];
 
 function limitBodies() {
   const limiter = (maxSize: number) =>
@@ -46,8 +50,8 @@ function limitBodies() {
       },
     });
   const standard = limiter(MAX_BODY_BYTES);
-  const uploads = Object.fromEntries(Object.entries(UPLOAD_LIMITS).map(([path, max]) => [path, limiter(max)]));
-  return (c: Parameters<typeof standard>[0], next: Parameters<typeof standard>[1]) => (uploads[c.req.path] ?? standard)(c, next);
+  const uploads = UPLOAD_LIMITS.map(([pattern, max]) => [pattern, limiter(max)] as const);
+  return (c: Parameters<typeof standard>[0], next: Parameters<typeof standard>[1]) => (uploads.find(([pattern]) => pattern.test(c.req.path))?.[1] ?? standard)(c, next);
 }
 
 export function createApp(core: Core, isShuttingDown: () => boolean) {
@@ -64,7 +68,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
 
   app.route("/", healthRoutes({ db: core.db, isShuttingDown }));
   app.route("/static", assetRoutes);
-  app.route("/avatars", avatarRoutes(core));
+  app.route("/avatars", imageRoutes(avatarDir, core));
+  app.route("/icons", imageRoutes(iconDir, core));
   app.route("/", authRoutes(core));
   app.route("/settings", settingsRoutes(core));
   app.route("/", dmPages(core));

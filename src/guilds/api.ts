@@ -14,6 +14,14 @@ import { publicUser } from "../users/service.ts";
 import { requireGuild, unknownGuild, visibleChannels } from "./access.ts";
 import { guildJson } from "./json.ts";
 import { createGuild, deleteGuild, transferOwnership, updateGuild } from "./service.ts";
+import { setGuildIcon } from "./icon.ts";
+import { AppError, ErrorCode } from "../lib/errors.ts";
+
+function dataUriBytes(uri: string): Uint8Array {
+  const m = /^data:image\/(png|jpeg|webp);base64,([A-Za-z0-9+/=]+)$/.exec(uri);
+  if (!m) throw new AppError(400, ErrorCode.invalidBody, "icon must be a data URI of a PNG, JPEG or WebP image.", { fields: { icon: "Not an image data URI." } });
+  return new Uint8Array(Buffer.from(m[2]!, "base64"));
+}
 
 const id = (raw: string | undefined, notFound: () => Error) => {
   const parsed = snowflakeParam.safeParse(raw);
@@ -47,8 +55,10 @@ export function guildsApi(core: Core) {
   app.patch("/:guild", async (c) => {
     const guildId = gid(c);
     requireGuild(core, me(c).id, guildId, Permission.MANAGE_GUILD);
-    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), description: text(1000).optional(), owner_id: snowflake.optional() }));
+    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), description: text(1000).optional(), owner_id: snowflake.optional(), icon: z.string().max(12_000_000).nullish() }));
     if (body.owner_id) await transferOwnership(core, me(c).id, guildId, body.owner_id);
+    // Discord sends images as data URIs ("data:image/png;base64,...").
+    if (body.icon !== undefined) await setGuildIcon(core, me(c).id, guildId, body.icon === null ? null : dataUriBytes(body.icon));
     return c.json(guildJson(core, await updateGuild(core, guildId, { name: body.name, description: body.description })));
   });
   app.delete("/:guild", async (c) => {

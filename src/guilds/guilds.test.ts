@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { api, createAccount, postForm, type TestAccount } from "../testing/accounts.ts";
 import { createTestApp, type TestApp } from "../testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
+import { makePng } from "../testing/images.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -172,6 +173,32 @@ describe("servers and channels", () => {
     expect((await api(app, "GET", `/guilds/${local.guildId}`, undefined, local.owner.bearer)).status).toBe(404);
     const mine = await json<{ id: string; owner: boolean }[]>(await api(app, "GET", "/users/@me/guilds", undefined, heir.bearer));
     expect(mine.find((x) => x.id === local.guildId)?.owner).toBe(true);
+  });
+
+  test("a server icon is uploaded from settings or the API, shown in the rail, and removable", async () => {
+    const local = await createGuildFixture(app, "Iconic");
+    const form = new FormData();
+    form.append("icon", new File([makePng(64, 40) as Uint8Array<ArrayBuffer>], "icon.png", { type: "image/png" }));
+    const res = await app.fetch(`/guilds/${local.guildId}/icon`, { method: "POST", headers: { Origin: app.url, Cookie: local.owner.cookie }, body: form });
+    expect(res.status).toBe(303);
+    const guild = await json<{ icon: string }>(await api(app, "GET", `/guilds/${local.guildId}`, undefined, local.owner.bearer));
+    expect(guild.icon).toMatch(/^[0-9a-f]{64}$/);
+    expect((await app.fetch(`/icons/${guild.icon}.webp`)).headers.get("Content-Type")).toBe("image/webp");
+    const shell = await (await app.fetch(`/channels/${local.guildId}/${local.generalId}`, { headers: { Cookie: local.owner.cookie } })).text();
+    expect(shell).toContain(`/icons/${guild.icon}.webp`);
+    const dataUri = `data:image/png;base64,${Buffer.from(makePng(32, 32, [0, 0, 255])).toString("base64")}`;
+    const viaApi = await json<{ icon: string }>(await api(app, "PATCH", `/guilds/${local.guildId}`, { icon: dataUri }, local.owner.bearer));
+    expect(viaApi.icon).not.toBe(guild.icon);
+    expect((await api(app, "PATCH", `/guilds/${local.guildId}`, { icon: "data:text/html;base64,PHNjcmlwdD4=" }, local.owner.bearer)).status).toBe(400);
+    expect((await api(app, "PATCH", `/guilds/${local.guildId}`, { icon: null }, local.owner.bearer)).status).toBe(200);
+    expect((await json<{ icon: string | null }>(await api(app, "GET", `/guilds/${local.guildId}`, undefined, local.owner.bearer))).icon).toBeNull();
+  });
+
+  test("a member sets their own nickname from the server settings", async () => {
+    const res = await postForm(app, `/guilds/${g.guildId}/nick`, { nick: "Le Membre" }, member.cookie);
+    expect(res.status).toBe(303);
+    const view = await json<{ nick: string }>(await api(app, "GET", `/guilds/${g.guildId}/members/${member.user.id}`, undefined, member.bearer));
+    expect(view.nick).toBe("Le Membre");
   });
 
   test("the instance can restrict server creation to admins", async () => {

@@ -9,7 +9,9 @@ import type { AppEnv } from "../http/env.ts";
 import { formErrors, pageCtx } from "../http/page.ts";
 import { checkboxes, parseForm, snowflakeParam, text } from "../http/validate.ts";
 import { listInvites } from "../invites/service.ts";
-import { banMember, listBans, listMembers, unbanMember } from "../members/service.ts";
+import { banMember, listBans, listMembers, setNickname, unbanMember } from "../members/service.ts";
+import { AppError, ErrorCode } from "../lib/errors.ts";
+import { setGuildIcon } from "./icon.ts";
 import { fromNames, has, Permission, type PermissionName } from "../permissions/permissions.ts";
 import { createRole, deleteRole, guildRoles, reorderRoles, setMemberRole, unknownRole, updateRole } from "../roles/service.ts";
 import { requirePageUser } from "../users/routes.tsx";
@@ -38,8 +40,34 @@ export function guildSettingsRoutes(core: Core) {
 
   const overview = (c: Context<AppEnv>, extra: { notice?: string; errors?: ReturnType<typeof formErrors>["errors"] } = {}, status: number = 200) => {
     const a = requireGuild(core, me(c), gid(c));
-    return c.html(<OverviewPage ctx={pageCtx(c, core)} guild={a.guild} can={abilities(a)} members={listMembers(core, a.guild.id)} {...extra} />, status as 200);
+    return c.html(<OverviewPage ctx={pageCtx(c, core)} guild={a.guild} can={abilities(a)} members={listMembers(core, a.guild.id)} myNick={a.member.nick} {...extra} />, status as 200);
   };
+  app.post("/:guild/nick", async (c) => {
+    const form = await parseForm(c, z.object({ nick: text(200).default("") }));
+    try {
+      await setNickname(core, me(c), gid(c), me(c), form.nick || null);
+      return back(c, "/settings");
+    } catch (err) {
+      const { errors, status } = formErrors(c, err);
+      return overview(c, { errors }, status);
+    }
+  });
+  app.post("/:guild/icon", async (c) => {
+    const body = await c.req.parseBody();
+    try {
+      const file = body.icon;
+      if (!(file instanceof File)) throw new AppError(400, ErrorCode.invalidBody, "No file.", { fields: { icon: "No file." }, fieldKeys: { icon: "profile.avatarInvalid" } });
+      await setGuildIcon(core, me(c), gid(c), new Uint8Array(await file.arrayBuffer()));
+      return back(c, "/settings");
+    } catch (err) {
+      const { errors, status } = formErrors(c, err);
+      return overview(c, { errors: { fields: errors.fields && Object.keys(errors.fields).length ? errors.fields : { icon: errors.general ?? "" } } }, status);
+    }
+  });
+  app.post("/:guild/icon/remove", async (c) => {
+    await setGuildIcon(core, me(c), gid(c), null);
+    return back(c, "/settings");
+  });
   app.get("/:guild/settings", (c) => overview(c, { notice: saved(c) }));
   app.post("/:guild/settings", async (c) => {
     requireGuild(core, me(c), gid(c), Permission.MANAGE_GUILD);

@@ -27,6 +27,8 @@ export const enGuilds = {
   "guild.creation": "Who may create servers",
   "guild.creation.everyone": "Everyone",
   "guild.creation.admins": "Instance admins only",
+  "guild.icon": "Server icon",
+  "guild.iconRemove": "Remove icon",
   "guild.noBans": "Nobody is banned.",
   "guild.unban": "Unban",
   "guild.ban": "Ban",

@@ -29,6 +29,8 @@ export const frGuilds: Record<keyof typeof enGuilds, string> = {
   "guild.creation": "Qui peut créer des serveurs",
   "guild.creation.everyone": "Tout le monde",
   "guild.creation.admins": "Les administrateurs de l'instance seulement",
+  "guild.icon": "Icône du serveur",
+  "guild.iconRemove": "Retirer l'icône",
   "guild.noBans": "Personne n'est banni.",
   "guild.unban": "Débannir",
   "guild.ban": "Bannir",

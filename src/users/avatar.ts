@@ -47,15 +47,20 @@ export async function processAvatar(bytes: Uint8Array): Promise<Uint8Array> {
   }
 }
 
-export async function setAvatar(core: Core, user: User, upload: Uint8Array): Promise<User> {
+/** Process an uploaded picture and store it under `dir` by content hash; returns the hash. */
+export async function storeSquareImage(dir: string, upload: Uint8Array): Promise<string> {
   const webp = await processAvatar(upload);
   const hash = new Bun.CryptoHasher("sha256").update(webp).digest("hex");
-  const dir = avatarDir(core);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${hash}.webp`);
   const tmp = `${path}.tmp-${process.pid}`;
   await Bun.write(tmp, webp);
   renameSync(tmp, path);
+  return hash;
+}
+
+export async function setAvatar(core: Core, user: User, upload: Uint8Array): Promise<User> {
+  const hash = await storeSquareImage(avatarDir(core), upload);
   return core.queue.write(({ orm }) => orm.update(users).set({ avatar: hash }).where(eq(users.id, user.id)).returning().get());
 }
 

@@ -26,12 +26,38 @@ export function guildNav(ctx: PageCtx, guild: Guild, page: GuildSettingsPage, ca
   return items;
 }
 
-export function OverviewPage(props: { ctx: PageCtx; guild: Guild; can: GuildAbilities; members: MemberView[]; notice?: string; errors?: FormErrors }) {
+export function OverviewPage(props: { ctx: PageCtx; guild: Guild; can: GuildAbilities; members: MemberView[]; myNick: string | null; notice?: string; errors?: FormErrors }) {
   const { t } = props.ctx;
   const f = props.errors?.fields ?? {};
   const g = props.guild;
   return (
     <SettingsFrame ctx={props.ctx} guild={g} title={t("guild.settings")} nav={guildNav(props.ctx, g, "overview", props.can)} notice={props.notice} error={props.errors?.general}>
+      <form method="post" action={`/guilds/${g.id}/nick`} class="inline-fields settings-section">
+        <Field label={t("member.nick")} name="nick" value={props.myNick ?? ""} maxlength={32} error={f.nick} />
+        <button type="submit">{t("common.save")}</button>
+      </form>
+      {props.can.manageGuild ? (
+        <section class="settings-section" aria-labelledby="icon-title">
+          <h2 id="icon-title">{t("guild.icon")}</h2>
+          <div class="avatar-row">
+            {g.icon ? <img class="guild-icon" src={`/icons/${g.icon}.webp`} alt="" width="80" height="80" /> : null}
+            <form method="post" action={`/guilds/${g.id}/icon`} enctype="multipart/form-data" class="stack" data-avatar-crop="">
+              <label for="f-icon">{t("guild.icon")}</label>
+              <input id="f-icon" name="icon" type="file" accept="image/png,image/jpeg,image/webp" required />
+              <p class="hint">{t("profile.avatarHint")}</p>
+              {f.icon ? <p class="field-error">{f.icon}</p> : null}
+              <button type="submit">{t("common.save")}</button>
+            </form>
+            {g.icon ? (
+              <form method="post" action={`/guilds/${g.id}/icon/remove`}>
+                <button type="submit" class="link-button">
+                  {t("guild.iconRemove")}
+                </button>
+              </form>
+            ) : null}
+          </div>
+        </section>
+      ) : null}
       {props.can.manageGuild ? (
         <form method="post" action={`/guilds/${g.id}/settings`} class="stack settings-section">
           <Field label={t("guild.name")} name="name" value={g.name} required maxlength={100} error={f.name} />
