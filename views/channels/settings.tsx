@@ -6,6 +6,7 @@ import type { MessageKey } from "../../src/i18n/index.ts";
 import { Field } from "../shared/form.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 import { SettingsFrame } from "../guilds/settings-frame.tsx";
+import { CategorySelect } from "./category-select.tsx";
 
 export function ChannelSettingsPage(props: { ctx: PageCtx; guild: Guild; channel: Channel; categories: Channel[]; notice?: string; errors?: FormErrors }) {
   const { t } = props.ctx;
@@ -30,19 +31,7 @@ export function ChannelSettingsPage(props: { ctx: PageCtx; guild: Guild; channel
             </label>
           </>
         ) : null}
-        {c.type !== 4 ? (
-          <div class="field">
-            <label for="f-parent">{t("channel.category")}</label>
-            <select id="f-parent" name="parent_id">
-              <option value="">{t("channel.none")}</option>
-              {props.categories.map((cat) => (
-                <option value={cat.id} selected={cat.id === c.parentId}>
-                  {cat.name}
-                </option>
-              ))}
-            </select>
-          </div>
-        ) : null}
+        {c.type !== 4 ? <CategorySelect ctx={props.ctx} categories={props.categories} selected={c.parentId} /> : null}
         <button type="submit" class="primary">
           {t("common.save")}
         </button>

@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import type { Channel, Guild } from "../../src/guilds/table.ts";
 import { INVITE_AGES, type InviteView } from "../../src/invites/service.ts";
 import type { MessageKey } from "../../src/i18n/index.ts";
+import { CategorySelect } from "../channels/category-select.tsx";
 import { Document } from "../layouts/document.tsx";
 import { Alert, Field } from "../shared/form.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
@@ -56,17 +57,7 @@ export function NewChannelPage(props: { ctx: PageCtx; guild: Guild; categories: 
           ))}
         </fieldset>
         <Field label={t("channel.name")} name="name" required maxlength={100} value={props.values?.name} error={props.errors?.fields?.name} autofocus />
-        <div class="field">
-          <label for="f-parent">{t("channel.category")}</label>
-          <select id="f-parent" name="parent_id">
-            <option value="">{t("channel.none")}</option>
-            {props.categories.map((c) => (
-              <option value={c.id} selected={c.id === props.parentId}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <CategorySelect ctx={props.ctx} categories={props.categories} selected={props.parentId} />
         <button type="submit" class="primary">
           {t("channel.create")}
         </button>
