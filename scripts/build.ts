@@ -17,7 +17,9 @@ const prepare = Bun.spawnSync([process.execPath, resolve(root, "scripts/prepare.
 if (prepare.exitCode !== 0) process.exit(prepare.exitCode ?? 1);
 
 // --bytecode: precompiled JavaScriptCore bytecode roughly halves the time to first request.
-const args = [process.execPath, "build", "src/main.ts", "--compile", "--minify", "--bytecode", "--sourcemap", "--outfile", outfile];
+// No .env or bunfig.toml autoloading: configuration comes only from flags and the environment
+// (src/config.ts), never from whatever files sit in the directory the binary is started from.
+const args = [process.execPath, "build", "src/main.ts", "--compile", "--minify", "--bytecode", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--sourcemap", "--outfile", outfile];
 if (values.target) args.push(`--target=${values.target}`);
 const started = performance.now();
 const build = Bun.spawnSync(args, { cwd: root, stdout: "inherit", stderr: "inherit" });

@@ -2,7 +2,7 @@
 // --data-dir, and check that it serves, that views/static/migrations are inside it, and that it
 // stops cleanly on SIGTERM.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tempDir } from "../../src/testing/app.ts";
 
@@ -50,7 +50,10 @@ describe("the compiled binary", () => {
 
   test("runs from any folder with only --data-dir, serves from embedded files, and exits 0 on SIGTERM", async () => {
     const dataDir = join(work, "data");
+    // A stray .env in the working directory must not configure the server behind the operator's back.
+    writeFileSync(join(work, ".env"), "POKYNANO_PUBLIC_URL=https://evil.example\n");
     const { proc, lines, address } = await startBinary(dataDir);
+    expect(lines.find((l) => l.msg === "pokynano listening")?.public_url).toBe("http://localhost:0");
     expect(lines.find((l) => l.msg === "static assets loaded")).toMatchObject({ embedded: true });
     const migrationCount = readdirSync(join(root, "migrations")).filter((f) => f.endsWith(".sql")).length;
     expect((lines.find((l) => l.msg === "migrations applied")?.ids as number[]).length).toBe(migrationCount);
