@@ -39,6 +39,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const UPLOAD_LIMITS: [RegExp, number][] = [
   [/^\/settings\/avatar$/, AVATAR_MAX_BYTES + 64 * 1024],
   [/^\/guilds\/\d{1,20}\/icon$/, AVATAR_MAX_BYTES + 64 * 1024],
+  [/^\/guilds$/, AVATAR_MAX_BYTES + 64 * 1024],
 ];
 
 function limitBodies() {

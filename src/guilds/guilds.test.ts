@@ -221,6 +221,12 @@ describe("servers and channels", () => {
     expect(page).toContain("From The Form");
     expect(page).toContain(">general<");
     expect(page).toContain("Text Channels");
+    const withIcon = new FormData();
+    withIcon.append("name", "Pictured");
+    withIcon.append("icon", new File([makePng(50, 50) as Uint8Array<ArrayBuffer>], "i.png", { type: "image/png" }));
+    const pictured = await app.fetch("/guilds", { method: "POST", headers: { Origin: app.url, Cookie: acct.cookie }, body: withIcon });
+    const picturedId = pictured.headers.get("Location")!.split("/")[2]!;
+    expect((await json<{ icon: string | null }>(await api(app, "GET", `/guilds/${picturedId}`, undefined, acct.bearer))).icon).toMatch(/^[0-9a-f]{64}$/);
     const bad = await postForm(app, "/guilds", { name: "x" }, acct.cookie);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("2 to 100 characters");

@@ -17,6 +17,7 @@ import { guildRoles } from "../roles/service.ts";
 import { requirePageUser } from "../users/routes.tsx";
 import { channelAccessFor, requireGuild, unknownChannel, unknownGuild, visibleChannels, type GuildAccess } from "./access.ts";
 import { createGuild } from "./service.ts";
+import { setGuildIcon } from "./icon.ts";
 import { shellData } from "./shell.ts";
 import type { Channel } from "./table.ts";
 
@@ -35,7 +36,7 @@ export function guildPages(core: Core) {
 
   app.get("/guilds/new", (c) => c.html(<NewGuildPage ctx={shellData(c, core).ctx} />));
   app.post("/guilds", async (c) => {
-    const form = await parseForm(c, z.object({ name: text(200), description: text(1000).optional() }));
+    const form = await parseForm(c, z.object({ name: text(200), description: text(1000).optional(), icon: z.instanceof(File).optional() }));
     const { ctx } = shellData(c, core);
     const t = ctx.t;
     try {
@@ -44,10 +45,12 @@ export function guildPages(core: Core) {
         description: form.description,
         layout: { textCategory: t("layout.textCategory"), voiceCategory: t("layout.voiceCategory"), general: t("layout.general"), generalVoice: t("layout.generalVoice") },
       });
+      // An unreadable icon does not cost the new server: it is created, and the icon can be set again in its settings.
+      if (form.icon && form.icon.size > 0) await setGuildIcon(core, currentAuth(c).user.id, guild.id, new Uint8Array(await form.icon.arrayBuffer())).catch(() => undefined);
       return c.redirect(`/channels/${guild.id}`, 303);
     } catch (err) {
       const { errors, status } = formErrors(c, err);
-      return c.html(<NewGuildPage ctx={ctx} errors={errors} values={form as Record<string, string>} />, status);
+      return c.html(<NewGuildPage ctx={ctx} errors={errors} values={{ name: form.name, description: form.description ?? "" }} />, status);
     }
   });
 

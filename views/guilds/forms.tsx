@@ -30,9 +30,17 @@ export function NewGuildPage(props: { ctx: PageCtx; errors?: FormErrors; values?
     <CardPage ctx={props.ctx} title={t("guild.create")} back="/">
       <p>{t("guild.createIntro")}</p>
       {props.errors?.general ? <Alert kind="error">{props.errors.general}</Alert> : null}
-      <form method="post" action="/guilds" class="stack">
+      <form method="post" action="/guilds" class="stack" enctype="multipart/form-data">
         <Field label={t("guild.name")} name="name" required maxlength={100} value={props.values?.name} error={props.errors?.fields?.name} autofocus />
         <Field label={`${t("guild.description")} (${t("common.optional")})`} name="description" maxlength={300} value={props.values?.description} error={props.errors?.fields?.description} />
+        <div class="field">
+          <label for="f-icon">{`${t("guild.icon")} (${t("common.optional")})`}</label>
+          <input id="f-icon" name="icon" type="file" accept="image/png,image/jpeg,image/webp" aria-describedby="f-icon-hint" />
+          <p class="hint" id="f-icon-hint">
+            {t("profile.avatarHint")}
+          </p>
+          {props.errors?.fields?.icon ? <p class="field-error">{props.errors.fields.icon}</p> : null}
+        </div>
         <button type="submit" class="primary">
           {t("guild.create")}
         </button>
