@@ -9,6 +9,7 @@ const root = resolve(import.meta.dir, "..");
 const vendor = join(root, "static/vendor");
 mkdirSync(vendor, { recursive: true });
 copyFileSync(join(root, "node_modules/htmx.org/dist/htmx.min.js"), join(vendor, "htmx.min.js"));
+copyFileSync(join(root, "node_modules/htmx.org/dist/ext/hx-ws.min.js"), join(vendor, "hx-ws.min.js"));
 
 function walk(dir: string): string[] {
   return readdirSync(dir)

@@ -20,6 +20,9 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { tooLarge } from "./lib/errors.ts";
 import { usersApi } from "./users/api.ts";
 import { channelPages } from "./channels/routes.tsx";
+import "./messages/live.tsx"; // publishes committed message changes to the hub
+import { messagesApi } from "./messages/api.ts";
+import { messagePages } from "./messages/routes.tsx";
 import { dmPages } from "./dms/routes.tsx";
 import { guildPages } from "./guilds/routes.tsx";
 import { guildSettingsRoutes } from "./guilds/settings-routes.tsx";
@@ -73,6 +76,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/icons", imageRoutes(iconDir, core));
   app.route("/", authRoutes(core));
   app.route("/settings", settingsRoutes(core));
+  app.route("/", messagePages(core));
   app.route("/", dmPages(core));
   app.route("/", guildPages(core));
   app.route("/", channelPages(core));
@@ -84,6 +88,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/users", usersApi(core));
   app.route("/api/v10/guilds", guildsApi(core));
   app.route("/api/v10/channels", channelsApi(core));
+  app.route("/api/v10/channels", messagesApi(core));
   app.route("/api/v10/invites", invitesApi(core));
   app.route("/api/v10/admin", adminApi(core));
   app.route("/", homeRoutes(core));

@@ -10,7 +10,8 @@ import { databaseSize, openDatabase, QUICK_CHECK_INLINE_LIMIT, quickCheck, Start
 import { CommitQueue } from "./db/commit-queue.ts";
 import { migrate, parseMigrations } from "./db/migrate.ts";
 import { migrationFiles } from "./generated/embedded.ts";
-import { Hub, type SocketData } from "./hub/hub.ts";
+import { Hub, Topic, type SocketData } from "./hub/hub.ts";
+import { channelAccess } from "./guilds/access.ts";
 import type { Logger } from "./lib/log.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { sessionFromCookieHeader } from "./auth/middleware.ts";
@@ -118,7 +119,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           if (shuttingDown) return new Response("shutting down", { status: 503 });
           const session = sessionFromCookieHeader(core, req.headers.get("Cookie"));
           if (!session) return new Response("log in first", { status: 401 });
-          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: session.userId, sessionId: session.sessionId } });
+          // A tab subscribes to the channel it shows; the subscription is authorized like the page.
+          const topics = [Topic.user(session.userId)];
+          const channelId = url.searchParams.get("channel");
+          if (channelId !== null) {
+            if (!channelAccess(core, session.userId, channelId)) return new Response("unknown channel", { status: 404 });
+            topics.push(Topic.channelHtml(channelId));
+          }
+          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: session.userId, sessionId: session.sessionId, topics } });
           return ok ? undefined : new Response("expected a WebSocket upgrade", { status: 426 });
         }
         return app.fetch(req, srv);
@@ -129,6 +137,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         return new Response("internal error", { status: 500 });
       },
     }));
+
+    hub.attach(server);
 
     if (large) {
       // A big instance starts serving at once; the check runs right after and is loud if it fails.

@@ -4,6 +4,9 @@ import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { DmActions, DmMain, GroupPanel, NewDmMain } from "../../views/dms/pages.tsx";
 import { DmSidebar } from "../../views/dms/sidebar.tsx";
+import { MessagePane } from "../../views/messages/pane.tsx";
+import { renderMessages } from "../messages/render.ts";
+import { listMessages } from "../messages/service.ts";
 import { AppShell } from "../../views/shell/app-shell.tsx";
 import { currentAuth } from "../auth/middleware.ts";
 import { users, type User } from "../auth/table.ts";
@@ -60,7 +63,21 @@ export function dmPages(core: Core) {
         sidebar={<DmSidebar ctx={ctx} dms={listDms(core, me(c).id)} activeId={channelId} />}
         mainTitle={<span hx-ignore="">{dmTitle(view)}</span>}
         mainHeader={<DmActions ctx={ctx} view={view} blocked={blocked} />}
-        main={<DmMain ctx={ctx} view={view} blocked={blocked} />}
+        main={
+          <>
+            <DmMain ctx={ctx} view={view} blocked={blocked} />
+            <MessagePane
+              ctx={ctx}
+              channelId={channelId}
+              intro=""
+              messages={renderMessages(core, null, listMessages(core, me(c).id, channelId, { limit: 50 }).reverse())}
+              canSend={!blocked}
+              canManage={false}
+              placeholder={ctx.t("message.placeholderDm", { name: dmTitle(view) })}
+            />
+          </>
+        }
+        scripts={["vendor/hx-ws.min.js", "js/composer.js"]}
         members={access.channel.type === 3 ? <GroupPanel ctx={ctx} view={view} me={me(c)} error={error} /> : undefined}
       />,
       status as 200,

@@ -17,6 +17,9 @@ import { guildRoles } from "../roles/service.ts";
 import { requirePageUser } from "../users/routes.tsx";
 import { channelAccessFor, requireGuild, unknownChannel, unknownGuild, visibleChannels, type GuildAccess } from "./access.ts";
 import { createGuild } from "./service.ts";
+import { MessagePane } from "../../views/messages/pane.tsx";
+import { renderMessages } from "../messages/render.ts";
+import { listMessages } from "../messages/service.ts";
 import { setGuildIcon } from "./icon.ts";
 import { shellData } from "./shell.ts";
 import type { Channel } from "./table.ts";
@@ -130,14 +133,26 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
       mainTitle={channel ? <span hx-ignore="">{channel.type === 2 ? "🔊 " : "#"}{channel.name}</span> : access.guild.name}
       mainHeader={channel?.topic ? <p class="channel-topic" hx-ignore="">{channel.topic}</p> : undefined}
       main={
-        <section class="pane-body conversation" aria-label={t("shell.conversation")}>
-          {channel ? (
-            <div class="conversation-start" hx-ignore="">
-              <h2>{channel.type === 2 ? channel.name : `#${channel.name}`}</h2>
-              <p class="muted">{channel.type === 2 ? t("channel.voiceEmpty") : t("channel.start", { name: channel.name })}</p>
-            </div>
-          ) : null}
-        </section>
+        channel && channel.type === 0 && has(perms, Permission.READ_MESSAGE_HISTORY) ? (
+          <MessagePane
+            ctx={ctx}
+            channelId={channel.id}
+            intro={t("channel.start", { name: channel.name })}
+            messages={renderMessages(core, access.guild.id, listMessages(core, access.member.userId, channel.id, { limit: 50 }).reverse())}
+            canSend={has(perms, Permission.SEND_MESSAGES)}
+            canManage={has(perms, Permission.MANAGE_MESSAGES)}
+            placeholder={t("message.placeholder", { name: channel.name })}
+          />
+        ) : (
+          <section class="pane-body conversation" aria-label={t("shell.conversation")}>
+            {channel ? (
+              <div class="conversation-start" hx-ignore="">
+                <h2>{channel.type === 2 ? channel.name : `#${channel.name}`}</h2>
+                <p class="muted">{channel.type === 2 ? t("channel.voiceEmpty") : t("channel.start", { name: channel.name })}</p>
+              </div>
+            ) : null}
+          </section>
+        )
       }
       members={
         <>
@@ -146,7 +161,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
           {card}
         </>
       }
-      scripts={can.manageChannels ? ["js/reorder.js"] : undefined}
+      scripts={["vendor/hx-ws.min.js", "js/composer.js", ...(can.manageChannels ? ["js/reorder.js"] : [])]}
     />,
   );
 }

@@ -1,12 +1,14 @@
 // The realtime hub: owns every live WebSocket. This first version tracks connections and can
 // close them (per user, per session, or all on shutdown); topics, fan-out and the gateway
 // protocol build on it (the messaging issue).
-import type { ServerWebSocket, WebSocketHandler } from "bun";
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 
 export interface SocketData {
   connectionId: string;
   userId: string | null;
   sessionId: string | null;
+  /** Topics this socket was authorized for when it connected. */
+  topics: string[];
 }
 
 /** Close codes we use (RFC 6455 plus the 4000-4999 application range). */
@@ -18,8 +20,24 @@ export const CloseCode = {
 
 export const WS_MAX_PAYLOAD = 64 * 1024;
 
+/** Topic names: one per channel for browsers (HTML) and one per user. */
+export const Topic = {
+  channelHtml: (channelId: string) => `html:channel:${channelId}`,
+  user: (userId: string) => `user:${userId}`,
+} as const;
+
 export class Hub {
   private readonly sockets = new Set<ServerWebSocket<SocketData>>();
+  private server: Server<SocketData> | null = null;
+
+  /** Fan-out goes through Bun's native publish: one call, every subscriber, no loop over sockets. */
+  attach(server: Server<SocketData>): void {
+    this.server = server;
+  }
+
+  publish(topic: string, data: string): void {
+    this.server?.publish(topic, data);
+  }
 
   get connectionCount(): number {
     return this.sockets.size;
@@ -34,6 +52,7 @@ export class Hub {
     sendPings: true,
     open: (ws) => {
       this.sockets.add(ws);
+      for (const topic of ws.data.topics) ws.subscribe(topic);
     },
     message: () => {
       // Inbound frames are handled by the protocol layer once it exists; until then nothing a

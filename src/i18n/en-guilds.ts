@@ -133,6 +133,12 @@ export const enGuilds = {
   "invite.by": "Created by",
   "invite.none": "No active invites.",
 
+  "message.delete": "Delete message",
+  "message.edited": "edited",
+  "message.send": "Send",
+  "message.placeholder": "Message #{name}",
+  "message.placeholderDm": "Message {name}",
+  "message.cannotSend": "You cannot send messages in this channel.",
   "dm.title": "Direct messages",
   "dm.new": "New message",
   "dm.pick": "Choose up to 9 people",

@@ -135,6 +135,12 @@ export const frGuilds: Record<keyof typeof enGuilds, string> = {
   "invite.by": "Créée par",
   "invite.none": "Aucune invitation active.",
 
+  "message.delete": "Supprimer le message",
+  "message.edited": "modifié",
+  "message.send": "Envoyer",
+  "message.placeholder": "Envoyer un message dans #{name}",
+  "message.placeholderDm": "Envoyer un message à {name}",
+  "message.cannotSend": "Vous ne pouvez pas envoyer de messages dans ce salon.",
   "dm.title": "Messages privés",
   "dm.new": "Nouveau message",
   "dm.pick": "Choisissez jusqu'à 9 personnes",

@@ -6,7 +6,7 @@ import { assetUrl } from "../../src/assets/registry.ts";
 // CSP allows no inline style), and requests stay same-origin.
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, mode: "same-origin" });
 
-export function Document(props: { title: string; locale: string; theme?: string; children: Child; bodyClass?: string; scripts?: string[] }) {
+export function Document(props: { title: string; locale: string; theme?: string; children: Child; bodyClass?: string; scripts?: string[]; userCss?: boolean }) {
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -18,6 +18,7 @@ export function Document(props: { title: string; locale: string; theme?: string;
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <title>{props.title}</title>
           <link rel="stylesheet" href={assetUrl("css/app.css")} />
+          {props.userCss ? <link rel="stylesheet" href="/me.css" /> : null}
           <link rel="icon" href={assetUrl("icons/logo.svg")} type="image/svg+xml" />
           <script src={assetUrl("vendor/htmx.min.js")} defer></script>
           {(props.scripts ?? []).map((s) => (

@@ -34,7 +34,7 @@ const initials = (name: string) =>
 export function AppShell(props: ShellProps) {
   const { t, user } = props.ctx;
   return (
-    <Document title={props.title} locale={props.ctx.locale} theme={props.ctx.theme} scripts={props.scripts}>
+    <Document title={props.title} locale={props.ctx.locale} theme={props.ctx.theme} scripts={props.scripts} userCss={Boolean(user)}>
       <a class="skip-link" href="#main">
         {t("shell.skip")}
       </a>

@@ -1,0 +1,118 @@
+// Message markdown: the subset Discord users write, rendered to safe HTML on the server.
+// Raw HTML is never passed through (it is shown as text), links are only http(s)/mailto and show
+// their real address on hover, images are not embedded, code is highlighted by highlight.js
+// (which escapes). Mentions arrive as <@id>, <@&id>, <#id> and are resolved by the caller.
+import hljs from "highlight.js/lib/common";
+import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
+import { emojify } from "node-emoji";
+
+export interface MentionNames {
+  user(id: string): string | null;
+  role(id: string): string | null;
+  channel(id: string): string | null;
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+
+function safeUrl(href: string): string | null {
+  try {
+    const url = new URL(href);
+    return url.protocol === "http:" || url.protocol === "https:" || url.protocol === "mailto:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+const link = (url: string, inner: string) => `<a href="${escapeHtml(url)}" title="${escapeHtml(url)}" rel="noopener noreferrer nofollow ugc" target="_blank">${inner}</a>`;
+
+// Discord's __underline__ and ||spoiler|| (marked would read __x__ as bold).
+const underline: TokenizerAndRendererExtension = {
+  name: "underline",
+  level: "inline",
+  start: (src) => src.indexOf("__"),
+  tokenizer(src) {
+    const m = /^__(?=\S)([\s\S]*?\S)__(?!_)/.exec(src);
+    if (m) return { type: "underline", raw: m[0], tokens: this.lexer.inlineTokens(m[1]!) };
+  },
+  renderer(token) {
+    return `<u>${this.parser.parseInline(token.tokens ?? [])}</u>`;
+  },
+};
+
+const spoiler: TokenizerAndRendererExtension = {
+  name: "spoiler",
+  level: "inline",
+  start: (src) => src.indexOf("||"),
+  tokenizer(src) {
+    const m = /^\|\|(?=\S)([\s\S]*?\S)\|\|/.exec(src);
+    if (m) return { type: "spoiler", raw: m[0], tokens: this.lexer.inlineTokens(m[1]!) };
+  },
+  renderer(token) {
+    return `<span class="spoiler" tabindex="0">${this.parser.parseInline(token.tokens ?? [])}</span>`;
+  },
+};
+
+function mentionExtension(names: MentionNames): TokenizerAndRendererExtension {
+  return {
+    name: "mention",
+    level: "inline",
+    start: (src) => src.indexOf("<"),
+    tokenizer(src) {
+      const m = /^<(@!?|@&|#)(\d{1,20})>/.exec(src);
+      if (m) return { type: "mention", raw: m[0], kind: m[1]!.startsWith("@&") ? "role" : m[1]!.startsWith("@") ? "user" : "channel", id: m[2] };
+    },
+    renderer(token) {
+      const { kind, id } = token as unknown as { kind: "user" | "role" | "channel"; id: string };
+      const name = names[kind](id);
+      const prefix = kind === "channel" ? "#" : "@";
+      return `<span class="mention mention-${kind}" data-${kind}-id="${id}">${prefix}${escapeHtml(name ?? (kind === "channel" ? "unknown-channel" : "unknown"))}</span>`;
+    },
+  };
+}
+
+const everyone: TokenizerAndRendererExtension = {
+  name: "everyone",
+  level: "inline",
+  start: (src) => src.search(/@(everyone|here)\b/),
+  tokenizer(src) {
+    const m = /^@(everyone|here)\b/.exec(src);
+    if (m) return { type: "everyone", raw: m[0], which: m[1] };
+  },
+  renderer(token) {
+    return `<span class="mention mention-everyone">@${(token as unknown as { which: string }).which}</span>`;
+  },
+};
+
+/** Quotes or lists nested more than 20 deep are shown as plain text (a guard against pathological input). */
+const tooDeep = (src: string) => /(^|\n)\s*(>\s*){21,}/.test(src) || /(^|\n)( {2,}|\t)*([-*+]|\d+\.)\s+.*\n(?:( {4}|\t){20,})/.test(src);
+
+export function renderMarkdown(src: string, names: MentionNames): string {
+  const text = emojify(src);
+  if (tooDeep(text)) return `<p>${escapeHtml(text).replace(/\n/g, "<br>")}</p>`;
+  const marked = new Marked({ gfm: true, breaks: true, async: false });
+  marked.use({
+    extensions: [underline, spoiler, mentionExtension(names), everyone],
+    renderer: {
+      html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
+      image: (token: Tokens.Image) => {
+        const url = safeUrl(token.href);
+        return url ? link(url, escapeHtml(token.text || url)) : escapeHtml(token.raw);
+      },
+      link(token: Tokens.Link) {
+        const url = safeUrl(token.href);
+        return url ? link(url, this.parser.parseInline(token.tokens)) : escapeHtml(token.raw);
+      },
+      heading(token: Tokens.Heading) {
+        const inner = this.parser.parseInline(token.tokens);
+        return token.depth <= 3 ? `<h${token.depth + 2} class="md-h${token.depth}">${inner}</h${token.depth + 2}>` : `<p>${escapeHtml(token.raw.trim())}</p>`;
+      },
+      code(token: Tokens.Code) {
+        const lang = (token.lang ?? "").trim().split(/\s/)[0]!.toLowerCase();
+        const body = lang && hljs.getLanguage(lang) ? hljs.highlight(token.text, { language: lang, ignoreIllegals: true }).value : escapeHtml(token.text);
+        return `<pre class="code-block"><code class="hljs${lang ? ` language-${escapeHtml(lang)}` : ""}">${body}</code></pre>`;
+      },
+    },
+  });
+  return (marked.parse(text) as string).trim();
+}

@@ -1,0 +1,66 @@
+// /api/v10/channels/{id}/messages: Discord's message endpoints.
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { currentAuth, requireUser } from "../auth/middleware.ts";
+import type { Core } from "../core.ts";
+import { requireChannel, unknownChannel } from "../guilds/access.ts";
+import type { AppEnv } from "../http/env.ts";
+import { parseJson, snowflakeParam } from "../http/validate.ts";
+import { messageJson, renderMessages } from "./render.ts";
+import { deleteMessage, editMessage, listMessages, sendMessage, unknownMessage } from "./service.ts";
+
+const snowflakeQuery = z.string().regex(/^\d{1,20}$/).optional();
+const sendBody = z.strictObject({
+  content: z.string().max(8000),
+  nonce: z.union([z.string().max(25), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]).nullish(),
+  enforce_nonce: z.boolean().optional(),
+  tts: z.boolean().optional(),
+  message_reference: z.object({ message_id: z.string().regex(/^\d{1,20}$/), channel_id: z.string().optional(), guild_id: z.string().optional(), fail_if_not_exists: z.boolean().optional() }).optional(),
+});
+
+export function messagesApi(core: Core) {
+  const app = new Hono<AppEnv>();
+  app.use("*", requireUser);
+  const cid = (c: Context<AppEnv>) => {
+    const parsed = snowflakeParam.safeParse(c.req.param("channel"));
+    if (!parsed.success) throw unknownChannel();
+    return parsed.data;
+  };
+  const mid = (c: Context<AppEnv>) => {
+    const parsed = snowflakeParam.safeParse(c.req.param("message"));
+    if (!parsed.success) throw unknownMessage();
+    return parsed.data;
+  };
+  const guildOf = (c: Context<AppEnv>, channelId: string) => requireChannel(core, currentAuth(c).user.id, channelId).channel.guildId;
+  const render = (c: Context<AppEnv>, channelId: string, list: Parameters<typeof renderMessages>[2]) => renderMessages(core, guildOf(c, channelId), list).map(messageJson);
+
+  app.get("/:channel/messages", (c) => {
+    const q = z.object({ limit: z.coerce.number().int().min(1).max(100).optional(), before: snowflakeQuery, after: snowflakeQuery, around: snowflakeQuery }).safeParse(c.req.query());
+    if (!q.success) return c.json({ code: 50035, message: "Invalid query: limit is 1-100 and before/after/around are message ids." }, 400);
+    const channelId = cid(c);
+    return c.json(render(c, channelId, listMessages(core, currentAuth(c).user.id, channelId, q.data)));
+  });
+  app.get("/:channel/messages/:message", (c) => {
+    const channelId = cid(c);
+    const list = listMessages(core, currentAuth(c).user.id, channelId, { around: mid(c), limit: 1 });
+    if (list[0]?.id !== mid(c)) throw unknownMessage();
+    return c.json(render(c, channelId, list)[0]);
+  });
+  app.post("/:channel/messages", async (c) => {
+    const body = await parseJson(c, sendBody);
+    const channelId = cid(c);
+    // The client's own id, author and timestamp are never taken: strictObject refuses them.
+    const { message } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content, nonce: body.nonce, replyToId: body.message_reference?.message_id });
+    return c.json(render(c, channelId, [message])[0]);
+  });
+  app.patch("/:channel/messages/:message", async (c) => {
+    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000) }));
+    const channelId = cid(c);
+    return c.json(render(c, channelId, [await editMessage(core, currentAuth(c).user.id, channelId, mid(c), body.content)])[0]);
+  });
+  app.delete("/:channel/messages/:message", async (c) => {
+    await deleteMessage(core, currentAuth(c).user.id, cid(c), mid(c));
+    return c.body(null, 204);
+  });
+  return app;
+}

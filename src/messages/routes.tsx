@@ -1,0 +1,50 @@
+// Browser side of messages: the composer's POST, deleting, and the per-user stylesheet that shows
+// each person the controls for their own messages (messages are rendered once for everybody).
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { currentAuth } from "../auth/middleware.ts";
+import type { Core } from "../core.ts";
+import { unknownChannel } from "../guilds/access.ts";
+import type { AppEnv } from "../http/env.ts";
+import { parseForm, snowflakeParam } from "../http/validate.ts";
+import { safeNext } from "../http/page.ts";
+import { requirePageUser } from "../users/routes.tsx";
+import { deleteMessage, sendMessage, unknownMessage } from "./service.ts";
+
+export function messagePages(core: Core) {
+  const app = new Hono<AppEnv>();
+  app.use("/channels/*", requirePageUser);
+  app.use("/me.css", requirePageUser);
+  const cid = (c: Context<AppEnv>) => {
+    const parsed = snowflakeParam.safeParse(c.req.param("channel"));
+    if (!parsed.success) throw unknownChannel();
+    return parsed.data;
+  };
+  // The composer script posts with this header and learns the outcome from the status; a plain
+  // form post (no JavaScript) is sent back to the channel page.
+  const fromScript = (c: Context<AppEnv>) => c.req.header("X-Composer") === "1";
+  const back = (c: Context<AppEnv>, _channelId: string) => {
+    const referer = c.req.header("Referer");
+    return c.redirect(safeNext(referer && URL.canParse(referer) ? new URL(referer).pathname : "/"), 303);
+  };
+
+  app.post("/channels/:channel/messages", async (c) => {
+    const channelId = cid(c);
+    const form = await parseForm(c, z.object({ content: z.string().max(8000), nonce: z.string().max(25).optional() }));
+    const { message } = await sendMessage(core, currentAuth(c).user, channelId, { content: form.content, nonce: form.nonce || null });
+    return fromScript(c) ? c.json({ id: message.id, nonce: message.nonce }, 201) : back(c, channelId);
+  });
+  app.post("/channels/:channel/messages/:message/delete", async (c) => {
+    const channelId = cid(c);
+    const parsed = snowflakeParam.safeParse(c.req.param("message"));
+    if (!parsed.success) throw unknownMessage();
+    await deleteMessage(core, currentAuth(c).user.id, channelId, parsed.data);
+    return c.req.header("HX-Request") ? c.body(null, 204) : back(c, channelId);
+  });
+  app.get("/me.css", (c) => {
+    c.header("Content-Type", "text/css; charset=utf-8");
+    c.header("Cache-Control", "private, no-cache");
+    return c.body(`[data-author-id="${currentAuth(c).user.id}"] .own-or-manage { display: inline-flex; }\n`);
+  });
+  return app;
+}

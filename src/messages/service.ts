@@ -1,0 +1,138 @@
+// Messages: send (idempotent by nonce), read history, edit, delete. Every change is acknowledged
+// only after its commit and published to the channel's topics after the commit.
+import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
+import type { User } from "../auth/table.ts";
+import type { Core } from "../core.ts";
+import { ids } from "../db/snowflake.ts";
+import { requireChannel } from "../guilds/access.ts";
+import { AppError, ErrorCode, rateLimited } from "../lib/errors.ts";
+import { has, Permission } from "../permissions/permissions.ts";
+import { messages, type Message } from "./table.ts";
+
+export const MAX_CONTENT = 4000;
+export const MAX_NONCE = 25;
+/** Per-user send limit across channels (Discord allows about 5 per 5 s per channel). */
+const SEND_LIMIT = { max: 10, windowMs: 5000 };
+
+export const unknownMessage = () => new AppError(404, ErrorCode.unknownRoute, "Unknown message.", { key: "error.notFound" });
+
+export type MessageEvent = { type: "create" | "update"; message: Message } | { type: "delete"; message: Message };
+type Listener = (core: Core, event: MessageEvent) => void;
+const listeners: Listener[] = [];
+/** The hub (and later features) hear about committed changes here; services never import the hub's users. */
+export function onMessageEvent(listener: Listener): void {
+  listeners.push(listener);
+}
+function emit(core: Core, event: MessageEvent): void {
+  for (const l of listeners) {
+    try {
+      l(core, event);
+    } catch (err) {
+      core.logger.error("message listener failed", { err });
+    }
+  }
+}
+
+export interface SendInput {
+  content: string;
+  nonce?: string | null;
+  replyToId?: string | null;
+}
+
+function cleanContent(raw: string): string {
+  const content = raw.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "").trim();
+  if (content.length === 0) throw new AppError(400, ErrorCode.invalidBody, "A message cannot be empty.", { fields: { content: "Cannot be empty." } });
+  if (content.length > MAX_CONTENT) throw new AppError(400, ErrorCode.invalidBody, `A message has at most ${MAX_CONTENT} characters.`, { fields: { content: `At most ${MAX_CONTENT} characters.` } });
+  return content;
+}
+
+/** Send a message. A repeated nonce from the same author returns the original and creates nothing. */
+export async function sendMessage(core: Core, author: User, channelId: string, input: SendInput): Promise<{ message: Message; created: boolean }> {
+  const access = requireChannel(core, author.id, channelId, Permission.SEND_MESSAGES);
+  if (access.channel.type === 4 || access.channel.type === 2) throw new AppError(400, ErrorCode.invalidBody, "Messages cannot be sent in this kind of channel.");
+  const nonce = input.nonce ?? null;
+  if (nonce !== null && (nonce.length === 0 || nonce.length > MAX_NONCE)) throw new AppError(400, ErrorCode.invalidBody, "A nonce has 1 to 25 characters.", { fields: { nonce: "1 to 25 characters." } });
+  if (nonce !== null) {
+    const existing = core.db.readOrm.select().from(messages).where(and(eq(messages.authorId, author.id), eq(messages.nonce, nonce))).get();
+    if (existing) return { message: existing, created: false };
+  }
+  const content = cleanContent(input.content);
+  const rate = core.limiter.hit(`send:${author.id}`, SEND_LIMIT);
+  if (!rate.ok) throw rateLimited(rate.retryAfter);
+  const slowmode = access.channel.rateLimitPerUser;
+  const exempt = has(access.permissions, Permission.MANAGE_MESSAGES) || has(access.permissions, Permission.MANAGE_CHANNELS);
+  if (slowmode > 0 && !exempt) {
+    const decision = core.limiter.hit(`slowmode:${channelId}:${author.id}`, { max: 1, windowMs: slowmode * 1000 });
+    if (!decision.ok) throw rateLimited(decision.retryAfter);
+  }
+  let replyToId: string | null = null;
+  if (input.replyToId) {
+    const original = core.db.readOrm.select({ id: messages.id }).from(messages).where(and(eq(messages.id, input.replyToId), eq(messages.channelId, channelId))).get();
+    if (!original) throw new AppError(400, ErrorCode.invalidBody, "The message you reply to is not in this channel.", { fields: { message_reference: "Unknown message." } });
+    replyToId = original.id;
+  }
+  const mentionsEveryone = /@(everyone|here)\b/.test(content) && has(access.permissions, Permission.MENTION_EVERYONE);
+  const id = ids.nextString();
+  const result = await core.queue.write(({ orm }) => {
+    // The nonce is checked again inside the transaction, so two racing retries create one message.
+    if (nonce !== null) {
+      const raced = orm.select().from(messages).where(and(eq(messages.authorId, author.id), eq(messages.nonce, nonce))).get();
+      if (raced) return { message: raced, created: false };
+    }
+    const message = orm.insert(messages).values({ id, channelId, authorId: author.id, content, nonce, replyToId, mentionsEveryone }).returning().get();
+    return { message, created: true };
+  });
+  if (result.created) emit(core, { type: "create", message: result.message });
+  return result;
+}
+
+export interface HistoryQuery {
+  limit?: number;
+  before?: string;
+  after?: string;
+  around?: string;
+}
+
+/** History, newest first (as Discord returns it). Needs READ_MESSAGE_HISTORY. */
+export function listMessages(core: Core, userId: string, channelId: string, q: HistoryQuery = {}): Message[] {
+  requireChannel(core, userId, channelId, Permission.READ_MESSAGE_HISTORY);
+  const limit = Math.max(1, Math.min(100, q.limit ?? 50));
+  const base = eq(messages.channelId, channelId);
+  const orm = core.db.readOrm;
+  if (q.around) {
+    const half = Math.floor(limit / 2);
+    const older = orm.select().from(messages).where(and(base, lt(messages.id, q.around))).orderBy(desc(messages.id)).limit(half).all();
+    const newer = orm.select().from(messages).where(and(base, sql`${messages.id} >= ${BigInt(q.around)}`)).orderBy(messages.id).limit(limit - half).all();
+    return [...newer.reverse(), ...older];
+  }
+  if (q.after) return orm.select().from(messages).where(and(base, gt(messages.id, q.after))).orderBy(messages.id).limit(limit).all().reverse();
+  const where = q.before ? and(base, lt(messages.id, q.before)) : base;
+  return orm.select().from(messages).where(where).orderBy(desc(messages.id)).limit(limit).all();
+}
+
+function findMessage(core: Core, channelId: string, messageId: string): Message {
+  const message = core.db.readOrm.select().from(messages).where(and(eq(messages.id, messageId), eq(messages.channelId, channelId))).get();
+  if (!message) throw unknownMessage();
+  return message;
+}
+
+/** Only the author edits a message. */
+export async function editMessage(core: Core, userId: string, channelId: string, messageId: string, content: string): Promise<Message> {
+  requireChannel(core, userId, channelId);
+  const message = findMessage(core, channelId, messageId);
+  if (message.authorId !== userId) throw new AppError(403, ErrorCode.forbidden, "You can only edit your own messages.", { key: "error.forbidden" });
+  const clean = cleanContent(content);
+  const updated = await core.queue.write(({ orm }) => orm.update(messages).set({ content: clean, editedAt: new Date().toISOString() }).where(eq(messages.id, messageId)).returning().get());
+  emit(core, { type: "update", message: updated });
+  return updated;
+}
+
+/** The author, or anyone with MANAGE_MESSAGES in the channel, deletes a message. */
+export async function deleteMessage(core: Core, userId: string, channelId: string, messageId: string): Promise<void> {
+  const access = requireChannel(core, userId, channelId);
+  const message = findMessage(core, channelId, messageId);
+  if (message.authorId !== userId && !has(access.permissions, Permission.MANAGE_MESSAGES)) throw new AppError(403, ErrorCode.forbidden, "You cannot delete this message.", { key: "error.forbidden" });
+  await core.queue.write(({ orm }) => orm.delete(messages).where(eq(messages.id, messageId)).run());
+  emit(core, { type: "delete", message });
+}
+
