@@ -22,6 +22,7 @@ import { usersApi } from "./users/api.ts";
 import { channelPages } from "./channels/routes.tsx";
 import "./messages/live.tsx"; // publishes committed message changes to the hub
 import { messagesApi } from "./messages/api.ts";
+import { gatewayApi } from "./gateway/api.ts";
 import { messagePages } from "./messages/routes.tsx";
 import { dmPages } from "./dms/routes.tsx";
 import { guildPages } from "./guilds/routes.tsx";
@@ -84,6 +85,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/invite", invitePages(core));
   app.route("/admin", adminRoutes(core));
   app.route("/api/v10/auth", authApi(core));
+  app.route("/api/v10/gateway", gatewayApi(core));
   app.route("/api/v10/users/@me", meApi(core));
   app.route("/api/v10/users", usersApi(core));
   app.route("/api/v10/guilds", guildsApi(core));

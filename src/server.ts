@@ -11,6 +11,8 @@ import { CommitQueue } from "./db/commit-queue.ts";
 import { migrate, parseMigrations } from "./db/migrate.ts";
 import { migrationFiles } from "./generated/embedded.ts";
 import { Hub, Topic, type SocketData } from "./hub/hub.ts";
+import { Gateway } from "./hub/gateway.ts";
+import { gatewayAuthority } from "./gateway/authority.ts";
 import { channelAccess } from "./guilds/access.ts";
 import type { Logger } from "./lib/log.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
@@ -105,6 +107,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const hub = new Hub();
     const core: Core = { config, logger, db, queue, hub, limiter: new RateLimiter() };
     const app = createApp(core, () => shuttingDown);
+    hub.gateway = new Gateway(gatewayAuthority(core), (topic, data) => hub.publish(topic, data), () => config.publicUrl.replace(/^http/, "ws") + "/gateway");
 
     const server = listen(config, () => Bun.serve<SocketData>({
       port: config.port,
@@ -126,7 +129,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
             if (!channelAccess(core, session.userId, channelId)) return new Response("unknown channel", { status: 404 });
             topics.push(Topic.channelHtml(channelId));
           }
-          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: session.userId, sessionId: session.sessionId, topics } });
+          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: session.userId, sessionId: session.sessionId, topics, kind: "browser" } });
+          return ok ? undefined : new Response("expected a WebSocket upgrade", { status: 426 });
+        }
+        if (url.pathname === "/gateway") {
+          // The JSON gateway authenticates with IDENTIFY, not cookies; a browser page on another
+          // site still may not open it.
+          if (!allowedOrigin(req.headers.get("Origin"), req, config)) return new Response("cross-origin WebSocket refused", { status: 403 });
+          if (shuttingDown) return new Response("shutting down", { status: 503 });
+          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: null, sessionId: null, topics: [], kind: "gateway" } });
           return ok ? undefined : new Response("expected a WebSocket upgrade", { status: 426 });
         }
         return app.fetch(req, srv);

@@ -2,6 +2,7 @@
 // close them (per user, per session, or all on shutdown); topics, fan-out and the gateway
 // protocol build on it (the messaging issue).
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+import type { Gateway } from "./gateway.ts";
 
 export interface SocketData {
   connectionId: string;
@@ -9,6 +10,9 @@ export interface SocketData {
   sessionId: string | null;
   /** Topics this socket was authorized for when it connected. */
   topics: string[];
+  /** A browser tab (HTML fragments) or a JSON gateway client. */
+  kind: "browser" | "gateway";
+  gateway?: { sessionId: string | null; events: number[] };
 }
 
 /** Close codes we use (RFC 6455 plus the 4000-4999 application range). */
@@ -29,6 +33,8 @@ export const Topic = {
 export class Hub {
   private readonly sockets = new Set<ServerWebSocket<SocketData>>();
   private server: Server<SocketData> | null = null;
+  /** The JSON gateway, set up by the server once the features it needs exist. */
+  gateway: Gateway | null = null;
 
   /** Fan-out goes through Bun's native publish: one call, every subscriber, no loop over sockets. */
   attach(server: Server<SocketData>): void {
@@ -53,13 +59,15 @@ export class Hub {
     open: (ws) => {
       this.sockets.add(ws);
       for (const topic of ws.data.topics) ws.subscribe(topic);
+      if (ws.data.kind === "gateway") this.gateway?.open(ws);
     },
-    message: () => {
-      // Inbound frames are handled by the protocol layer once it exists; until then nothing a
-      // client sends has an effect.
+    message: (ws, raw) => {
+      // Browser tabs only listen (they act through HTTP); gateway clients speak the JSON protocol.
+      if (ws.data.kind === "gateway") this.gateway?.message(ws, raw);
     },
     close: (ws) => {
       this.sockets.delete(ws);
+      if (ws.data.kind === "gateway") this.gateway?.close(ws);
     },
   };
 
@@ -83,6 +91,7 @@ export class Hub {
 
   /** Close the sockets of one session (logout, revoked session). */
   disconnectSession(sessionId: string, code: number = CloseCode.sessionRevoked, reason = "session ended"): number {
+    this.gateway?.forgetAuthSession(sessionId);
     return this.closeWhere((d) => d.sessionId === sessionId, code, reason);
   }
 

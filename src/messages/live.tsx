@@ -5,7 +5,8 @@ import type { Core } from "../core.ts";
 import { Topic } from "../hub/hub.ts";
 import { channels } from "../guilds/table.ts";
 import { eq } from "drizzle-orm";
-import { renderMessages } from "./render.ts";
+import { messageJson, renderMessages } from "./render.ts";
+import { JsonTopic } from "../gateway/authority.ts";
 import { onMessageEvent, type MessageEvent } from "./service.ts";
 
 function partial(target: string, swap: string, inner: string): string {
@@ -15,13 +16,16 @@ function partial(target: string, swap: string, inner: string): string {
 function publish(core: Core, event: MessageEvent): void {
   const { message } = event;
   const topic = Topic.channelHtml(message.channelId);
+  const guildId = core.db.readOrm.select({ guildId: channels.guildId }).from(channels).where(eq(channels.id, message.channelId)).get()?.guildId ?? null;
+  const jsonTopic = JsonTopic.channel(message.channelId);
   if (event.type === "delete") {
     core.hub.publish(topic, partial(`#m-${message.id}`, "delete", ""));
+    core.hub.gateway?.dispatch(jsonTopic, "MESSAGE_DELETE", { id: message.id, channel_id: message.channelId, guild_id: guildId ?? undefined });
     return;
   }
-  const guildId = core.db.readOrm.select({ guildId: channels.guildId }).from(channels).where(eq(channels.id, message.channelId)).get()?.guildId ?? null;
   const [rendered] = renderMessages(core, guildId, [message]);
   if (!rendered) return;
+  core.hub.gateway?.dispatch(jsonTopic, event.type === "create" ? "MESSAGE_CREATE" : "MESSAGE_UPDATE", { ...messageJson(rendered), guild_id: guildId ?? undefined });
   const html = (<MessageItem r={rendered} />).toString();
   core.hub.publish(topic, event.type === "create" ? partial("#messages", "beforeend", html) : partial(`#m-${message.id}`, "outerHTML", html));
 }

@@ -1,0 +1,178 @@
+// The JSON gateway for bots and API clients, framed as Discord's v10 gateway: HELLO, IDENTIFY,
+// READY, dispatches with `s`, HEARTBEAT/ACK, RESUME, INVALID_SESSION, RECONNECT.
+//
+// Sequence numbers are global to the hub, not per connection: a dispatch is serialised once and
+// the same bytes go to every subscriber through Bun's publish. Discord clients only store the
+// last `s` they saw and hand it back on RESUME, so numbers need to increase, not be contiguous.
+// A bounded ring of recent dispatches serves RESUME; a client whose `s` fell out of it is told
+// INVALID_SESSION (no silent loss).
+import type { ServerWebSocket } from "bun";
+import type { SocketData } from "./hub.ts";
+
+export const Op = { dispatch: 0, heartbeat: 1, identify: 2, resume: 6, reconnect: 7, invalidSession: 9, hello: 10, heartbeatAck: 11 } as const;
+export const GatewayClose = { unknownError: 4000, unknownOpcode: 4001, decodeError: 4002, notAuthenticated: 4003, authenticationFailed: 4004, alreadyAuthenticated: 4005, rateLimited: 4008, sessionTimedOut: 4009 } as const;
+
+export const HEARTBEAT_INTERVAL_MS = 41_250;
+/** Discord: 120 gateway events per 60 s per connection. */
+const EVENTS_PER_MINUTE = 120;
+const RING_SIZE = 5000;
+/** How long a disconnected session can be resumed. */
+const RESUME_WINDOW_MS = 5 * 60_000;
+
+export interface Identity {
+  userId: string;
+  /** The auth session behind the token (so signing out closes the gateway too), if any. */
+  authSessionId: string | null;
+  topics: string[];
+  ready: Record<string, unknown>;
+  /** Sent right after READY (GUILD_CREATE per server). */
+  followUps: { t: string; d: unknown }[];
+}
+
+/** What the gateway needs from the features, injected so the hub imports none of them. */
+export interface GatewayAuthority {
+  identify(token: string): Identity | null;
+  /** The user a token belongs to (RESUME must come from the same user). */
+  userOf(token: string): string | null;
+}
+
+interface Dispatch {
+  s: number;
+  topic: string;
+  frame: string;
+}
+
+interface GatewaySession {
+  id: string;
+  userId: string;
+  authSessionId: string | null;
+  topics: Set<string>;
+  socket: ServerWebSocket<SocketData> | null;
+  detachedAt: number | null;
+}
+
+export class Gateway {
+  private seq = 0;
+  private readonly ring: Dispatch[] = [];
+  private readonly sessions = new Map<string, GatewaySession>();
+
+  constructor(
+    private readonly authority: GatewayAuthority,
+    private readonly publishRaw: (topic: string, data: string) => void,
+    private readonly resumeUrl: () => string,
+  ) {}
+
+  /** Number a dispatch, keep it for RESUME, publish it to the topic's subscribers. */
+  dispatch(topic: string, t: string, d: unknown): number {
+    const s = ++this.seq;
+    const frame = JSON.stringify({ op: Op.dispatch, t, s, d });
+    this.ring.push({ s, topic, frame });
+    if (this.ring.length > RING_SIZE) this.ring.splice(0, this.ring.length - RING_SIZE);
+    this.publishRaw(topic, frame);
+    return s;
+  }
+
+  open(ws: ServerWebSocket<SocketData>): void {
+    ws.data.gateway = { sessionId: null, events: [], };
+    ws.send(JSON.stringify({ op: Op.hello, d: { heartbeat_interval: HEARTBEAT_INTERVAL_MS }, s: null, t: null }));
+  }
+
+  close(ws: ServerWebSocket<SocketData>): void {
+    const id = ws.data.gateway?.sessionId;
+    const session = id ? this.sessions.get(id) : undefined;
+    if (session && session.socket === ws) {
+      session.socket = null;
+      session.detachedAt = Date.now();
+    }
+    this.sweep();
+  }
+
+  message(ws: ServerWebSocket<SocketData>, raw: string | Buffer): void {
+    const state = ws.data.gateway!;
+    const now = Date.now();
+    state.events = state.events.filter((at) => now - at < 60_000);
+    state.events.push(now);
+    if (state.events.length > EVENTS_PER_MINUTE) return ws.close(GatewayClose.rateLimited, "You are being rate limited.");
+    let payload: { op?: unknown; d?: unknown };
+    try {
+      payload = JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
+    } catch {
+      return ws.close(GatewayClose.decodeError, "Decode error.");
+    }
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return ws.close(GatewayClose.decodeError, "Decode error.");
+    switch (payload.op) {
+      case Op.heartbeat:
+        ws.send(JSON.stringify({ op: Op.heartbeatAck }));
+        return;
+      case Op.identify:
+        return this.identify(ws, payload.d);
+      case Op.resume:
+        return this.resume(ws, payload.d);
+      default:
+        return ws.close(GatewayClose.unknownOpcode, "Unknown opcode.");
+    }
+  }
+
+  private identify(ws: ServerWebSocket<SocketData>, d: unknown): void {
+    if (ws.data.gateway!.sessionId) return ws.close(GatewayClose.alreadyAuthenticated, "Already authenticated.");
+    const token = typeof d === "object" && d !== null && typeof (d as { token?: unknown }).token === "string" ? (d as { token: string }).token : null;
+    const identity = token ? this.authority.identify(token) : null;
+    if (!identity) return ws.close(GatewayClose.authenticationFailed, "Authentication failed.");
+    const session: GatewaySession = {
+      id: crypto.randomUUID().replaceAll("-", ""),
+      userId: identity.userId,
+      authSessionId: identity.authSessionId,
+      topics: new Set([...identity.topics, `gateway:${crypto.randomUUID()}`]),
+      socket: ws,
+      detachedAt: null,
+    };
+    this.sessions.set(session.id, session);
+    this.attach(ws, session);
+    const own = [...session.topics].find((t) => t.startsWith("gateway:"))!;
+    this.dispatch(own, "READY", { v: 10, ...identity.ready, session_id: session.id, resume_gateway_url: this.resumeUrl() });
+    for (const f of identity.followUps) this.dispatch(own, f.t, f.d);
+  }
+
+  private resume(ws: ServerWebSocket<SocketData>, d: unknown): void {
+    const { token, session_id: sessionId, seq } = (typeof d === "object" && d !== null ? d : {}) as { token?: unknown; session_id?: unknown; seq?: unknown };
+    const session = typeof sessionId === "string" ? this.sessions.get(sessionId) : undefined;
+    const userId = typeof token === "string" ? this.authority.userOf(token) : null;
+    const oldest = this.ring[0]?.s ?? this.seq + 1;
+    const tooLate = typeof seq !== "number" || seq < oldest - 1 || seq > this.seq;
+    if (!session || !userId || session.userId !== userId || tooLate || (session.detachedAt !== null && Date.now() - session.detachedAt > RESUME_WINDOW_MS)) {
+      if (session && session.socket === null) this.sessions.delete(session.id);
+      ws.send(JSON.stringify({ op: Op.invalidSession, d: false, s: null, t: null }));
+      return;
+    }
+    session.socket?.close(GatewayClose.sessionTimedOut, "Resumed elsewhere.");
+    this.attach(ws, session);
+    // Replay in order everything this session would have received, then say RESUMED.
+    for (const event of this.ring) if (event.s > (seq as number) && session.topics.has(event.topic)) ws.send(event.frame);
+    const own = [...session.topics].find((t) => t.startsWith("gateway:"))!;
+    this.dispatch(own, "RESUMED", null);
+  }
+
+  private attach(ws: ServerWebSocket<SocketData>, session: GatewaySession): void {
+    session.socket = ws;
+    session.detachedAt = null;
+    ws.data.gateway!.sessionId = session.id;
+    ws.data.userId = session.userId;
+    ws.data.sessionId = session.authSessionId;
+    for (const topic of session.topics) ws.subscribe(topic);
+  }
+
+  /** Forget detached sessions past the resume window. */
+  private sweep(): void {
+    const now = Date.now();
+    for (const [id, s] of this.sessions) if (s.socket === null && s.detachedAt !== null && now - s.detachedAt > RESUME_WINDOW_MS) this.sessions.delete(id);
+  }
+
+  /** Drop every session of a signed-out auth session, so it cannot be resumed either. */
+  forgetAuthSession(authSessionId: string): void {
+    for (const [id, s] of this.sessions) if (s.authSessionId === authSessionId) this.sessions.delete(id);
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+}
