@@ -24,6 +24,14 @@ afterAll(async () => {
   await app?.close();
 }, 60_000);
 
+async function waitForSockets(count: number): Promise<void> {
+  const started = Date.now();
+  while (app.server.hub.connectionCount < count) {
+    if (Date.now() - started > 10_000) throw new Error(`only ${app.server.hub.connectionCount} of ${count} sockets connected`);
+    await Bun.sleep(25);
+  }
+}
+
 describe("live messages in Chromium", () => {
   test("a message sent in one browser appears in the other at once, rendered safely, and disappears when deleted", async () => {
     const [owner, other] = [await browsers[0]!.context.newPage(), await browsers[1]!.context.newPage()];
@@ -31,9 +39,8 @@ describe("live messages in Chromium", () => {
     const url = `${app.url}/channels/${g.guildId}/${g.generalId}`;
     await owner.goto(url);
     await other.goto(url);
-    // Both sockets must be subscribed before the send.
-    await Promise.all([owner, other].map((p) => p.waitForFunction(() => document.querySelector("[hx-ws\\:connect]") !== null)));
-    await Bun.sleep(300);
+    // Both tabs' sockets must be open (and so subscribed) before the send.
+    await waitForSockets(2);
 
     const box = owner.getByLabel("Message #general");
     await box.fill("Salut **tout le monde** <img src=x onerror=alert(1)>");
@@ -55,8 +62,9 @@ describe("live messages in Chromium", () => {
 
   test("a message sent through the API appears live in the browser", async () => {
     const page = await browsers[1]!.context.newPage();
+    const before = app.server.hub.connectionCount;
     await page.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-    await Bun.sleep(500);
+    await waitForSockets(before + 1);
     await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "from a script", nonce: "n-1" }, g.owner.bearer);
     await page.locator("#messages article.message").filter({ hasText: "from a script" }).waitFor({ timeout: 5000 });
   }, 60_000);
