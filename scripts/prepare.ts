@@ -2,14 +2,17 @@
 //  1. copy htmx from node_modules into static/vendor (served from our origin, never a CDN);
 //  2. write src/generated/embedded.ts, which imports every migration (as text) and every static
 //     file (as an embedded file) so `bun build --compile` puts them inside the binary.
-import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "..");
 const vendor = join(root, "static/vendor");
 mkdirSync(vendor, { recursive: true });
-copyFileSync(join(root, "node_modules/htmx.org/dist/htmx.min.js"), join(vendor, "htmx.min.js"));
-copyFileSync(join(root, "node_modules/htmx.org/dist/ext/hx-ws.min.js"), join(vendor, "hx-ws.min.js"));
+// htmx and its WebSocket extension in one file: htmx starts on a timer once loaded, and an
+// extension in a separate (deferred) script can miss that start and never connect.
+const dist = join(root, "node_modules/htmx.org/dist");
+writeFileSync(join(vendor, "htmx.min.js"), `${readFileSync(join(dist, "htmx.min.js"), "utf8")}\n;${readFileSync(join(dist, "ext/hx-ws.min.js"), "utf8")}\n`);
+rmSync(join(vendor, "hx-ws.min.js"), { force: true });
 
 function walk(dir: string): string[] {
   return readdirSync(dir)

@@ -77,7 +77,7 @@ export function dmPages(core: Core) {
             />
           </>
         }
-        scripts={["vendor/hx-ws.min.js", "js/composer.js"]}
+        scripts={["js/composer.js"]}
         members={access.channel.type === 3 ? <GroupPanel ctx={ctx} view={view} me={me(c)} error={error} /> : undefined}
       />,
       status as 200,

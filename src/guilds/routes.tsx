@@ -161,7 +161,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
           {card}
         </>
       }
-      scripts={["vendor/hx-ws.min.js", "js/composer.js", ...(can.manageChannels ? ["js/reorder.js"] : [])]}
+      scripts={["js/composer.js", ...(can.manageChannels ? ["js/reorder.js"] : [])]}
     />,
   );
 }

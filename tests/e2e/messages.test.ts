@@ -58,6 +58,8 @@ describe("live messages in Chromium", () => {
     await owner.locator("#messages article.message").filter({ hasText: "Salut" }).getByRole("button", { name: "Delete message" }).click();
     await seen.waitFor({ state: "detached", timeout: 5000 });
     expect(problems).toEqual([]);
+    await owner.close();
+    await other.close();
   }, 60_000);
 
   test("a message sent through the API appears live in the browser", async () => {

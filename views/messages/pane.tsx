@@ -16,7 +16,8 @@ export function MessagePane(props: { ctx: PageCtx; channelId: string; intro: str
       <span id="label-edited" hidden>
         {t("message.edited")}
       </span>
-      <div hx-ws:connect={`/ws?channel=${props.channelId}`} hx-swap="none" class="live-connection"></div>
+      {/* Background tabs stay connected: they must keep receiving messages (and, later, unread state). */}
+      <div hx-ws:connect={`/ws?channel=${props.channelId}`} hx-swap="none" hx-config={JSON.stringify({ ws: { pauseOnBackground: false } })} class="live-connection"></div>
       <div class="message-scroll" id="message-scroll">
         <p class="conversation-start muted" hx-ignore="">
           {props.intro}
