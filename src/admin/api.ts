@@ -6,7 +6,8 @@ import type { Core } from "../core.ts";
 import type { AppEnv } from "../http/env.ts";
 import { parseJson, password, snowflakeParam, text } from "../http/validate.ts";
 import { createInstanceInvite, listInstanceInvites } from "../instance/invites.ts";
-import { instanceName, REGISTRATION_MODES, registrationMode } from "../instance/service.ts";
+import { instanceName, readSetting, REGISTRATION_MODES, registrationMode } from "../instance/service.ts";
+import { DEFAULT_SEND_LIMIT } from "../messages/service.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { createUser, findUser, selfUser } from "../users/service.ts";
 import { SERVER_CREATION, serverCreation } from "../guilds/service.ts";
@@ -47,11 +48,11 @@ export function adminApi(core: Core) {
     return c.body(null, 204);
   });
 
-  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core) });
+  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core), message_rate_limit: readSetting<number>(core.db.readOrm, "message_rate_limit") ?? DEFAULT_SEND_LIMIT });
   app.get("/instance", (c) => c.json(instance()));
   app.patch("/instance", async (c) => {
-    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional() }));
-    await updateInstance(core, { name: body.name, registration: body.registration, serverCreation: body.server_creation });
+    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional() }));
+    await updateInstance(core, { name: body.name, registration: body.registration, serverCreation: body.server_creation, messageRateLimit: body.message_rate_limit });
     return c.json(instance());
   });
   app.get("/invites", (c) => c.json(listInstanceInvites(core)));

@@ -59,7 +59,7 @@ export async function deleteUser(core: Core, adminId: string, userId: string, re
   await deleteAccount(core, target(core, userId), { removeMessages, byAdmin: true });
 }
 
-export async function updateInstance(core: Core, input: { name?: string; registration?: RegistrationMode; serverCreation?: "everyone" | "admins" }): Promise<void> {
+export async function updateInstance(core: Core, input: { name?: string; registration?: RegistrationMode; serverCreation?: "everyone" | "admins"; messageRateLimit?: number }): Promise<void> {
   if (input.name !== undefined) {
     const name = cleanText(input.name);
     if (!name || [...name].length > 64) throw fieldError({ instance_name: "text.tooLong" }, { max: 64 });
@@ -67,5 +67,6 @@ export async function updateInstance(core: Core, input: { name?: string; registr
   }
   if (input.registration) await writeSetting(core.queue, "registration_mode", input.registration);
   if (input.serverCreation) await writeSetting(core.queue, "server_creation", input.serverCreation);
+  if (input.messageRateLimit !== undefined) await writeSetting(core.queue, "message_rate_limit", input.messageRateLimit);
 }
 

@@ -8,11 +8,17 @@ import { requireChannel } from "../guilds/access.ts";
 import { AppError, ErrorCode, rateLimited } from "../lib/errors.ts";
 import { has, Permission } from "../permissions/permissions.ts";
 import { messages, type Message } from "./table.ts";
+import { readSetting } from "../instance/service.ts";
 
 export const MAX_CONTENT = 4000;
 export const MAX_NONCE = 25;
-/** Per-user send limit across channels (Discord allows about 5 per 5 s per channel). */
-const SEND_LIMIT = { max: 10, windowMs: 5000 };
+/** Default per-user send limit across channels, per 5 s (Discord allows about 5 per 5 s per channel). */
+export const DEFAULT_SEND_LIMIT = 10;
+/** The instance's per-user send limit per 5 s; the operator may raise it or set 0 (off), e.g. for load tests. */
+function sendLimit(core: Core): number {
+  const value = readSetting<number>(core.db.readOrm, "message_rate_limit");
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : DEFAULT_SEND_LIMIT;
+}
 
 export const unknownMessage = () => new AppError(404, ErrorCode.unknownRoute, "Unknown message.", { key: "error.notFound" });
 
@@ -57,8 +63,11 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     if (existing) return { message: existing, created: false };
   }
   const content = cleanContent(input.content);
-  const rate = core.limiter.hit(`send:${author.id}`, SEND_LIMIT);
-  if (!rate.ok) throw rateLimited(rate.retryAfter);
+  const limit = sendLimit(core);
+  if (limit > 0) {
+    const rate = core.limiter.hit(`send:${author.id}`, { max: limit, windowMs: 5000 });
+    if (!rate.ok) throw rateLimited(rate.retryAfter);
+  }
   const slowmode = access.channel.rateLimitPerUser;
   const exempt = has(access.permissions, Permission.MANAGE_MESSAGES) || has(access.permissions, Permission.MANAGE_CHANNELS);
   if (slowmode > 0 && !exempt) {
