@@ -7,6 +7,7 @@ import { DmSidebar } from "../../views/dms/sidebar.tsx";
 import { MessagePane } from "../../views/messages/pane.tsx";
 import { renderMessages } from "../messages/render.ts";
 import { listMessages } from "../messages/service.ts";
+import { markRead } from "../messages/read-state.ts";
 import { AppShell } from "../../views/shell/app-shell.tsx";
 import { currentAuth } from "../auth/middleware.ts";
 import { users, type User } from "../auth/table.ts";
@@ -50,17 +51,19 @@ export function dmPages(core: Core) {
     const access = channelAccess(core, me(c).id, channelId);
     if (!access || access.guild) throw unknownChannel();
     const view = dmView(core, me(c).id, access.channel);
-    const { ctx, guilds } = shellData(c, core);
+    const { ctx, guilds, rail, dmMentions, dmStates } = shellData(c, core);
     const other = view.recipients[0];
     const blocked = access.channel.type === 1 && other ? isBlocked(core, me(c).id, other.id) : false;
     return c.html(
       <AppShell
         ctx={ctx}
         guilds={guilds}
+        rail={rail}
+        dmMentions={dmMentions}
         activeGuildId={null}
         title={dmTitle(view)}
         sidebarTitle={<h2>{ctx.t("dm.title")}</h2>}
-        sidebar={<DmSidebar ctx={ctx} dms={listDms(core, me(c).id)} activeId={channelId} />}
+        sidebar={<DmSidebar ctx={ctx} dms={listDms(core, me(c).id)} activeId={channelId} states={dmStates} />}
         mainTitle={<span hx-ignore="">{dmTitle(view)}</span>}
         mainHeader={<DmActions ctx={ctx} view={view} blocked={blocked} />}
         main={
@@ -85,23 +88,26 @@ export function dmPages(core: Core) {
   };
 
   app.get("/channels/@me", (c) => c.redirect("/", 302));
-  app.get("/channels/@me/:channel", (c) => {
+  app.get("/channels/@me/:channel", async (c) => {
     const parsed = snowflakeParam.safeParse(c.req.param("channel"));
     if (!parsed.success) throw unknownChannel();
+    if (channelAccess(core, me(c).id, parsed.data)) await markRead(core, me(c).id, parsed.data);
     return conversation(c, parsed.data);
   });
 
   const picker = (c: Context<AppEnv>, error?: string, status = 200) => {
-    const { ctx, guilds } = shellData(c, core);
+    const { ctx, guilds, rail, dmMentions, dmStates } = shellData(c, core);
     const query = c.req.query("q") ?? "";
     return c.html(
       <AppShell
         ctx={ctx}
         guilds={guilds}
+        rail={rail}
+        dmMentions={dmMentions}
         activeGuildId={null}
         title={ctx.t("dm.new")}
         sidebarTitle={<h2>{ctx.t("dm.title")}</h2>}
-        sidebar={<DmSidebar ctx={ctx} dms={listDms(core, me(c).id)} />}
+        sidebar={<DmSidebar ctx={ctx} dms={listDms(core, me(c).id)} states={dmStates} />}
         mainTitle={ctx.t("dm.new")}
         main={<NewDmMain ctx={ctx} candidates={candidates(core, me(c).id, query)} query={query} error={error} />}
       />,

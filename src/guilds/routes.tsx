@@ -20,6 +20,7 @@ import { createGuild } from "./service.ts";
 import { MessagePane } from "../../views/messages/pane.tsx";
 import { renderMessages } from "../messages/render.ts";
 import { listMessages } from "../messages/service.ts";
+import { channelStates, markRead } from "../messages/read-state.ts";
 import { setGuildIcon } from "./icon.ts";
 import { shellData } from "./shell.ts";
 import type { Channel } from "./table.ts";
@@ -66,12 +67,14 @@ export function guildPages(core: Core) {
     return c.redirect(`/channels/${access.guild.id}/${first.id}`, 302);
   });
 
-  app.get("/channels/:guild{[0-9]+}/:channel{[0-9]+}", (c) => {
+  app.get("/channels/:guild{[0-9]+}/:channel{[0-9]+}", async (c) => {
     const access = requireGuild(core, currentAuth(c).user.id, param(c, "guild", unknownGuild));
     const channels = visibleChannels(core, access);
     const channelId = param(c, "channel", unknownChannel);
     const channel = channels.find((ch) => ch.id === channelId && ch.type !== 4);
     if (!channel) throw unknownChannel();
+    // Opening a channel reads it (as in Discord); the sidebar then shows it as read.
+    if (channel.type === 0) await markRead(core, access.member.userId, channel.id);
     return renderGuild(c, core, access, channels, channel);
   });
 
@@ -101,7 +104,7 @@ export function guildPages(core: Core) {
 }
 
 function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channels: Channel[], channel: Channel | null) {
-  const { ctx, guilds } = shellData(c, core);
+  const { ctx, guilds, rail, dmMentions, dmStates } = shellData(c, core);
   const { t } = ctx;
   const perms = channel ? channelAccessFor(core, access, channel) : access.permissions;
   const can = {
@@ -126,10 +129,12 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
     <AppShell
       ctx={ctx}
       guilds={guilds}
+      rail={rail}
+      dmMentions={dmMentions}
       activeGuildId={access.guild.id}
       title={channel ? `#${channel.name} · ${access.guild.name}` : access.guild.name}
       sidebarTitle={<GuildHeader ctx={ctx} guild={access.guild} canOpenSettings={true} />}
-      sidebar={<GuildSidebar ctx={ctx} guild={access.guild} channels={channels} activeId={channel?.id} can={can} />}
+      sidebar={<GuildSidebar ctx={ctx} guild={access.guild} channels={channels} activeId={channel?.id} can={can} states={channelStates(core, access.member.userId, channels.map((ch) => ch.id))} />}
       mainTitle={channel ? <span hx-ignore="">{channel.type === 2 ? "🔊 " : "#"}{channel.name}</span> : access.guild.name}
       mainHeader={channel?.topic ? <p class="channel-topic" hx-ignore="">{channel.topic}</p> : undefined}
       main={

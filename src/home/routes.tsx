@@ -14,16 +14,18 @@ export function homeRoutes(core: Core) {
     // A new instance greets its first visitor with setup; everyone else must log in first.
     if (needsSetup(core)) return c.redirect("/setup", 303);
     if (!c.get("auth")) return c.redirect("/login", 303);
-    const { ctx, guilds } = shellData(c, core);
+    const { ctx, guilds, rail, dmMentions, dmStates } = shellData(c, core);
     const { t } = ctx;
     return c.html(
       <AppShell
         ctx={ctx}
         guilds={guilds}
+        rail={rail}
+        dmMentions={dmMentions}
         activeGuildId={null}
         title={ctx.instanceName}
         sidebarTitle={<h2>{t("dm.title")}</h2>}
-        sidebar={<DmSidebar ctx={ctx} dms={listDms(core, currentAuth(c).user.id)} />}
+        sidebar={<DmSidebar ctx={ctx} dms={listDms(core, currentAuth(c).user.id)} states={dmStates} />}
         mainTitle={t("shell.home")}
         main={
           <section class="pane-body empty-state" aria-label={t("shell.conversation")}>

@@ -45,6 +45,8 @@ export const enGuilds = {
   "channel.type": "Unknown channel type.",
   "channel.slowmode": "Slowmode is 0 to 21600 seconds.",
   "channel.noCategory": "This channel is not in a category.",
+  "channel.unread": "(unread)",
+  "channel.mentions": "{count} mentions",
   "channel.create": "Create channel",
   "channel.createIn": "Create a channel in {name}",
   "channel.createCategory": "Create category",

@@ -47,6 +47,8 @@ export const frGuilds: Record<keyof typeof enGuilds, string> = {
   "channel.type": "Type de salon inconnu.",
   "channel.slowmode": "Le mode lent va de 0 à 21600 secondes.",
   "channel.noCategory": "Ce salon n'est dans aucune catégorie.",
+  "channel.unread": "(non lu)",
+  "channel.mentions": "{count} mentions",
   "channel.create": "Créer un salon",
   "channel.createIn": "Créer un salon dans {name}",
   "channel.createCategory": "Créer une catégorie",

@@ -10,6 +10,8 @@ import { parseForm, snowflakeParam } from "../http/validate.ts";
 import { safeNext } from "../http/page.ts";
 import { requirePageUser } from "../users/routes.tsx";
 import { deleteMessage, sendMessage, unknownMessage } from "./service.ts";
+import { markRead } from "./read-state.ts";
+import { requireChannel } from "../guilds/access.ts";
 
 export function messagePages(core: Core) {
   const app = new Hono<AppEnv>();
@@ -40,6 +42,14 @@ export function messagePages(core: Core) {
     if (!parsed.success) throw unknownMessage();
     await deleteMessage(core, currentAuth(c).user.id, channelId, parsed.data);
     return c.req.header("HX-Request") ? c.body(null, 204) : back(c, channelId);
+  });
+  // The open tab says it has seen a message that arrived live (or the reader pressed Esc).
+  app.post("/channels/:channel/ack", async (c) => {
+    const channelId = cid(c);
+    requireChannel(core, currentAuth(c).user.id, channelId);
+    const form = await parseForm(c, z.object({ message_id: z.string().regex(/^\d{1,20}$/).optional() }));
+    await markRead(core, currentAuth(c).user.id, channelId, form.message_id);
+    return c.body(null, 204);
   });
   app.get("/me.css", (c) => {
     c.header("Content-Type", "text/css; charset=utf-8");

@@ -9,6 +9,7 @@ import { AppError, ErrorCode, rateLimited } from "../lib/errors.ts";
 import { has, Permission } from "../permissions/permissions.ts";
 import { messages, type Message } from "./table.ts";
 import { readSetting } from "../instance/service.ts";
+import { mentionedUsers, recordMentions } from "./read-state.ts";
 
 export const MAX_CONTENT = 4000;
 export const MAX_NONCE = 25;
@@ -82,13 +83,15 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
   }
   const mentionsEveryone = /@(everyone|here)\b/.test(content) && has(access.permissions, Permission.MENTION_EVERYONE);
   const id = ids.nextString();
-  const result = await core.queue.write(({ orm }) => {
+  const result = await core.queue.write((tx) => {
+    const { orm } = tx;
     // The nonce is checked again inside the transaction, so two racing retries create one message.
     if (nonce !== null) {
       const raced = orm.select().from(messages).where(and(eq(messages.authorId, author.id), eq(messages.nonce, nonce))).get();
       if (raced) return { message: raced, created: false };
     }
     const message = orm.insert(messages).values({ id, channelId, authorId: author.id, content, nonce, replyToId, mentionsEveryone }).returning().get();
+    recordMentions(tx, message, mentionedUsers(tx, message, access.channel.guildId));
     return { message, created: true };
   });
   if (result.created) emit(core, { type: "create", message: result.message });

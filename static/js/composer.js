@@ -11,17 +11,31 @@ const toBottom = () => {
 };
 if (scroller) toBottom();
 
+// Messages that arrive while this tab is visible are read: tell the server (it keeps the
+// sidebar's unread state). Esc marks the channel read too.
+const ack = (messageId) => {
+  const body = new URLSearchParams(messageId ? { message_id: messageId } : {});
+  fetch(`/channels/${list.dataset.channelId}/ack`, { method: "POST", body, credentials: "same-origin" }).catch(() => {});
+};
+
 if (list) {
   new MutationObserver((records) => {
     const stick = nearBottom();
+    let newest = null;
     for (const record of records) {
       for (const node of record.addedNodes) {
-        const nonce = node.nodeType === 1 && node.dataset.nonce;
+        if (node.nodeType !== 1) continue;
+        const nonce = node.dataset.nonce;
         if (nonce) document.getElementById(`pending-${nonce}`)?.remove();
+        if (node.id?.startsWith("m-")) newest = node.id.slice(2);
       }
     }
+    if (newest && !document.hidden) ack(newest);
     if (stick) toBottom();
   }).observe(list, { childList: true });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") ack(null);
+  });
 }
 
 if (form && list) {

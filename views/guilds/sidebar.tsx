@@ -1,4 +1,5 @@
 import type { Channel, Guild } from "../../src/guilds/table.ts";
+import type { ChannelState } from "../../src/messages/read-state.ts";
 import type { PageCtx } from "../shared/page-ctx.ts";
 
 export interface SidebarAbilities {
@@ -9,15 +10,23 @@ export interface SidebarAbilities {
 
 const ICON: Record<number, string> = { 0: "#", 2: "🔊" };
 
-function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; activeId?: string; can: SidebarAbilities }) {
+function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; activeId?: string; can: SidebarAbilities; state?: ChannelState }) {
   const { channel: c, ctx } = props;
+  const unread = Boolean(props.state?.unread) && c.id !== props.activeId;
+  const mentions = c.id === props.activeId ? 0 : (props.state?.mentions ?? 0);
   return (
     <li class="channel-item" data-channel-id={c.id} data-kind="channel" draggable={props.can.manageChannels ? "true" : undefined}>
-      <a class="channel-link" href={`/channels/${props.guild.id}/${c.id}`} aria-current={c.id === props.activeId ? "page" : undefined}>
+      <a class={`channel-link${unread ? " unread" : ""}`} href={`/channels/${props.guild.id}/${c.id}`} aria-current={c.id === props.activeId ? "page" : undefined}>
         <span class="channel-icon" aria-hidden="true">
           {ICON[c.type] ?? "#"}
         </span>
         <span class="channel-name">{c.name}</span>
+        {unread ? <span class="visually-hidden">{ctx.t("channel.unread")}</span> : null}
+        {mentions > 0 ? (
+          <span class="mention-badge" aria-label={ctx.t("channel.mentions", { count: mentions })}>
+            {mentions}
+          </span>
+        ) : null}
       </a>
       {props.can.manageChannels ? (
         <a class="channel-gear" href={`/channels/${c.id}/settings`} aria-label={`${ctx.t("channel.settings")}: ${c.name}`} title={ctx.t("channel.settings")}>
@@ -32,14 +41,14 @@ function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; acti
  * The channel list: loose channels, then each category (collapsible) with its channels. Members
  * who may manage channels can drag them (static/js/reorder.js); the gear opens a channel's settings.
  */
-export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Channel[]; activeId?: string; can: SidebarAbilities }) {
+export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Channel[]; activeId?: string; can: SidebarAbilities; states?: Map<string, ChannelState> }) {
   const { t } = props.ctx;
   const categories = props.channels.filter((c) => c.type === 4);
   const loose = props.channels.filter((c) => c.type !== 4 && !categories.some((cat) => cat.id === c.parentId));
   const list = (items: Channel[], parentId: string) => (
     <ul class="channel-items" data-parent-id={parentId} data-accept="channel" data-reorder={props.can.manageChannels ? `/guilds/${props.guild.id}/channels/order` : undefined}>
       {items.map((c) => (
-        <ChannelItem ctx={props.ctx} guild={props.guild} channel={c} activeId={props.activeId} can={props.can} />
+        <ChannelItem ctx={props.ctx} guild={props.guild} channel={c} activeId={props.activeId} can={props.can} state={props.states?.get(c.id)} />
       ))}
     </ul>
   );

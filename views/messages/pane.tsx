@@ -22,7 +22,7 @@ export function MessagePane(props: { ctx: PageCtx; channelId: string; intro: str
         <p class="conversation-start muted" hx-ignore="">
           {props.intro}
         </p>
-        <div id="messages" class={`messages${props.canManage ? " can-manage" : ""}`} role="feed" aria-live="polite" aria-busy="false">
+        <div id="messages" data-channel-id={props.channelId} class={`messages${props.canManage ? " can-manage" : ""}`} role="feed" aria-live="polite" aria-busy="false">
           {props.messages.map((r) => (
             <MessageItem r={r} />
           ))}

@@ -8,6 +8,8 @@ import type { PageCtx } from "../shared/page-ctx.ts";
 export interface ShellProps {
   ctx: PageCtx;
   guilds: Guild[];
+  rail?: Map<string, { unread: boolean; mentions: number }>;
+  dmMentions?: number;
   /** The open server (rail highlight), or null for home / direct messages. */
   activeGuildId: string | null;
   title: string;
@@ -42,16 +44,22 @@ export function AppShell(props: ShellProps) {
         <nav class="server-rail" aria-label={t("shell.servers")}>
           <a class="rail-home" href="/" aria-label={t("dm.title")} aria-current={props.activeGuildId === null ? "page" : undefined} title={t("dm.title")}>
             <img src={assetUrl("icons/logo.svg")} alt="" width="28" height="28" />
+            {props.dmMentions ? <span class="rail-badge">{props.dmMentions}</span> : null}
           </a>
           <hr class="rail-separator" />
           <ul class="rail-servers" id="server-list" aria-label={t("shell.yourServers")} hx-ignore="">
-            {props.guilds.map((g) => (
-              <li>
-                <a class="rail-server" href={`/channels/${g.id}`} title={g.name} aria-label={g.name} aria-current={g.id === props.activeGuildId ? "page" : undefined}>
-                  {g.icon ? <img src={`/icons/${g.icon}.webp`} alt="" width="48" height="48" /> : initials(g.name)}
-                </a>
-              </li>
-            ))}
+            {props.guilds.map((g) => {
+              const state = props.rail?.get(g.id);
+              const label = state?.mentions ? `${g.name} (${t("channel.mentions", { count: state.mentions })})` : state?.unread ? `${g.name} ${t("channel.unread")}` : g.name;
+              return (
+                <li class={state?.unread ? "rail-unread" : undefined}>
+                  <a class="rail-server" href={`/channels/${g.id}`} title={g.name} aria-label={label} aria-current={g.id === props.activeGuildId ? "page" : undefined}>
+                    {g.icon ? <img src={`/icons/${g.icon}.webp`} alt="" width="48" height="48" /> : initials(g.name)}
+                    {state?.mentions ? <span class="rail-badge">{state.mentions}</span> : null}
+                  </a>
+                </li>
+              );
+            })}
             <li>
               <a class="rail-server rail-add" href="/guilds/new" aria-label={t("guild.create")} title={t("guild.create")}>
                 +
