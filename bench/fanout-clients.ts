@@ -9,6 +9,8 @@
 // it and the first and last arrival (performance.timeOrigin + performance.now(), the same clock
 // the sender reads). On the stdin line `report <lastSeq> <timeoutMs>` it waits until every seq up
 // to lastSeq reached all n sockets (or the timeout), prints one JSON line and exits.
+export {}; // a module: top-level await
+
 interface Config {
   url: string;
   n: number;
@@ -52,7 +54,7 @@ let failed = 0;
 function open(): Promise<void> {
   return new Promise((resolve) => {
     let settled = false;
-    const ws = new WebSocket(config.url, { headers: config.headers ?? {} });
+    const ws = new WebSocket(config.url, { headers: config.headers ?? {} } as never); // Bun's headers option
     ws.onmessage = (ev) => onFrame(ev.data);
     ws.onopen = () => {
       settled = true;

@@ -54,14 +54,14 @@ function cleanContent(raw: string): string {
 }
 
 /** Send a message. A repeated nonce from the same author returns the original and creates nothing. */
-export async function sendMessage(core: Core, author: User, channelId: string, input: SendInput): Promise<{ message: Message; created: boolean }> {
+export async function sendMessage(core: Core, author: User, channelId: string, input: SendInput): Promise<{ message: Message; created: boolean; guildId: string | null }> {
   const access = requireChannel(core, author.id, channelId, Permission.SEND_MESSAGES);
   if (access.channel.type === 4 || access.channel.type === 2) throw new AppError(400, ErrorCode.invalidBody, "Messages cannot be sent in this kind of channel.");
   const nonce = input.nonce ?? null;
   if (nonce !== null && (nonce.length === 0 || nonce.length > MAX_NONCE)) throw new AppError(400, ErrorCode.invalidBody, "A nonce has 1 to 25 characters.", { fields: { nonce: "1 to 25 characters." } });
   if (nonce !== null) {
     const existing = core.db.readOrm.select().from(messages).where(and(eq(messages.authorId, author.id), eq(messages.nonce, nonce))).get();
-    if (existing) return { message: existing, created: false };
+    if (existing) return { message: existing, created: false, guildId: access.channel.guildId };
   }
   const content = cleanContent(input.content);
   const limit = sendLimit(core);
@@ -95,7 +95,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     return { message, created: true };
   });
   if (result.created) emit(core, { type: "create", message: result.message });
-  return result;
+  return { ...result, guildId: access.channel.guildId };
 }
 
 export interface HistoryQuery {
