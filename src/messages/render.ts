@@ -33,7 +33,9 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
   if (list.length === 0) return [];
   const authorIds = [...new Set(list.map((m) => m.authorId))];
   const authors = new Map(core.db.readOrm.select().from(users).where(inArray(users.id, authorIds)).all().map((u) => [u.id, u]));
-  const nicks = new Map(guildId ? core.db.readOrm.select({ userId: members.userId, nick: members.nick }).from(members).where(eq(members.guildId, guildId)).all().map((m) => [m.userId, m.nick]) : []);
+  const nicks = new Map(
+    guildId ? core.db.readOrm.select({ userId: members.userId, nick: members.nick }).from(members).where(and(eq(members.guildId, guildId), inArray(members.userId, authorIds))).all().map((m) => [m.userId, m.nick]) : [],
+  );
   const names = mentionNames(core, guildId);
   return list.map((message) => {
     const author = authors.get(message.authorId)!;
