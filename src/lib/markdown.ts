@@ -2,9 +2,15 @@
 // Raw HTML is never passed through (it is shown as text), links are only http(s)/mailto and show
 // their real address on hover, images are not embedded, code is highlighted by highlight.js
 // (which escapes). Mentions arrive as <@id>, <@&id>, <#id> and are resolved by the caller.
-import hljs from "highlight.js/lib/common";
+import type { HLJSApi } from "highlight.js";
 import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked";
-import { emojify } from "node-emoji";
+
+// The highlighter (three dozen grammars) and the emoji table cost memory at start; they are loaded
+// the first time a message needs them.
+let hljsApi: HLJSApi | undefined;
+const highlighter = (): HLJSApi => (hljsApi ??= (require("highlight.js/lib/common") as { default: HLJSApi }).default);
+let emojifyFn: ((text: string) => string) | undefined;
+const emojify = (text: string): string => (/:[a-z0-9_+-]+:/i.test(text) ? (emojifyFn ??= (require("node-emoji") as { emojify: (t: string) => string }).emojify)(text) : text);
 
 export interface MentionNames {
   user(id: string): string | null;
@@ -109,7 +115,8 @@ export function renderMarkdown(src: string, names: MentionNames): string {
       },
       code(token: Tokens.Code) {
         const lang = (token.lang ?? "").trim().split(/\s/)[0]!.toLowerCase();
-        const body = lang && hljs.getLanguage(lang) ? hljs.highlight(token.text, { language: lang, ignoreIllegals: true }).value : escapeHtml(token.text);
+        const hl = lang ? highlighter() : undefined;
+        const body = hl && hl.getLanguage(lang) ? hl.highlight(token.text, { language: lang, ignoreIllegals: true }).value : escapeHtml(token.text);
         return `<pre class="code-block"><code class="hljs${lang ? ` language-${escapeHtml(lang)}` : ""}">${body}</code></pre>`;
       },
     },

@@ -82,8 +82,16 @@ describe("the compiled binary", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { token: string; user: { username: string; admin: boolean } };
     expect(body.user).toMatchObject({ username: "owner", admin: true });
-    const me = await fetch(`${address}/api/v10/users/@me`, { headers: { Authorization: `Bearer ${body.token}` } });
+    const auth = { Authorization: `Bearer ${body.token}`, "Content-Type": "application/json" };
+    const me = await fetch(`${address}/api/v10/users/@me`, { headers: auth });
     expect(((await me.json()) as { username: string }).username).toBe("owner");
+    // Markdown with its lazily loaded highlighter and emoji table works inside the binary.
+    const guild = (await (await fetch(`${address}/api/v10/guilds`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Binary" }) })).json()) as { id: string };
+    const channel = ((await (await fetch(`${address}/api/v10/guilds/${guild.id}/channels`, { headers: auth })).json()) as { id: string; type: number }[]).find((c) => c.type === 0)!;
+    await fetch(`${address}/api/v10/channels/${channel.id}/messages`, { method: "POST", headers: auth, body: JSON.stringify({ content: "```js\nconst a = 1;\n``` :tada:" }) });
+    const page = await (await fetch(`${address}/channels/${guild.id}/${channel.id}`, { headers: { Cookie: `pokynano_session=${body.token}` } })).text();
+    expect(page).toContain('<span class="hljs-keyword">const</span>');
+    expect(page).toContain("🎉");
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
   }, 30_000);
