@@ -11,7 +11,7 @@ import { Database } from "bun:sqlite";
 import { readFileSync, rmSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { median, pokynanoBinary, round, rssMb, startAndWait, tempDir, type Figure } from "./support.ts";
+import { median, pokynanoBinary, round, rssMb, startAndWait, tempDir, type Figure, percentile, cpuMs, api } from "./support.ts";
 
 const MESSAGES = 100_000;
 const CLIENTS = 8;
@@ -22,29 +22,8 @@ const PAGE_SIZE = 50; // messages on the page
 const PASSWORD = "bench-render-Wc6YnT3v";
 const DISCORD_EPOCH = 1_420_070_400_000;
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 
-/** A process's utime+stime in ms (from /proc, clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
-async function api<T>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
 
 const WORDS = ["deploy", "tonight", "coffee", "release", "the", "build", "is", "green", "again", "review", "please", "lunch", "tomorrow", "meeting", "notes", "ship", "it", "bug", "fixed", "thanks"];
 

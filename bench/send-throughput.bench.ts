@@ -9,7 +9,7 @@
 // the servers are the compiled binaries.
 import { readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
-import { bareServerBinary, median, pokynanoBinary, round, rssMb, startAndWait, tempDir, type Figure } from "./support.ts";
+import { bareServerBinary, median, pokynanoBinary, round, rssMb, startAndWait, tempDir, type Figure, percentile, cpuMs, api } from "./support.ts";
 
 const SENDERS = 64;
 const ACCOUNTS = 4;
@@ -19,18 +19,7 @@ const MEASURE_MS = 5_000;
 const PASSWORD = "bench-send-Hq4WmZ8p";
 const TARGET = 3_000;
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
 
-/** A process's utime+stime in ms (from /proc, clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 async function createUser(binary: string, dataDir: string, name: string, admin: boolean): Promise<void> {
   const args = [binary, "admin", "create-user", "--username", name, ...(admin ? ["--admin"] : []), "--password-stdin", "--data-dir", dataDir];
@@ -38,16 +27,6 @@ async function createUser(binary: string, dataDir: string, name: string, admin: 
   if ((await proc.exited) !== 0) throw new Error(`create-user ${name} failed: ${await new Response(proc.stderr).text()}`);
 }
 
-async function api<T>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
 
 /** Accounts, one guild whose text channel they all belong to, and the send limit off. */
 async function setup(base: string) {
