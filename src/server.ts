@@ -13,7 +13,7 @@ import { migrationFiles } from "./generated/embedded.ts";
 import { Hub, Topic, type SocketData } from "./hub/hub.ts";
 import { Gateway } from "./hub/gateway.ts";
 import { gatewayAuthority } from "./gateway/authority.ts";
-import { channelAccess } from "./guilds/access.ts";
+import { channelAccess, guildAccess } from "./guilds/access.ts";
 import type { Logger } from "./lib/log.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { sessionFromCookieHeader } from "./auth/middleware.ts";
@@ -107,6 +107,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const hub = new Hub();
     const core: Core = { config, logger, db, queue, hub, limiter: new RateLimiter() };
     const app = createApp(core, () => shuttingDown);
+    hub.accessCheck = (userId, topic) => {
+      const m = /^(?:html|json):(channel|guild):(\d{1,20})$/.exec(topic);
+      if (!m) return true;
+      return m[1] === "channel" ? channelAccess(core, userId, m[2]!) !== null : guildAccess(core, userId, m[2]!) !== null;
+    };
     hub.gateway = new Gateway(gatewayAuthority(core), (topic, data) => hub.publish(topic, data), () => config.publicUrl.replace(/^http/, "ws") + "/gateway");
 
     const server = listen(config, () => Bun.serve<SocketData>({

@@ -103,6 +103,7 @@ export async function deleteChannel(core: Core, userId: string, channelId: strin
   const { channel, guild } = requireChannel(core, userId, channelId, Permission.MANAGE_CHANNELS);
   if (!guild) throw unknownChannel();
   await core.queue.write(({ orm }) => orm.delete(channels).where(eq(channels.id, channelId)).run());
+  core.hub.recheckAccess();
   return channel;
 }
 
@@ -162,6 +163,7 @@ export async function setOverwrite(core: Core, userId: string, channelId: string
       .onConflictDoUpdate({ target: [permissionOverwrites.channelId, permissionOverwrites.targetId], set: { type: input.type, allow: input.allow & ~input.deny, deny: input.deny } })
       .run();
   });
+  core.hub.recheckAccess();
 }
 
 export async function deleteOverwrite(core: Core, userId: string, channelId: string, targetId: string): Promise<void> {
@@ -180,6 +182,7 @@ export async function syncWithCategory(core: Core, userId: string, channelId: st
     orm.delete(permissionOverwrites).where(eq(permissionOverwrites.channelId, channelId)).run();
     orm.update(channels).set({ synced: true }).where(eq(channels.id, channelId)).run();
   });
+  core.hub.recheckAccess();
 }
 
 export function channelJson(core: Core, channel: Channel) {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
 import { createTestApp, type TestApp } from "../testing/app.ts";
 import { createGuildFixture, type GuildFixture } from "../testing/guilds.ts";
+import { writeSetting } from "../instance/service.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -12,6 +13,7 @@ beforeAll(async () => {
   g = await createGuildFixture(app, "Gateway Land");
   bot = await createAccount(app);
   await g.join(bot);
+  await writeSetting(app.server.queue, "message_rate_limit", 0);
 });
 afterAll(() => app.close());
 
@@ -154,6 +156,20 @@ describe("the JSON gateway", () => {
     await r.next((f) => f.op === 10);
     r.send({ op: 6, d: { token: acct.token, session_id: ready.d.session_id, seq: ready.s } });
     expect((await r.next((f) => f.op === 9)).op).toBe(9);
+  });
+
+  test("a client that loses access to a channel stops receiving its events", async () => {
+    const room = (await (await api(app, "POST", `/guilds/${g.guildId}/channels`, { name: "closing", type: 0 }, g.owner.bearer)).json()) as { id: string };
+    const c = await identify();
+    await c.next((f) => f.t === "GUILD_CREATE");
+    await api(app, "POST", `/channels/${room.id}/messages`, { content: "before" }, g.owner.bearer);
+    await c.next((f) => f.t === "MESSAGE_CREATE" && f.d.content === "before");
+    await api(app, "PUT", `/channels/${room.id}/permissions/${bot.user.id}`, { type: 1, deny: "1024" }, g.owner.bearer);
+    await api(app, "POST", `/channels/${room.id}/messages`, { content: "after" }, g.owner.bearer);
+    await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "marker" }, g.owner.bearer);
+    await c.next((f) => f.t === "MESSAGE_CREATE" && f.d.content === "marker");
+    expect(c.frames.some((f) => f.d?.content === "after")).toBe(false);
+    c.ws.close();
   });
 
   test("a client never sees events of channels it cannot view, and pages from another site cannot connect", async () => {

@@ -84,6 +84,7 @@ export async function deleteGuild(core: Core, userId: string, guildId: string, c
   if (!access.isOwner) throw keyedError(403, ErrorCode.forbidden, "guild.ownerOnly");
   if (confirmName.trim() !== access.guild.name) throw fieldError({ confirm: "guild.confirmName" });
   await core.queue.write(({ orm }) => orm.delete(guilds).where(eq(guilds.id, guildId)).run());
+  core.hub.recheckAccess();
 }
 
 export async function transferOwnership(core: Core, userId: string, guildId: string, newOwnerId: string): Promise<Guild> {
@@ -98,6 +99,7 @@ export async function leaveGuild(core: Core, userId: string, guildId: string): P
   const access = requireGuild(core, userId, guildId);
   if (access.isOwner) throw keyedError(400, ErrorCode.invalidBody, "guild.ownerCannotLeave");
   await core.queue.write(({ orm }) => orm.delete(members).where(and(eq(members.guildId, guildId), eq(members.userId, userId))).run());
+  core.hub.recheckAccess();
 }
 
 export function memberCount(core: Core, guildId: string): number {

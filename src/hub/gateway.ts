@@ -167,6 +167,20 @@ export class Gateway {
     for (const [id, s] of this.sessions) if (s.socket === null && s.detachedAt !== null && now - s.detachedAt > RESUME_WINDOW_MS) this.sessions.delete(id);
   }
 
+  /** Unsubscribe sessions from topics they may no longer hear; returns how many were dropped. */
+  recheck(allowed: (userId: string, topic: string) => boolean): number {
+    let dropped = 0;
+    for (const session of this.sessions.values()) {
+      for (const topic of session.topics) {
+        if (topic.startsWith("gateway:") || allowed(session.userId, topic)) continue;
+        session.topics.delete(topic);
+        session.socket?.unsubscribe(topic);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
   /** Drop every session of a signed-out auth session, so it cannot be resumed either. */
   forgetAuthSession(authSessionId: string): void {
     for (const [id, s] of this.sessions) if (s.authSessionId === authSessionId) this.sessions.delete(id);

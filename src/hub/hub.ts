@@ -19,6 +19,7 @@ export interface SocketData {
 export const CloseCode = {
   goingAway: 1001,
   policy: 1008,
+  accessChanged: 4003,
   sessionRevoked: 4004,
 } as const;
 
@@ -35,6 +36,31 @@ export class Hub {
   private server: Server<SocketData> | null = null;
   /** The JSON gateway, set up by the server once the features it needs exist. */
   gateway: Gateway | null = null;
+  /** May this user still hear this topic? Injected by the server (the features know; the hub does not). */
+  accessCheck: ((userId: string, topic: string) => boolean) | null = null;
+
+  /**
+   * After membership, roles or permission overwrites change: drop every subscription that is no
+   * longer allowed. A browser tab that lost its channel is closed (4003); its page would be stale.
+   * Runs over all sockets, but only on such changes, which are rare next to messages.
+   */
+  recheckAccess(): number {
+    const check = this.accessCheck;
+    if (!check) return 0;
+    let dropped = 0;
+    for (const ws of this.sockets) {
+      const userId = ws.data.userId;
+      if (!userId || ws.data.kind !== "browser") continue;
+      const lost = ws.data.topics.filter((topic) => !check(userId, topic));
+      if (lost.length === 0) continue;
+      for (const topic of lost) ws.unsubscribe(topic);
+      ws.data.topics = ws.data.topics.filter((topic) => !lost.includes(topic));
+      ws.close(CloseCode.accessChanged, "access changed");
+      this.sockets.delete(ws);
+      dropped++;
+    }
+    return dropped + (this.gateway?.recheck(check) ?? 0);
+  }
 
   /** Fan-out goes through Bun's native publish: one call, every subscriber, no loop over sockets. */
   attach(server: Server<SocketData>): void {

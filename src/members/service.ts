@@ -102,6 +102,7 @@ export async function banMember(core: Core, actorId: string, guildId: string, ta
     orm.delete(members).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run();
     orm.insert(bans).values({ guildId, userId: targetId, reason: why, createdAt: new Date().toISOString() }).onConflictDoUpdate({ target: [bans.guildId, bans.userId], set: { reason: why } }).run();
   });
+  core.hub.recheckAccess();
 }
 
 export async function unbanMember(core: Core, actorId: string, guildId: string, targetId: string): Promise<void> {

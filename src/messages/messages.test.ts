@@ -167,6 +167,17 @@ describe("the live hub", () => {
     b.ws.close();
   });
 
+  test("losing access closes the tab's socket at once, and nothing more is delivered to it", async () => {
+    const room = await json<{ id: string }>(await api(app, "POST", `/guilds/${g.guildId}/channels`, { name: "soon private", type: 0 }, g.owner.bearer));
+    const tab = await socket(member, room.id);
+    const closed = new Promise<number>((resolve) => (tab.ws.onclose = (e) => resolve(e.code)));
+    await api(app, "PUT", `/channels/${room.id}/permissions/${g.guildId}`, { type: 0, deny: "1024" }, g.owner.bearer);
+    expect(await Promise.race([closed, Bun.sleep(2000).then(() => -1)])).toBe(4003);
+    await send(g.owner, "after the door closed", {}, room.id);
+    await Bun.sleep(50);
+    expect(tab.frames.some((f) => f.includes("after the door closed"))).toBe(false);
+  });
+
   test("subscribing to a channel you cannot see is refused", async () => {
     await expect(socket(outsider, g.generalId)).rejects.toBeDefined();
     const res = await app.fetch(`/ws?channel=${g.generalId}`, { headers: { Cookie: outsider.cookie, Origin: app.url, Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" } });

@@ -74,7 +74,9 @@ export async function updateRole(core: Core, userId: string, guildId: string, ro
   if (patch.mentionable !== undefined) set.mentionable = patch.mentionable;
   if (patch.permissions !== undefined) set.permissions = patch.permissions;
   if (Object.keys(set).length === 0) return role;
-  return core.queue.write(({ orm }) => orm.update(roles).set(set).where(eq(roles.id, roleId)).returning().get());
+  const updated = await core.queue.write(({ orm }) => orm.update(roles).set(set).where(eq(roles.id, roleId)).returning().get());
+  if (set.permissions !== undefined) core.hub.recheckAccess();
+  return updated;
 }
 
 const hasAdmin = (a: GuildAccess) => (a.permissions & Permission.ADMINISTRATOR) === Permission.ADMINISTRATOR;
@@ -84,6 +86,7 @@ export async function deleteRole(core: Core, userId: string, guildId: string, ro
   const role = findRole(core, guildId, roleId);
   if (role.id === guildId || !canManageRole(actor(a), role)) throw missingPermission();
   await core.queue.write(({ orm }) => orm.delete(roles).where(eq(roles.id, roleId)).run());
+  core.hub.recheckAccess();
 }
 
 /** Move roles: `order` lists role ids from highest to lowest; only roles below yours may move, and only below you. */
@@ -114,6 +117,7 @@ export async function setMemberRole(core: Core, userId: string, guildId: string,
     if (give) orm.insert(memberRoles).values({ guildId, userId: targetUserId, roleId }).onConflictDoNothing().run();
     else orm.delete(memberRoles).where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, targetUserId), eq(memberRoles.roleId, roleId))).run();
   });
+  core.hub.recheckAccess();
 }
 
 export function roleJson(role: Role) {
