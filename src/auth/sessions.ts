@@ -1,7 +1,7 @@
 // Server-side sessions. A browser keeps its token in an HttpOnly cookie, an API client sends it
 // as a bearer token; either way the row is the truth: deleting it signs the device out at once,
 // and the hub closes that session's live sockets in the same step.
-import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { ids } from "../db/snowflake.ts";
 import { formatToken, newSecret, secretMatches, type ParsedToken } from "./tokens.ts";
@@ -53,10 +53,19 @@ export async function createSession(core: Core, userId: string, kind: Session["k
   return { token: formatToken("session", id, secret), session };
 }
 
+// Every authenticated request runs this lookup: prepared once per connection.
+const sessionQueries = new WeakMap<Core["db"], ReturnType<typeof buildSessionQuery>>();
+const buildSessionQuery = (orm: Core["db"]["readOrm"]) => orm.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, sql.placeholder("id"))).prepare();
+function sessionQuery(core: Core) {
+  let q = sessionQueries.get(core.db);
+  if (!q) sessionQueries.set(core.db, (q = buildSessionQuery(core.db.readOrm)));
+  return q;
+}
+
 /** The session and its user for a parsed session token, or null when it is not (or no longer) valid. */
 export function resolveSession(core: Core, token: ParsedToken): { session: Session; user: User } | null {
   if (token.kind !== "session") return null;
-  const row = core.db.readOrm.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, token.id)).get();
+  const row = sessionQuery(core).get({ id: BigInt(token.id) });
   if (!row || !secretMatches(token.secret, row.sessions.secretHash)) return null;
   const { sessions: session, users: user } = row;
   if (session.expiresAt <= new Date().toISOString() || user.deactivatedAt || user.deletedAt) return null;

@@ -1,6 +1,6 @@
 // Authorization is the lookup: a guild or channel is loaded *through* the caller's membership and
 // permissions, and one they may not see is a 404 (it does not exist for them).
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
@@ -23,27 +23,40 @@ export interface GuildAccess {
   permissions: bigint;
 }
 
+// These lookups run on every request and every message: prepared once per connection (building
+// and preparing the SQL each time cost about six times the query itself).
+const p = (name: string) => sql.placeholder(name);
+function build(orm: Core["db"]["readOrm"]) {
+  return {
+    membership: orm.select({ guild: guilds, member: members }).from(members).innerJoin(guilds, eq(guilds.id, members.guildId)).where(and(eq(members.guildId, p("guild")), eq(members.userId, p("user")))).prepare(),
+    role: orm.select().from(roles).where(eq(roles.id, p("id"))).prepare(),
+    memberRoles: orm.select({ role: roles }).from(memberRoles).innerJoin(roles, eq(roles.id, memberRoles.roleId)).where(and(eq(memberRoles.guildId, p("guild")), eq(memberRoles.userId, p("user")))).prepare(),
+    channel: orm.select().from(channels).where(eq(channels.id, p("id"))).prepare(),
+    overwrites: orm.select().from(permissionOverwrites).where(eq(permissionOverwrites.channelId, p("channel"))).prepare(),
+    recipient: orm.select().from(dmRecipients).where(and(eq(dmRecipients.channelId, p("channel")), eq(dmRecipients.userId, p("user")))).prepare(),
+  };
+}
+const prepared = new WeakMap<Core["db"], ReturnType<typeof build>>();
+const statements = (core: Core) => {
+  let s = prepared.get(core.db);
+  if (!s) prepared.set(core.db, (s = build(core.db.readOrm)));
+  return s;
+};
+/** Placeholders take driver values: ids as bigint (-1 for anything that is not an id). */
+const id = (value: string) => (/^\d{1,19}$/.test(value) ? BigInt(value) : -1n);
+
 export function memberRoleList(core: Core, guildId: string, userId: string): Role[] {
-  return core.db.readOrm
-    .select({ role: roles })
-    .from(memberRoles)
-    .innerJoin(roles, eq(roles.id, memberRoles.roleId))
-    .where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, userId)))
-    .all()
+  return statements(core)
+    .memberRoles.all({ guild: id(guildId), user: id(userId) })
     .map((r) => r.role)
     .sort((a, b) => b.position - a.position);
 }
 
 /** The caller's standing in a guild, or null when they are not a member (or it does not exist). */
 export function guildAccess(core: Core, userId: string, guildId: string): GuildAccess | null {
-  const row = core.db.readOrm
-    .select({ guild: guilds, member: members })
-    .from(members)
-    .innerJoin(guilds, eq(guilds.id, members.guildId))
-    .where(and(eq(members.guildId, guildId), eq(members.userId, userId)))
-    .get();
+  const row = statements(core).membership.get({ guild: id(guildId), user: id(userId) });
   if (!row) return null;
-  const everyone = core.db.readOrm.select().from(roles).where(eq(roles.id, guildId)).get()!;
+  const everyone = statements(core).role.get({ id: id(guildId) })!;
   const held = memberRoleList(core, guildId, userId);
   const context: MemberContext = { userId, guildId, ownerId: row.guild.ownerId, everyone, roles: held };
   return { guild: row.guild, member: row.member, isOwner: row.guild.ownerId === userId, everyone, roles: held, context, permissions: basePermissions(context) };
@@ -60,11 +73,8 @@ export function requireGuild(core: Core, userId: string, guildId: string, permis
 /** The overwrites that apply to a channel: its category's while it is synced. */
 export function effectiveOverwrites(core: Core, channel: Channel): Overwrite[] {
   const source = channel.synced && channel.parentId ? channel.parentId : channel.id;
-  return core.db.readOrm
-    .select()
-    .from(permissionOverwrites)
-    .where(eq(permissionOverwrites.channelId, source))
-    .all()
+  return statements(core)
+    .overwrites.all({ channel: id(source) })
     .map((o) => ({ id: o.targetId, type: o.type as 0 | 1, allow: o.allow, deny: o.deny }));
 }
 
@@ -83,10 +93,10 @@ export function channelAccessFor(core: Core, access: GuildAccess, channel: Chann
 
 /** The channel as the caller may see it, or null (not there, not a member, no VIEW_CHANNEL, not a DM recipient). */
 export function channelAccess(core: Core, userId: string, channelId: string): ChannelAccess | null {
-  const channel = core.db.readOrm.select().from(channels).where(eq(channels.id, channelId)).get();
+  const channel = statements(core).channel.get({ id: id(channelId) });
   if (!channel) return null;
   if (channel.guildId === null) {
-    const recipient = core.db.readOrm.select().from(dmRecipients).where(and(eq(dmRecipients.channelId, channelId), eq(dmRecipients.userId, userId))).get();
+    const recipient = statements(core).recipient.get({ channel: id(channelId), user: id(userId) });
     return recipient ? { channel, guild: null, permissions: DM_PERMISSIONS } : null;
   }
   const access = guildAccess(core, userId, channel.guildId);
