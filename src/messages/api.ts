@@ -32,7 +32,7 @@ export function messagesApi(core: Core) {
     return parsed.data;
   };
   const guildOf = (c: Context<AppEnv>, channelId: string) => requireChannel(core, currentAuth(c).user.id, channelId).channel.guildId;
-  const render = (c: Context<AppEnv>, channelId: string, list: Parameters<typeof renderMessages>[2]) => renderMessages(core, guildOf(c, channelId), list).map(messageJson);
+  const render = (c: Context<AppEnv>, channelId: string, list: Parameters<typeof renderMessages>[2]) => renderMessages(core, guildOf(c, channelId), list, { html: false }).map(messageJson);
 
   app.get("/:channel/messages", (c) => {
     const q = z.object({ limit: z.coerce.number().int().min(1).max(100).optional(), before: snowflakeQuery, after: snowflakeQuery, around: snowflakeQuery }).safeParse(c.req.query());
@@ -52,7 +52,7 @@ export function messagesApi(core: Core) {
     // The client's own id, author and timestamp are never taken: strictObject refuses them.
     const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content, nonce: body.nonce, replyToId: body.message_reference?.message_id });
     // The send already checked access to the channel: render without checking it again.
-    return c.json(renderMessages(core, guildId, [message]).map(messageJson)[0]);
+    return c.json(renderMessages(core, guildId, [message], { html: false }).map(messageJson)[0]);
   });
   app.patch("/:channel/messages/:message", async (c) => {
     const body = await parseJson(c, z.strictObject({ content: z.string().max(8000) }));

@@ -29,7 +29,8 @@ function mentionNames(core: Core, guildId: string | null): MentionNames {
   };
 }
 
-export function renderMessages(core: Core, guildId: string | null, list: Message[]): RenderedMessage[] {
+/** Authors and names for messages; `html: false` skips markdown for callers that only need JSON. */
+export function renderMessages(core: Core, guildId: string | null, list: Message[], opts: { html?: boolean } = {}): RenderedMessage[] {
   if (list.length === 0) return [];
   const authorIds = [...new Set(list.map((m) => m.authorId))];
   const authors = new Map(core.db.readOrm.select().from(users).where(inArray(users.id, authorIds)).all().map((u) => [u.id, u]));
@@ -39,7 +40,7 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
   const names = mentionNames(core, guildId);
   return list.map((message) => {
     const author = authors.get(message.authorId)!;
-    return { message, author, authorName: nicks.get(author.id) ?? author.displayName ?? author.username, html: renderMarkdown(message.content, names) };
+    return { message, author, authorName: nicks.get(author.id) ?? author.displayName ?? author.username, html: opts.html === false ? "" : renderMarkdown(message.content, names) };
   });
 }
 
