@@ -1,14 +1,20 @@
 // Instance-wide settings. Values are stored as JSON text; reads go through the read connection,
 // writes through the commit queue.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { CommitQueue } from "../db/commit-queue.ts";
 import type { Orm } from "../db/client.ts";
 import { instanceSettings } from "./table.ts";
 
 export const DEFAULT_INSTANCE_NAME = "Pokynano";
 
+// Settings are read on hot paths (every message reads the rate limit): prepared once per connection.
+const settingQueries = new WeakMap<Orm, ReturnType<typeof buildSettingQuery>>();
+const buildSettingQuery = (orm: Orm) => orm.select({ value: instanceSettings.value }).from(instanceSettings).where(eq(instanceSettings.key, sql.placeholder("key"))).prepare();
+
 export function readSetting<T>(orm: Orm, key: string): T | undefined {
-  const row = orm.select({ value: instanceSettings.value }).from(instanceSettings).where(eq(instanceSettings.key, key)).get();
+  let query = settingQueries.get(orm);
+  if (!query) settingQueries.set(orm, (query = buildSettingQuery(orm)));
+  const row = query.get({ key });
   return row ? (JSON.parse(row.value) as T) : undefined;
 }
 

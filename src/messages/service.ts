@@ -40,6 +40,15 @@ function emit(core: Core, event: MessageEvent): void {
   }
 }
 
+// The retry check runs on every send that carries a nonce: prepared once per connection.
+const nonceQueries = new WeakMap<Core["db"], ReturnType<typeof buildNonceQuery>>();
+const buildNonceQuery = (orm: Core["db"]["readOrm"]) => orm.select().from(messages).where(and(eq(messages.authorId, sql.placeholder("author")), eq(messages.nonce, sql.placeholder("nonce")))).prepare();
+function nonceQuery(core: Core) {
+  let q = nonceQueries.get(core.db);
+  if (!q) nonceQueries.set(core.db, (q = buildNonceQuery(core.db.readOrm)));
+  return q;
+}
+
 export interface SendInput {
   content: string;
   nonce?: string | null;
@@ -60,7 +69,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
   const nonce = input.nonce ?? null;
   if (nonce !== null && (nonce.length === 0 || nonce.length > MAX_NONCE)) throw new AppError(400, ErrorCode.invalidBody, "A nonce has 1 to 25 characters.", { fields: { nonce: "1 to 25 characters." } });
   if (nonce !== null) {
-    const existing = core.db.readOrm.select().from(messages).where(and(eq(messages.authorId, author.id), eq(messages.nonce, nonce))).get();
+    const existing = nonceQuery(core).get({ author: BigInt(author.id), nonce });
     if (existing) return { message: existing, created: false, guildId: access.channel.guildId };
   }
   const content = cleanContent(input.content);
