@@ -16,7 +16,12 @@ beforeAll(() => {
   const build = Bun.spawnSync([process.execPath, join(root, "scripts/build.ts"), "--outfile", binary], { cwd: root, stdout: "pipe", stderr: "pipe" });
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
 }, 120_000);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// Servers started by a test that fails half-way are still stopped.
+const running: ReturnType<typeof Bun.spawn>[] = [];
+afterAll(() => {
+  for (const proc of running) proc.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
 
 async function startBinary(dataDir: string) {
   const proc = Bun.spawn([binary, "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--log-level", "debug", "--log-format", "json"], {
@@ -24,6 +29,7 @@ async function startBinary(dataDir: string) {
     stdout: "pipe",
     stderr: "pipe",
   });
+  running.push(proc);
   const lines: Record<string, unknown>[] = [];
   const reader = proc.stdout.getReader();
   let buffer = "";

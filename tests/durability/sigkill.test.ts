@@ -8,10 +8,15 @@ import { tempDir } from "../../src/testing/app.ts";
 
 const MAIN = resolve(import.meta.dir, "../../src/main.ts");
 const dataDir = tempDir("pokynano-sigkill-");
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const running: ReturnType<typeof Bun.spawn>[] = [];
+afterAll(() => {
+  for (const proc of running) proc.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function start(): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string }> {
   const proc = Bun.spawn([process.execPath, MAIN, "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir, "--log-format", "json"], { stdout: "pipe", stderr: "pipe" });
+  running.push(proc);
   const reader = (proc.stdout as ReadableStream<Uint8Array>).getReader();
   let buffer = "";
   for (;;) {
