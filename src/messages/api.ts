@@ -8,6 +8,8 @@ import type { AppEnv } from "../http/env.ts";
 import { parseJson, snowflakeParam } from "../http/validate.ts";
 import { messageJson, renderMessages } from "./render.ts";
 import { deleteMessage, editMessage, listMessages, sendMessage, unknownMessage } from "./service.ts";
+import { addReaction, reactors, removeReaction } from "./reactions.ts";
+import { publicUser } from "../users/service.ts";
 
 const snowflakeQuery = z.string().regex(/^\d{1,20}$/).optional();
 const sendBody = z.strictObject({
@@ -32,7 +34,7 @@ export function messagesApi(core: Core) {
     return parsed.data;
   };
   const guildOf = (c: Context<AppEnv>, channelId: string) => requireChannel(core, currentAuth(c).user.id, channelId).channel.guildId;
-  const render = (c: Context<AppEnv>, channelId: string, list: Parameters<typeof renderMessages>[2]) => renderMessages(core, guildOf(c, channelId), list, { html: false }).map(messageJson);
+  const render = (c: Context<AppEnv>, channelId: string, list: Parameters<typeof renderMessages>[2]) => renderMessages(core, guildOf(c, channelId), list, { html: false }).map((r) => messageJson(r, currentAuth(c).user.id));
 
   app.get("/:channel/messages", (c) => {
     const q = z.object({ limit: z.coerce.number().int().min(1).max(100).optional(), before: snowflakeQuery, after: snowflakeQuery, around: snowflakeQuery }).safeParse(c.req.query());
@@ -52,13 +54,22 @@ export function messagesApi(core: Core) {
     // The client's own id, author and timestamp are never taken: strictObject refuses them.
     const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content, nonce: body.nonce, replyToId: body.message_reference?.message_id });
     // The send already checked access to the channel: render without checking it again.
-    return c.json(renderMessages(core, guildId, [message], { html: false }).map(messageJson)[0]);
+    return c.json(renderMessages(core, guildId, [message], { html: false }).map((r) => messageJson(r, currentAuth(c).user.id))[0]);
   });
   app.patch("/:channel/messages/:message", async (c) => {
     const body = await parseJson(c, z.strictObject({ content: z.string().max(8000) }));
     const channelId = cid(c);
     return c.json(render(c, channelId, [await editMessage(core, currentAuth(c).user.id, channelId, mid(c), body.content)])[0]);
   });
+  app.put("/:channel/messages/:message/reactions/:emoji/@me", async (c) => {
+    await addReaction(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji"));
+    return c.body(null, 204);
+  });
+  app.delete("/:channel/messages/:message/reactions/:emoji/@me", async (c) => {
+    await removeReaction(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji"));
+    return c.body(null, 204);
+  });
+  app.get("/:channel/messages/:message/reactions/:emoji", (c) => c.json(reactors(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji")).map(publicUser)));
   app.delete("/:channel/messages/:message", async (c) => {
     await deleteMessage(core, currentAuth(c).user.id, cid(c), mid(c));
     return c.body(null, 204);

@@ -6,6 +6,7 @@ import { channels, members, roles } from "../guilds/table.ts";
 import { renderMarkdown, type MentionNames } from "../lib/markdown.ts";
 import { publicUser } from "../users/service.ts";
 import type { Message } from "./table.ts";
+import { reactionSummaries, type ReactionSummary } from "./reactions.ts";
 
 export interface RenderedMessage {
   message: Message;
@@ -13,6 +14,7 @@ export interface RenderedMessage {
   /** The author's name in this channel (server nickname, display name or username). */
   authorName: string;
   html: string;
+  reactions: ReactionSummary[];
 }
 
 /** Names for mentions, resolved within the channel's server. */
@@ -38,13 +40,20 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
     guildId ? core.db.readOrm.select({ userId: members.userId, nick: members.nick }).from(members).where(and(eq(members.guildId, guildId), inArray(members.userId, authorIds))).all().map((m) => [m.userId, m.nick]) : [],
   );
   const names = mentionNames(core, guildId);
+  const reactionsOf = reactionSummaries(core, list.map((m) => m.id));
   return list.map((message) => {
     const author = authors.get(message.authorId)!;
-    return { message, author, authorName: nicks.get(author.id) ?? author.displayName ?? author.username, html: opts.html === false ? "" : renderMarkdown(message.content, names) };
+    return { message, author, authorName: nicks.get(author.id) ?? author.displayName ?? author.username, html: opts.html === false ? "" : renderMarkdown(message.content, names), reactions: reactionsOf.get(message.id) ?? [] };
   });
 }
 
-export function messageJson(r: RenderedMessage) {
+const emojiJson = (emoji: string) => {
+  const custom = /^(\w+):(\d+)$/.exec(emoji);
+  return custom ? { id: custom[2], name: custom[1] } : { id: null, name: emoji };
+};
+
+/** Discord's message object; `viewerId` decides each reaction's `me`. */
+export function messageJson(r: RenderedMessage, viewerId?: string) {
   const m = r.message;
   return {
     id: m.id,
@@ -61,6 +70,7 @@ export function messageJson(r: RenderedMessage) {
     attachments: [],
     embeds: [],
     pinned: m.pinned,
+    reactions: r.reactions.length ? r.reactions.map((x) => ({ emoji: emojiJson(x.emoji), count: x.count, me: viewerId ? x.userIds.includes(viewerId) : false })) : undefined,
     nonce: m.nonce ?? undefined,
     message_reference: m.replyToId ? { message_id: m.replyToId, channel_id: m.channelId } : undefined,
   };

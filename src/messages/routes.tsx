@@ -11,6 +11,7 @@ import { safeNext } from "../http/page.ts";
 import { requirePageUser } from "../users/routes.tsx";
 import { deleteMessage, sendMessage, unknownMessage } from "./service.ts";
 import { markRead } from "./read-state.ts";
+import { addReaction, reactors, removeReaction } from "./reactions.ts";
 import { requireChannel } from "../guilds/access.ts";
 
 export function messagePages(core: Core) {
@@ -43,6 +44,18 @@ export function messagePages(core: Core) {
     await deleteMessage(core, currentAuth(c).user.id, channelId, parsed.data);
     return c.req.header("HX-Request") ? c.body(null, 204) : back(c, channelId);
   });
+  // A reaction chip: adds yours, or removes it when it is already there.
+  app.post("/channels/:channel/messages/:message/reactions", async (c) => {
+    const channelId = cid(c);
+    const parsed = snowflakeParam.safeParse(c.req.param("message"));
+    if (!parsed.success) throw unknownMessage();
+    const form = await parseForm(c, z.object({ emoji: z.string().min(1).max(100) }));
+    const me = currentAuth(c).user.id;
+    const mine = reactors(core, me, channelId, parsed.data, encodeURIComponent(form.emoji)).some((u) => u.id === me);
+    if (mine) await removeReaction(core, me, channelId, parsed.data, encodeURIComponent(form.emoji));
+    else await addReaction(core, me, channelId, parsed.data, encodeURIComponent(form.emoji));
+    return c.req.header("HX-Request") ? c.body(null, 204) : back(c, channelId);
+  });
   // The open tab says it has seen a message that arrived live (or the reader pressed Esc).
   app.post("/channels/:channel/ack", async (c) => {
     const channelId = cid(c);
@@ -54,7 +67,8 @@ export function messagePages(core: Core) {
   app.get("/me.css", (c) => {
     c.header("Content-Type", "text/css; charset=utf-8");
     c.header("Cache-Control", "private, no-cache");
-    return c.body(`[data-author-id="${currentAuth(c).user.id}"] .own-or-manage { display: inline-flex; }\n`);
+    const me = currentAuth(c).user.id;
+    return c.body(`[data-author-id="${me}"] .own-or-manage { display: inline-flex; }\n.reaction[data-reactors~="${me}"] { border-color: var(--accent); background: color-mix(in srgb, var(--accent) 20%, transparent); }\n`);
   });
   return app;
 }

@@ -30,6 +30,9 @@ const listeners: Listener[] = [];
 export function onMessageEvent(listener: Listener): void {
   listeners.push(listener);
 }
+export function emitMessageEvent(core: Core, event: MessageEvent): void {
+  emit(core, event);
+}
 function emit(core: Core, event: MessageEvent): void {
   for (const l of listeners) {
     try {

@@ -31,3 +31,14 @@ export const readStates = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.channelId] })],
 );
+
+export const reactions = sqliteTable(
+  "reactions",
+  {
+    messageId: snowflake("message_id").notNull(),
+    emoji: text("emoji").notNull(),
+    userId: snowflake("user_id").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.emoji, t.userId] })],
+);

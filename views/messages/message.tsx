@@ -2,6 +2,29 @@ import { raw } from "hono/html";
 import type { RenderedMessage } from "../../src/messages/render.ts";
 import { Avatar } from "../shared/avatar.tsx";
 
+const QUICK = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
+
+/** Reaction chips (click toggles yours) and a few quick ones to add; yours are marked by /me.css. */
+function Reactions(props: { r: RenderedMessage }) {
+  const { message: m, reactions } = props.r;
+  const action = `/channels/${m.channelId}/messages/${m.id}/reactions`;
+  const chip = (emoji: string, extra: { count?: number; reactors?: string; names?: string; cls: string }) => (
+    <form method="post" action={action} hx-post={action} hx-swap="none" class="reaction-form">
+      <input type="hidden" name="emoji" value={emoji} />
+      <button type="submit" class={extra.cls} data-reactors={extra.reactors} title={extra.names} aria-pressed="false">
+        {emoji}
+        {extra.count ? <span class="reaction-count">{extra.count}</span> : null}
+      </button>
+    </form>
+  );
+  return (
+    <div class="reactions">
+      {reactions.map((x) => chip(x.emoji, { count: x.count, reactors: x.userIds.join(" "), names: x.names.join(", "), cls: "reaction" }))}
+      <span class="reaction-quick">{QUICK.filter((e) => !reactions.some((x) => x.emoji === e)).map((e) => chip(e, { cls: "reaction quick" }))}</span>
+    </div>
+  );
+}
+
 const time = (id: string) => new Date(Number((BigInt(id) >> 22n) + 1_420_070_400_000n));
 
 /**
@@ -37,6 +60,7 @@ export function MessageItem(props: { r: RenderedMessage }) {
         <div class="message-content" hx-ignore="">
           {raw(html)}
         </div>
+        <Reactions r={props.r} />
       </div>
     </article>
   );
