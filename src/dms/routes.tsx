@@ -51,15 +51,12 @@ export function dmPages(core: Core) {
     const access = channelAccess(core, me(c).id, channelId);
     if (!access || access.guild) throw unknownChannel();
     const view = dmView(core, me(c).id, access.channel);
-    const { ctx, guilds, rail, dmMentions, dmStates } = shellData(c, core);
+    const { ctx, dmStates, shell } = shellData(c, core);
     const other = view.recipients[0];
     const blocked = access.channel.type === 1 && other ? isBlocked(core, me(c).id, other.id) : false;
     return c.html(
       <AppShell
-        ctx={ctx}
-        guilds={guilds}
-        rail={rail}
-        dmMentions={dmMentions}
+        {...shell}
         activeGuildId={null}
         title={dmTitle(view)}
         sidebarTitle={<h2>{ctx.t("dm.title")}</h2>}
@@ -96,14 +93,11 @@ export function dmPages(core: Core) {
   });
 
   const picker = (c: Context<AppEnv>, error?: string, status = 200) => {
-    const { ctx, guilds, rail, dmMentions, dmStates } = shellData(c, core);
+    const { ctx, dmStates, shell } = shellData(c, core);
     const query = c.req.query("q") ?? "";
     return c.html(
       <AppShell
-        ctx={ctx}
-        guilds={guilds}
-        rail={rail}
-        dmMentions={dmMentions}
+        {...shell}
         activeGuildId={null}
         title={ctx.t("dm.new")}
         sidebarTitle={<h2>{ctx.t("dm.title")}</h2>}

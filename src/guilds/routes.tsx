@@ -104,7 +104,7 @@ export function guildPages(core: Core) {
 }
 
 function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channels: Channel[], channel: Channel | null) {
-  const { ctx, guilds, rail, dmMentions, dmStates } = shellData(c, core);
+  const { ctx, dmStates, shell } = shellData(c, core);
   const { t } = ctx;
   const perms = channel ? channelAccessFor(core, access, channel) : access.permissions;
   const can = {
@@ -127,10 +127,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
   })() : null;
   return c.html(
     <AppShell
-      ctx={ctx}
-      guilds={guilds}
-      rail={rail}
-      dmMentions={dmMentions}
+      {...shell}
       activeGuildId={access.guild.id}
       title={channel ? `#${channel.name} · ${access.guild.name}` : access.guild.name}
       sidebarTitle={<GuildHeader ctx={ctx} guild={access.guild} canOpenSettings={true} />}

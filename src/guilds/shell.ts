@@ -33,5 +33,7 @@ export function shellData(c: Context<AppEnv>, core: Core) {
   }
   const dmStates = channelStates(core, userId, listDms(core, userId).map((d) => d.channel.id));
   const dmMentions = [...dmStates.values()].reduce((n, s) => n + s.mentions, 0);
-  return { ctx: pageCtx(c, core), guilds, rail, dmMentions, dmStates };
+  const ctx = pageCtx(c, core);
+  // `shell` spreads straight into <AppShell>: the parts every app page shares.
+  return { ctx, guilds, rail, dmMentions, dmStates, shell: { ctx, guilds, rail, dmMentions } };
 }

@@ -14,14 +14,11 @@ export function homeRoutes(core: Core) {
     // A new instance greets its first visitor with setup; everyone else must log in first.
     if (needsSetup(core)) return c.redirect("/setup", 303);
     if (!c.get("auth")) return c.redirect("/login", 303);
-    const { ctx, guilds, rail, dmMentions, dmStates } = shellData(c, core);
+    const { ctx, dmStates, shell } = shellData(c, core);
     const { t } = ctx;
     return c.html(
       <AppShell
-        ctx={ctx}
-        guilds={guilds}
-        rail={rail}
-        dmMentions={dmMentions}
+        {...shell}
         activeGuildId={null}
         title={ctx.instanceName}
         sidebarTitle={<h2>{t("dm.title")}</h2>}

@@ -5,6 +5,7 @@ import { displayName, type MemberView } from "../../src/members/service.ts";
 import { has, Permission, PERMISSION_INFO } from "../../src/permissions/permissions.ts";
 import type { MessageKey } from "../../src/i18n/index.ts";
 import { Field } from "../shared/form.tsx";
+import { TableHead } from "../shared/table-head.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 import { SettingsFrame, type NavItem } from "./settings-frame.tsx";
 
@@ -264,17 +265,7 @@ export function InvitesPage(props: { ctx: PageCtx; guild: Guild; can: GuildAbili
         <p class="muted">{t("invite.none")}</p>
       ) : (
         <table class="data-table" hx-ignore="">
-          <thead>
-            <tr>
-              <th scope="col">{t("invite.link")}</th>
-              <th scope="col">{t("invite.by")}</th>
-              <th scope="col">{t("invite.uses")}</th>
-              <th scope="col">{t("invite.expires")}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t("invite.revoke")}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("invite.link"), t("invite.by"), t("invite.uses"), t("invite.expires")]} actions={t("invite.revoke")} />
           <tbody>
             {props.invites.map((v) => (
               <tr>

@@ -1,6 +1,7 @@
 import type { AccessToken } from "../../src/auth/table.ts";
 import { parseScopes } from "../../src/auth/access-tokens.ts";
 import { Alert, Field } from "../shared/form.tsx";
+import { TableHead } from "../shared/table-head.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 import { SettingsLayout } from "./layout.tsx";
 
@@ -38,16 +39,7 @@ export function TokensSettings(props: { ctx: PageCtx; tokens: AccessToken[]; cre
         <p class="muted">{t("tokens.none")}</p>
       ) : (
         <table class="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("tokens.name")}</th>
-              <th scope="col">{t("tokens.scopes")}</th>
-              <th scope="col">{t("tokens.lastUsed")}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t("common.revoke")}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={[t("tokens.name"), t("tokens.scopes"), t("tokens.lastUsed")]} actions={t("common.revoke")} />
           <tbody hx-ignore="">
             {props.tokens.map((tok) => (
               <tr>

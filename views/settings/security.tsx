@@ -1,6 +1,7 @@
 import type { Session } from "../../src/auth/table.ts";
 import type { Enrolment } from "../../src/auth/mfa.ts";
 import { Alert, Field } from "../shared/form.tsx";
+import { TableHead } from "../shared/table-head.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 import { SettingsLayout } from "./layout.tsx";
 
@@ -91,17 +92,7 @@ export function SessionsSettings(props: { ctx: PageCtx; sessions: Session[]; cur
     <SettingsLayout ctx={props.ctx} page="sessions" notice={props.notice}>
       <p>{t("sessions.intro")}</p>
       <table class="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t("sessions.device")}</th>
-            <th scope="col">{t("sessions.ip")}</th>
-            <th scope="col">{t("sessions.created")}</th>
-            <th scope="col">{t("sessions.lastSeen")}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t("common.revoke")}</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={[t("sessions.device"), t("sessions.ip"), t("sessions.created"), t("sessions.lastSeen")]} actions={t("common.revoke")} />
         <tbody hx-ignore="">
           {props.sessions.map((s) => (
             <tr data-session-id={s.id}>
