@@ -25,7 +25,8 @@ const TITLES: Record<number, string> = {
   503: "Unavailable",
 };
 
-export const wantsJson = (c: Context) => c.req.path.startsWith("/api/") || c.req.path === "/api";
+/** The API, and our own scripts (which ask with Accept: application/json), get `{code, message}`. */
+export const wantsJson = (c: Context) => c.req.path.startsWith("/api/") || c.req.path === "/api" || (c.req.header("Accept") ?? "").startsWith("application/json");
 
 /** The error's message in the reader's language. */
 export function localMessage(c: Context<AppEnv>, err: AppError): string {

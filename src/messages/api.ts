@@ -10,6 +10,8 @@ import { messageJson, renderMessages } from "./render.ts";
 import { deleteMessage, editMessage, listMessages, sendMessage, unknownMessage } from "./service.ts";
 import { addReaction, reactors, removeReaction } from "./reactions.ts";
 import { publicUser } from "../users/service.ts";
+import { listPins, pinMessage, unpinMessage } from "./pins.ts";
+import { AppError, ErrorCode } from "../lib/errors.ts";
 
 const snowflakeQuery = z.string().regex(/^\d{1,20}$/).optional();
 const sendBody = z.strictObject({
@@ -17,6 +19,7 @@ const sendBody = z.strictObject({
   nonce: z.union([z.string().max(25), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]).nullish(),
   enforce_nonce: z.boolean().optional(),
   tts: z.boolean().optional(),
+  allowed_mentions: z.object({ parse: z.array(z.enum(["users", "roles", "everyone"])).optional(), users: z.array(z.string()).max(100).optional(), roles: z.array(z.string()).max(100).optional(), replied_user: z.boolean().optional() }).optional(),
   message_reference: z.object({ message_id: z.string().regex(/^\d{1,20}$/), channel_id: z.string().optional(), guild_id: z.string().optional(), fail_if_not_exists: z.boolean().optional() }).optional(),
 });
 
@@ -42,6 +45,34 @@ export function messagesApi(core: Core) {
     const channelId = cid(c);
     return c.json(render(c, channelId, listMessages(core, currentAuth(c).user.id, channelId, q.data)));
   });
+  // Pins: Discord's current paths (/messages/pins) and the older ones (/pins) that libraries still call.
+  const pinnedPage = (c: Context<AppEnv>) => {
+    const q = z.object({ limit: z.coerce.number().int().min(1).max(50).optional(), before: z.iso.datetime({ offset: true }).optional() }).safeParse(c.req.query());
+    if (!q.success) throw new AppError(400, ErrorCode.invalidBody, "Invalid query: limit is 1-50 and before is an ISO 8601 timestamp.");
+    const channelId = cid(c);
+    const limit = q.data.limit ?? 50;
+    const list = listPins(core, currentAuth(c).user.id, channelId, { before: q.data.before, limit: limit + 1 });
+    return { channelId, list: list.slice(0, limit), hasMore: list.length > limit };
+  };
+  app.get("/:channel/messages/pins", (c) => {
+    const { channelId, list, hasMore } = pinnedPage(c);
+    const rendered = render(c, channelId, list);
+    return c.json({ items: rendered.map((m, i) => ({ pinned_at: list[i]!.pinnedAt, message: m })), has_more: hasMore });
+  });
+  app.get("/:channel/pins", (c) => {
+    const { channelId, list } = pinnedPage(c);
+    return c.json(render(c, channelId, list));
+  });
+  for (const path of ["/:channel/messages/pins/:message", "/:channel/pins/:message"]) {
+    app.put(path, async (c) => {
+      await pinMessage(core, currentAuth(c).user.id, cid(c), mid(c));
+      return c.body(null, 204);
+    });
+    app.delete(path, async (c) => {
+      await unpinMessage(core, currentAuth(c).user.id, cid(c), mid(c));
+      return c.body(null, 204);
+    });
+  }
   app.get("/:channel/messages/:message", (c) => {
     const channelId = cid(c);
     const list = listMessages(core, currentAuth(c).user.id, channelId, { around: mid(c), limit: 1 });
@@ -52,7 +83,7 @@ export function messagesApi(core: Core) {
     const body = await parseJson(c, sendBody);
     const channelId = cid(c);
     // The client's own id, author and timestamp are never taken: strictObject refuses them.
-    const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content, nonce: body.nonce, replyToId: body.message_reference?.message_id });
+    const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content, nonce: body.nonce, replyToId: body.message_reference?.message_id, replyPing: body.allowed_mentions?.replied_user ?? false });
     // The send already checked access to the channel: render without checking it again.
     return c.json(renderMessages(core, guildId, [message], { html: false }).map((r) => messageJson(r, currentAuth(c).user.id))[0]);
   });

@@ -1,12 +1,14 @@
 // Everything needed to show messages: authors, mention names, and the Discord-shaped JSON.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { users, type User } from "../auth/table.ts";
 import type { Core } from "../core.ts";
+import { idList } from "../db/columns.ts";
 import { channels, members, roles } from "../guilds/table.ts";
 import { renderMarkdown, type MentionNames } from "../lib/markdown.ts";
 import { publicUser } from "../users/service.ts";
-import type { Message } from "./table.ts";
+import { messageMentions, messages, type Message } from "./table.ts";
 import { reactionSummaries, type ReactionSummary } from "./reactions.ts";
+import { threadSummaries, type ThreadSummaryInfo } from "../threads/queries.ts";
 
 export interface RenderedMessage {
   message: Message;
@@ -15,19 +17,86 @@ export interface RenderedMessage {
   authorName: string;
   html: string;
   reactions: ReactionSummary[];
+  /** The thread started from this message, for its "N replies" summary (HTML renders only). */
+  thread?: ThreadSummaryInfo;
+  /** For a reply: the original (a short quote), or "deleted" when it is gone. */
+  reply?: ReplyQuote | "deleted";
+  /** Users this message notifies by name (<@id>, or the replied-to author when pinged). */
+  mentionIds: string[];
+  /** Roles mentioned with <@&id>. */
+  roleMentionIds: string[];
+  /** The mentioned users that exist (for the API's `mentions`). */
+  mentioned: User[];
 }
+
+export interface ReplyQuote {
+  id: string;
+  authorId: string;
+  authorName: string;
+  author: User | null;
+  content: string;
+}
+
+const userMention = /<@!?(\d{1,20})>/g;
+const roleMention = /<@&(\d{1,20})>/g;
+const idsIn = (content: string, pattern: RegExp) => (content.includes("<@") ? [...new Set([...content.matchAll(pattern)].map((m) => m[1]!))] : []);
+
+/** The originals of replies, with who wrote them and whether the reply pinged them (one query each). */
+function replyQuotes(core: Core, guildId: string | null, list: Message[]): { quotes: Map<string, ReplyQuote>; pinged: Set<string> } {
+  const replyIds = [...new Set(list.flatMap((m) => (m.replyToId ? [m.replyToId] : [])))];
+  const quotes = new Map<string, ReplyQuote>();
+  const pinged = new Set<string>();
+  if (replyIds.length === 0) return { quotes, pinged };
+  const originals = core.db.readOrm.select({ id: messages.id, authorId: messages.authorId, content: messages.content }).from(messages).where(inArray(messages.id, replyIds)).all();
+  const authorIds = [...new Set(originals.map((o) => o.authorId))];
+  const people = authorIds.length ? core.db.readOrm.select().from(users).where(inArray(users.id, authorIds)).all() : [];
+  const nicks = new Map(guildId && authorIds.length ? core.db.readOrm.select({ userId: members.userId, nick: members.nick }).from(members).where(and(eq(members.guildId, guildId), inArray(members.userId, authorIds))).all().map((m) => [m.userId, m.nick]) : []);
+  const byId = new Map(people.map((u) => [u.id, u]));
+  for (const o of originals) {
+    const u = byId.get(o.authorId);
+    quotes.set(o.id, { id: o.id, authorId: o.authorId, authorName: nicks.get(o.authorId) ?? u?.displayName ?? u?.username ?? "?", author: u ?? null, content: o.content });
+  }
+  const replies = list.filter((m) => m.replyToId && quotes.has(m.replyToId));
+  if (replies.length) {
+    const rows = core.db.readOrm.select().from(messageMentions).where(inArray(messageMentions.messageId, replies.map((m) => m.id))).all();
+    const hit = new Set(rows.map((r) => `${r.messageId}:${r.userId}`));
+    for (const m of replies) if (hit.has(`${m.id}:${quotes.get(m.replyToId!)!.authorId}`)) pinged.add(m.id);
+  }
+  return { quotes, pinged };
+}
+
+// Every message shown or broadcast runs these lookups: prepared once per connection. Lists of ids
+// go in as one JSON array (json_each), so one statement serves any number of messages.
+const p = (name: string) => sql.placeholder(name);
+function build(orm: Core["db"]["readOrm"]) {
+  return {
+    authors: orm.select().from(users).where(sql`${users.id} in (select value from json_each(${p("ids")}))`).prepare(),
+    nicks: orm.select({ userId: members.userId, nick: members.nick }).from(members).where(and(eq(members.guildId, p("guild")), sql`${members.userId} in (select value from json_each(${p("ids")}))`)).prepare(),
+    user: orm.select().from(users).where(eq(users.id, p("id"))).prepare(),
+    nick: orm.select({ nick: members.nick }).from(members).where(and(eq(members.guildId, p("guild")), eq(members.userId, p("user")))).prepare(),
+    role: orm.select({ name: roles.name }).from(roles).where(eq(roles.id, p("id"))).prepare(),
+    channel: orm.select({ name: channels.name }).from(channels).where(eq(channels.id, p("id"))).prepare(),
+  };
+}
+const prepared = new WeakMap<Core["db"], ReturnType<typeof build>>();
+const statements = (core: Core) => {
+  let s = prepared.get(core.db);
+  if (!s) prepared.set(core.db, (s = build(core.db.readOrm)));
+  return s;
+};
 
 /** Names for mentions, resolved within the channel's server. */
 function mentionNames(core: Core, guildId: string | null): MentionNames {
+  const q = statements(core);
   return {
     user: (id) => {
-      const u = core.db.readOrm.select().from(users).where(eq(users.id, id)).get();
+      const u = q.user.get({ id });
       if (!u) return null;
-      const nick = guildId ? core.db.readOrm.select({ nick: members.nick }).from(members).where(and(eq(members.guildId, guildId), eq(members.userId, id))).get()?.nick : null;
+      const nick = guildId ? q.nick.get({ guild: guildId, user: id })?.nick : null;
       return nick ?? u.displayName ?? u.username;
     },
-    role: (id) => (guildId ? (core.db.readOrm.select().from(roles).where(eq(roles.id, id)).get()?.name ?? null) : null),
-    channel: (id) => core.db.readOrm.select().from(channels).where(eq(channels.id, id)).get()?.name ?? null,
+    role: (id) => (guildId ? (q.role.get({ id })?.name ?? null) : null),
+    channel: (id) => q.channel.get({ id })?.name ?? null,
   };
 }
 
@@ -35,15 +104,38 @@ function mentionNames(core: Core, guildId: string | null): MentionNames {
 export function renderMessages(core: Core, guildId: string | null, list: Message[], opts: { html?: boolean } = {}): RenderedMessage[] {
   if (list.length === 0) return [];
   const authorIds = [...new Set(list.map((m) => m.authorId))];
-  const authors = new Map(core.db.readOrm.select().from(users).where(inArray(users.id, authorIds)).all().map((u) => [u.id, u]));
-  const nicks = new Map(
-    guildId ? core.db.readOrm.select({ userId: members.userId, nick: members.nick }).from(members).where(and(eq(members.guildId, guildId), inArray(members.userId, authorIds))).all().map((m) => [m.userId, m.nick]) : [],
-  );
+  const q = statements(core);
+  const ids = idList(authorIds);
+  const authors = new Map(q.authors.all({ ids }).map((u) => [u.id, u]));
+  const nicks = new Map(guildId ? q.nicks.all({ guild: guildId, ids }).map((m) => [m.userId, m.nick]) : []);
   const names = mentionNames(core, guildId);
   const reactionsOf = reactionSummaries(core, list.map((m) => m.id));
-  return list.map((message) => {
+  const threadsOf = opts.html === false ? new Map<string, ThreadSummaryInfo>() : threadSummaries(core, list.map((m) => m.id));
+  const { quotes, pinged } = replyQuotes(core, guildId, list);
+  const mentionLists = list.map((message) => {
+    const ids = idsIn(message.content, userMention);
+    const quote = message.replyToId ? quotes.get(message.replyToId) : undefined;
+    if (quote && pinged.has(message.id) && !ids.includes(quote.authorId)) ids.push(quote.authorId);
+    return ids;
+  });
+  const everyMention = [...new Set(mentionLists.flat())];
+  const mentionedUsers = new Map(everyMention.length ? core.db.readOrm.select().from(users).where(inArray(users.id, everyMention)).all().map((u) => [u.id, u]) : []);
+  return list.map((message, i) => {
     const author = authors.get(message.authorId)!;
-    return { message, author, authorName: nicks.get(author.id) ?? author.displayName ?? author.username, html: opts.html === false ? "" : renderMarkdown(message.content, names), reactions: reactionsOf.get(message.id) ?? [] };
+    const mentionIds = mentionLists[i]!;
+    const reply = message.replyToId ? (quotes.get(message.replyToId) ?? "deleted") : undefined;
+    return {
+      message,
+      author,
+      authorName: nicks.get(author.id) ?? author.displayName ?? author.username,
+      html: opts.html === false ? "" : renderMarkdown(message.content, names),
+      reactions: reactionsOf.get(message.id) ?? [],
+      thread: threadsOf.get(message.id),
+      reply,
+      mentionIds,
+      roleMentionIds: idsIn(message.content, roleMention),
+      mentioned: mentionIds.flatMap((id) => mentionedUsers.get(id) ?? []),
+    };
   });
 }
 
@@ -51,6 +143,8 @@ const emojiJson = (emoji: string) => {
   const custom = /^(\w+):(\d+)$/.exec(emoji);
   return custom ? { id: custom[2], name: custom[1] } : { id: null, name: emoji };
 };
+
+const snowflakeTime = (id: string) => new Date(Number((BigInt(id) >> 22n) + 1_420_070_400_000n)).toISOString();
 
 /** Discord's message object; `viewerId` decides each reaction's `me`. */
 export function messageJson(r: RenderedMessage, viewerId?: string) {
@@ -61,17 +155,18 @@ export function messageJson(r: RenderedMessage, viewerId?: string) {
     channel_id: m.channelId,
     author: publicUser(r.author),
     content: m.content,
-    timestamp: new Date(Number((BigInt(m.id) >> 22n) + 1_420_070_400_000n)).toISOString(),
+    timestamp: snowflakeTime(m.id),
     edited_timestamp: m.editedAt,
     tts: false,
     mention_everyone: m.mentionsEveryone,
-    mentions: [],
-    mention_roles: [],
+    mentions: r.mentioned.map(publicUser),
+    mention_roles: r.roleMentionIds,
     attachments: [],
     embeds: [],
     pinned: m.pinned,
     reactions: r.reactions.length ? r.reactions.map((x) => ({ emoji: emojiJson(x.emoji), count: x.count, me: viewerId ? x.userIds.includes(viewerId) : false })) : undefined,
     nonce: m.nonce ?? undefined,
-    message_reference: m.replyToId ? { message_id: m.replyToId, channel_id: m.channelId } : undefined,
+    message_reference: m.replyToId ? { type: 0, message_id: m.replyToId, channel_id: m.channelId } : undefined,
+    referenced_message: r.reply === undefined ? undefined : r.reply === "deleted" ? null : { id: r.reply.id, type: 0, channel_id: m.channelId, author: r.reply.author ? publicUser(r.reply.author) : null, content: r.reply.content, timestamp: snowflakeTime(r.reply.id) },
   };
 }

@@ -1,4 +1,4 @@
-// Drizzle mirror of migrations/0004_messages.sql.
+// Drizzle mirror of migrations/0004_messages.sql (and 0008_pins.sql).
 import { primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { bool, int, snowflake } from "../db/columns.ts";
 
@@ -11,6 +11,7 @@ export const messages = sqliteTable("messages", {
   replyToId: snowflake("reply_to_id"),
   editedAt: text("edited_at"),
   pinned: bool("pinned").notNull().default(false),
+  pinnedAt: text("pinned_at"),
   mentionsEveryone: bool("mentions_everyone").notNull().default(false),
 });
 export type Message = typeof messages.$inferSelect;

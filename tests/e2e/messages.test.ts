@@ -55,7 +55,9 @@ describe("live messages in Chromium", () => {
 
     // Bea cannot delete the owner's message (no control shown); the owner can.
     expect(await seen.getByRole("button", { name: "Delete message" }).isVisible()).toBe(false);
-    await owner.locator("#messages article.message").filter({ hasText: "Salut" }).getByRole("button", { name: "Delete message" }).click();
+    const mine = owner.locator("#messages article.message").filter({ hasText: "Salut" });
+    await mine.hover(); // message actions show on hover (and keyboard focus)
+    await mine.getByRole("button", { name: "Delete message" }).click();
     await seen.waitFor({ state: "detached", timeout: 5000 });
     expect(problems).toEqual([]);
     await owner.close();

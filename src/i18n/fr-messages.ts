@@ -1,0 +1,32 @@
+// Chaînes de la conversation : actions sur les messages, réponses, épingles, historique, mentions.
+import type { enMessages } from "./en-messages.ts";
+
+export const frMessages: Record<keyof typeof enMessages, string> = {
+  "message.edit": "Modifier le message",
+  "message.editSave": "Enregistrer",
+  "message.editHint": "Échap pour annuler, Entrée pour enregistrer",
+  "message.reply": "Répondre",
+  "message.replyingTo": "En réponse à {name}",
+  "message.replyPing": "Mentionner",
+  "message.replyPingHint": "Notifier l'auteur du message d'origine",
+  "message.cancelReply": "Annuler la réponse",
+  "message.replyDeleted": "Le message d'origine a été supprimé",
+  "message.pin": "Épingler le message",
+  "message.unpin": "Désépingler le message",
+  "message.pinned": "Épinglé",
+  "message.pins": "Messages épinglés",
+  "message.noPins": "Ce salon n'a encore aucun message épinglé.",
+  "message.pinLimit": "Un salon compte au plus {max} messages épinglés. Désépinglez-en un d'abord.",
+  "message.jump": "Aller",
+  "message.jumpToPresent": "Revenir au présent",
+  "message.viewingOlder": "Vous consultez d'anciens messages",
+  "message.loadOlder": "Charger les messages plus anciens",
+  "message.loadNewer": "Charger les messages plus récents",
+  "message.newMessages": "Nouveaux messages",
+  "message.today": "Aujourd'hui",
+  "message.yesterday": "Hier",
+  "message.mentionSuggestions": "Suggestions",
+  "message.everyoneHint": "Notifier tout le monde dans ce salon",
+  "message.hereHint": "Notifier les personnes en ligne dans ce salon",
+  "message.actions": "Actions sur le message",
+};
