@@ -10,6 +10,12 @@ export const snowflake = customType<{ data: string; driverData: bigint }>({
   fromDriver: (value) => value.toString(),
 });
 
+/**
+ * Snowflake ids as one JSON array of integers, for `x IN (SELECT value FROM json_each(?))`: one
+ * prepared statement serves any number of ids. Anything that is not an id is left out.
+ */
+export const idList = (ids: Iterable<string>): string => `[${[...ids].filter((id) => /^\d{1,19}$/.test(id)).join(",")}]`;
+
 /** A small integer (counts, flags, positions): a JS number in the app. */
 export const int = customType<{ data: number; driverData: bigint | number }>({
   dataType: () => "integer",

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { renderMarkdown } from "./markdown.ts";
+import { isPlainText, renderMarkdown, renderWithMarked } from "./markdown.ts";
 
 const names = { user: (id: string) => (id === "1" ? "Zoé <b>" : null), role: () => "Mods", channel: () => "général" };
 const md = (s: string) => renderMarkdown(s, names);
@@ -37,5 +37,25 @@ describe("message markdown", () => {
     const html = md(`${">".repeat(3000)} deep\n${"  - x\n".repeat(500)}`);
     expect(performance.now() - started).toBeLessThan(500);
     expect(html).not.toContain("<blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote><blockquote>");
+  });
+});
+
+describe("plain-text shortcut", () => {
+  test("gives exactly what marked gives, for plain text and for near misses", () => {
+    const alphabet = ["a", "Z", "é", "日", "1", "9", " ", " ", ",", ".", "?", "!", "'", '"', "-", "*", "_", ":", "@", "#", ">", "<", "&", "|", "~", "`", "[", "(", "\n", "www.", "http://x.y", "1. ", "=", "+", "\\"];
+    let seed = 42;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    let plain = 0;
+    for (let i = 0; i < 5000; i++) {
+      const len = 1 + rand(14);
+      let s = "";
+      for (let j = 0; j < len; j++) s += alphabet[rand(i % 2 ? 14 : alphabet.length)];
+      if (isPlainText(s)) plain++;
+      expect(renderMarkdown(s, names)).toBe(renderWithMarked(s, names));
+    }
+    for (const s of ["bench message r1s0n0 from sender 0", "Hello, world!", "it's \"fine\"", "2024 was great.", "1. item", "3.14 is pi", "visit www.example.org", "WWW.X.org now", "ça va? très bien!"]) {
+      expect(renderMarkdown(s, names)).toBe(renderWithMarked(s, names));
+    }
+    expect(plain).toBeGreaterThan(500);
   });
 });

@@ -93,12 +93,20 @@ const everyone: TokenizerAndRendererExtension = {
 /** Quotes or lists nested more than 20 deep are shown as plain text (a guard against pathological input). */
 const tooDeep = (src: string) => /(^|\n)\s*(>\s*){21,}/.test(src) || /(^|\n)( {2,}|\t)*([-*+]|\d+\.)\s+.*\n(?:( {4}|\t){20,})/.test(src);
 
-export function renderMarkdown(src: string, names: MentionNames): string {
-  const text = emojify(src);
-  if (tooDeep(text)) return `<p>${escapeHtml(text).replace(/\n/g, "<br>")}</p>`;
-  const marked = new Marked({ gfm: true, breaks: true, async: false });
-  marked.use({
-    extensions: [underline, spoiler, mentionExtension(names), everyone],
+// One parser for every message (building one costs more than parsing a short message); the
+// mention names of the message being rendered are handed to its mention renderer while it runs.
+let mentionNames: MentionNames | null = null;
+const resolveMention: MentionNames = {
+  user: (id) => mentionNames?.user(id) ?? null,
+  role: (id) => mentionNames?.role(id) ?? null,
+  channel: (id) => mentionNames?.channel(id) ?? null,
+};
+let parser: Marked | undefined;
+function markdownParser(): Marked {
+  if (parser) return parser;
+  parser = new Marked({ gfm: true, breaks: true, async: false });
+  parser.use({
+    extensions: [underline, spoiler, mentionExtension(resolveMention), everyone],
     renderer: {
       html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
       image: (token: Tokens.Image) => {
@@ -121,5 +129,30 @@ export function renderMarkdown(src: string, names: MentionNames): string {
       },
     },
   });
-  return (marked.parse(text) as string).trim();
+  return parser;
+}
+
+/**
+ * One line of words, digits, spaces and , . ? ! ' " only: no markdown, link, mention or emoji
+ * syntax can start in it, so marked would return it escaped in a <p>. Not a list ("1. x"), no
+ * www. autolink, no leading or trailing space. (markdown.test.ts checks this against marked.)
+ */
+const PLAIN = /^[\p{L}\p{N}](?:[\p{L}\p{N} ,.?!'"]*[\p{L}\p{N},.?!'"])?$/u;
+export const isPlainText = (src: string): boolean => PLAIN.test(src) && !/^\d+\./.test(src) && !/www\./i.test(src);
+
+export function renderMarkdown(src: string, names: MentionNames): string {
+  return isPlainText(src) ? `<p>${escapeHtml(src)}</p>` : renderWithMarked(src, names);
+}
+
+/** Always through marked (exported so the tests can hold the plain-text shortcut to it). */
+export function renderWithMarked(src: string, names: MentionNames): string {
+  const text = emojify(src);
+  if (tooDeep(text)) return `<p>${escapeHtml(text).replace(/\n/g, "<br>")}</p>`;
+  const previous = mentionNames;
+  mentionNames = names;
+  try {
+    return (markdownParser().parse(text) as string).trim();
+  } finally {
+    mentionNames = previous;
+  }
 }

@@ -1,7 +1,7 @@
 // Reactions: toggling an emoji on a message, counts, who reacted. A new emoji on a message needs
 // ADD_REACTIONS; joining an existing one needs only to see the history (as in Discord). At most
 // 20 different emoji per message.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { users, type User } from "../auth/table.ts";
 import type { Core } from "../core.ts";
 import { requireChannel } from "../guilds/access.ts";
@@ -10,6 +10,7 @@ import { has, Permission } from "../permissions/permissions.ts";
 import { emitMessageEvent, unknownMessage } from "./service.ts";
 import { messages, reactions } from "./table.ts";
 import { JsonTopic } from "../gateway/authority.ts";
+import { idList } from "../db/columns.ts";
 
 export const MAX_DISTINCT = 20;
 
@@ -80,17 +81,27 @@ export interface ReactionSummary {
   names: string[];
 }
 
+// Runs for every message shown or broadcast: prepared once per connection, ids as a JSON array.
+const summaryQueries = new WeakMap<Core["db"], ReturnType<typeof buildSummaryQuery>>();
+const buildSummaryQuery = (orm: Core["db"]["readOrm"]) =>
+  orm
+    .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId, name: sql<string>`coalesce(${users.displayName}, ${users.username})` })
+    .from(reactions)
+    .innerJoin(users, eq(users.id, reactions.userId))
+    .where(sql`${reactions.messageId} in (select value from json_each(${sql.placeholder("ids")}))`)
+    .orderBy(asc(reactions.createdAt))
+    .prepare();
+function summaryQuery(core: Core) {
+  let q = summaryQueries.get(core.db);
+  if (!q) summaryQueries.set(core.db, (q = buildSummaryQuery(core.db.readOrm)));
+  return q;
+}
+
 /** Per message, its reactions in the order they first appeared, with who reacted. */
 export function reactionSummaries(core: Core, messageIds: string[]): Map<string, ReactionSummary[]> {
   const out = new Map<string, ReactionSummary[]>();
   if (messageIds.length === 0) return out;
-  const rows = core.db.readOrm
-    .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId, name: sql<string>`coalesce(${users.displayName}, ${users.username})` })
-    .from(reactions)
-    .innerJoin(users, eq(users.id, reactions.userId))
-    .where(inArray(reactions.messageId, messageIds))
-    .orderBy(asc(reactions.createdAt))
-    .all();
+  const rows = summaryQuery(core).all({ ids: idList(messageIds) });
   for (const r of rows) {
     const list = out.get(r.messageId) ?? [];
     let entry = list.find((e) => e.emoji === r.emoji);

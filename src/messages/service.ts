@@ -3,6 +3,7 @@
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { User } from "../auth/table.ts";
 import type { Core } from "../core.ts";
+import type { Orm } from "../db/client.ts";
 import { ids } from "../db/snowflake.ts";
 import { requireChannel } from "../guilds/access.ts";
 import { AppError, ErrorCode, rateLimited } from "../lib/errors.ts";
@@ -49,6 +50,24 @@ const buildNonceQuery = (orm: Core["db"]["readOrm"]) => orm.select().from(messag
 function nonceQuery(core: Core) {
   let q = nonceQueries.get(core.db);
   if (!q) nonceQueries.set(core.db, (q = buildNonceQuery(core.db.readOrm)));
+  return q;
+}
+
+// The same check inside the send transaction, and the insert: prepared once per writer connection.
+const p = (name: string) => sql.placeholder(name);
+const buildWriteQueries = (orm: Orm) => ({
+  nonce: buildNonceQuery(orm),
+  insert: orm
+    .insert(messages)
+    // reply_to_id goes to the driver as it is (a bigint or null): the column's encoder would turn null into -1.
+    .values({ id: p("id"), channelId: p("channelId"), authorId: p("authorId"), content: p("content"), nonce: p("nonce"), replyToId: sql`${p("replyToId")}`, mentionsEveryone: p("mentionsEveryone") })
+    .returning()
+    .prepare(),
+});
+const writeStatements = new WeakMap<Orm, ReturnType<typeof buildWriteQueries>>();
+function writeQueries(orm: Orm) {
+  let q = writeStatements.get(orm);
+  if (!q) writeStatements.set(orm, (q = buildWriteQueries(orm)));
   return q;
 }
 
@@ -99,10 +118,10 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     const { orm } = tx;
     // The nonce is checked again inside the transaction, so two racing retries create one message.
     if (nonce !== null) {
-      const raced = orm.select().from(messages).where(and(eq(messages.authorId, author.id), eq(messages.nonce, nonce))).get();
+      const raced = writeQueries(orm).nonce.get({ author: author.id, nonce });
       if (raced) return { message: raced, created: false };
     }
-    const message = orm.insert(messages).values({ id, channelId, authorId: author.id, content, nonce, replyToId, mentionsEveryone }).returning().get();
+    const message = writeQueries(orm).insert.get({ id, channelId, authorId: author.id, content, nonce, replyToId: replyToId === null ? null : BigInt(replyToId), mentionsEveryone });
     recordMentions(tx, message, mentionedUsers(tx, message, access.channel.guildId));
     return { message, created: true };
   });
