@@ -21,6 +21,10 @@ import { tooLarge } from "./lib/errors.ts";
 import { usersApi } from "./users/api.ts";
 import { channelPages } from "./channels/routes.tsx";
 import "./messages/live.tsx"; // publishes committed message changes to the hub
+import "./messages/read-live.tsx"; // publishes unread marks and mention badges after commits
+import { presencePages } from "./presence/routes.tsx";
+import { typingApi } from "./presence/api.ts";
+import { shellFragments } from "./shell/fragments.tsx";
 import { messagesApi } from "./messages/api.ts";
 import { gatewayApi } from "./gateway/api.ts";
 import { messagePages } from "./messages/routes.tsx";
@@ -78,6 +82,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/", authRoutes(core));
   app.route("/settings", settingsRoutes(core));
   app.route("/", messagePages(core));
+  app.route("/", presencePages(core));
+  app.route("/shell", shellFragments(core));
   app.route("/", dmPages(core));
   app.route("/", guildPages(core));
   app.route("/", channelPages(core));
@@ -91,6 +97,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/guilds", guildsApi(core));
   app.route("/api/v10/channels", channelsApi(core));
   app.route("/api/v10/channels", messagesApi(core));
+  app.route("/api/v10/channels", typingApi(core));
   app.route("/api/v10/invites", invitesApi(core));
   app.route("/api/v10/admin", adminApi(core));
   app.route("/", homeRoutes(core));

@@ -10,10 +10,12 @@ import { databaseSize, openDatabase, QUICK_CHECK_INLINE_LIMIT, quickCheck, Start
 import { CommitQueue } from "./db/commit-queue.ts";
 import { migrate, parseMigrations } from "./db/migrate.ts";
 import { migrationFiles } from "./generated/embedded.ts";
-import { Hub, Topic, type SocketData } from "./hub/hub.ts";
+import { Hub, type SocketData } from "./hub/hub.ts";
 import { Gateway } from "./hub/gateway.ts";
 import { gatewayAuthority } from "./gateway/authority.ts";
 import { channelAccess, guildAccess } from "./guilds/access.ts";
+import { browserTopics, browserView, browserWelcome, refreshFragment } from "./gateway/browser.ts";
+import { announcePresence } from "./presence/service.ts";
 import type { Logger } from "./lib/log.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { sessionFromCookieHeader } from "./auth/middleware.ts";
@@ -108,10 +110,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const core: Core = { config, logger, db, queue, hub, limiter: new RateLimiter() };
     const app = createApp(core, () => shuttingDown);
     hub.accessCheck = (userId, topic) => {
-      const m = /^(?:html|json):(channel|guild):(\d{1,20})$/.exec(topic);
+      const m = /^(?:html|json):(channel|guild|sidebar|rail):(\d{1,20})(?::[a-z]{2})?$/.exec(topic);
       if (!m) return true;
-      return m[1] === "channel" ? channelAccess(core, userId, m[2]!) !== null : guildAccess(core, userId, m[2]!) !== null;
+      return m[1] === "channel" || m[1] === "sidebar" ? channelAccess(core, userId, m[2]!) !== null : guildAccess(core, userId, m[2]!) !== null;
     };
+    hub.browserTopics = (data) => browserTopics(core, data);
+    hub.refreshFragment = refreshFragment;
+    hub.welcome = (data) => browserWelcome(core, data);
+    hub.onPresence = (userId) => announcePresence(core, userId);
     hub.gateway = new Gateway(gatewayAuthority(core), (topic, data) => hub.publish(topic, data), () => config.publicUrl.replace(/^http/, "ws") + "/gateway");
 
     const server = listen(config, () => Bun.serve<SocketData>({
@@ -127,14 +133,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           if (shuttingDown) return new Response("shutting down", { status: 503 });
           const session = sessionFromCookieHeader(core, req.headers.get("Cookie"));
           if (!session) return new Response("log in first", { status: 401 });
-          // A tab subscribes to the channel it shows; the subscription is authorized like the page.
-          const topics = [Topic.user(session.userId)];
-          const channelId = url.searchParams.get("channel");
-          if (channelId !== null) {
-            if (!channelAccess(core, session.userId, channelId)) return new Response("unknown channel", { status: 404 });
-            topics.push(Topic.channelHtml(channelId));
-          }
-          const ok = srv.upgrade(req, { data: { connectionId: crypto.randomUUID(), userId: session.userId, sessionId: session.sessionId, topics, kind: "browser" } });
+          // A tab subscribes to what it shows (its channel, its server's list and member pane, its
+          // rail); every subscription is authorized like the page.
+          const view = browserView(core, session.userId, url, req);
+          if (!view) return new Response("unknown channel", { status: 404 });
+          const data: SocketData = { connectionId: crypto.randomUUID(), userId: session.userId, sessionId: session.sessionId, topics: [], kind: "browser", view };
+          data.topics = browserTopics(core, data);
+          const ok = srv.upgrade(req, { data });
           return ok ? undefined : new Response("expected a WebSocket upgrade", { status: 426 });
         }
         if (url.pathname === "/gateway") {
@@ -176,6 +181,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }
     }, SWEEP_EVERY_MS);
 
+
     const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -183,7 +189,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         shuttingDown = true;
         clearInterval(sweep);
         const closing = server.stop(false);
-        hub.closeAll();
+        hub.stop();
         await queue.close();
         const timedOut = await Promise.race([closing.then(() => false), Bun.sleep(STOP_GRACE_MS).then(() => true)]);
         if (timedOut) await server.stop(true);

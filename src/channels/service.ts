@@ -55,7 +55,7 @@ export async function createChannel(core: Core, userId: string, guildId: string,
   const parentId = checkParent(core, guildId, input.type, input.parentId);
   const topic = cleanTopic(input.topic ?? "");
   const id = ids.nextString();
-  return core.queue.write(({ orm }) => {
+  const created = await core.queue.write(({ orm }) => {
     const level = parentId ? eq(channels.parentId, parentId) : input.type === 4 ? eq(channels.type, 4) : eq(channels.guildId, guildId);
     const top = orm.select({ p: max(channels.position) }).from(channels).where(and(eq(channels.guildId, guildId), level)).get()?.p;
     const position = top === null || top === undefined ? 0 : Number(top) + 1;
@@ -65,6 +65,9 @@ export async function createChannel(core: Core, userId: string, guildId: string,
       .returning()
       .get();
   });
+  // Members who can see it learn about it live (gateway CHANNEL_CREATE, the tabs' channel list).
+  core.hub.recheckAccess({ guildId });
+  return created;
 }
 
 function cleanTopic(raw: string): string {

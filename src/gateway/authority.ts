@@ -12,6 +12,12 @@ import { myGuilds } from "../guilds/service.ts";
 import type { GatewayAuthority, Identity } from "../hub/gateway.ts";
 import { listMembers, memberJson } from "../members/service.ts";
 import { findUser, selfUser } from "../users/service.ts";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { channels } from "../guilds/table.ts";
+import { CHOSEN_STATUSES, presenceJson } from "../presence/status.ts";
+import { setPresence } from "../presence/service.ts";
+import { LIMITS } from "../users/profile.ts";
 
 export const JsonTopic = {
   channel: (id: string) => `json:channel:${id}`,
@@ -34,6 +40,40 @@ function who(core: Core, raw: string): { userId: string; authSessionId: string |
   return null;
 }
 
+/** GUILD_CREATE for one server as this user sees it (channels they can see, members, who is online). */
+function guildCreate(core: Core, userId: string, guildId: string): { topics: string[]; d: Record<string, unknown> } | null {
+  const access = guildAccess(core, userId, guildId);
+  if (!access) return null;
+  const channels = visibleChannels(core, access);
+  const members = listMembers(core, guildId);
+  // Discord lists the members who are not offline (invisible people are offline to others).
+  const presences = members.filter((m) => m.presence !== "offline").map((m) => presenceJson(m.user.id, m.presence, m.user.customStatus));
+  return {
+    topics: [JsonTopic.guild(guildId), ...channels.map((c) => JsonTopic.channel(c.id))],
+    d: { ...guildJson(core, access.guild), channels: channels.map((c) => channelJson(core, c)), members: members.map(memberJson), presences, member_count: members.length, unavailable: false },
+  };
+}
+
+/** Every JSON topic a user may hear: their own, each server's and its visible channels', their DMs'. */
+function topicsOf(core: Core, userId: string): string[] {
+  const topics = [JsonTopic.user(userId)];
+  for (const guild of myGuilds(core, userId)) {
+    const access = guildAccess(core, userId, guild.id);
+    if (!access) continue;
+    topics.push(JsonTopic.guild(guild.id), ...visibleChannels(core, access).map((c) => JsonTopic.channel(c.id)));
+  }
+  topics.push(...listDms(core, userId).map((d) => JsonTopic.channel(d.channel.id)));
+  return topics;
+}
+
+/** op 3 PRESENCE_UPDATE: Discord's `{since, activities, status, afk}`; a custom status is an activity of type 4. */
+const presenceUpdate = z.object({
+  since: z.number().int().nonnegative().nullable().optional(),
+  status: z.enum(CHOSEN_STATUSES),
+  afk: z.boolean().optional(),
+  activities: z.array(z.object({ type: z.number().int().min(0).max(6), name: z.string().max(128), state: z.string().refine((text) => [...text].length <= LIMITS.customStatus).nullish() })).max(5).optional(),
+});
+
 export function gatewayAuthority(core: Core): GatewayAuthority {
   return {
     userOf: (token) => who(core, token)?.userId ?? null,
@@ -46,15 +86,10 @@ export function gatewayAuthority(core: Core): GatewayAuthority {
       const followUps: Identity["followUps"] = [];
       const guilds = myGuilds(core, user.id);
       for (const guild of guilds) {
-        const access = guildAccess(core, user.id, guild.id);
-        if (!access) continue;
-        const channels = visibleChannels(core, access);
-        topics.push(JsonTopic.guild(guild.id), ...channels.map((c) => JsonTopic.channel(c.id)));
-        const members = listMembers(core, guild.id);
-        followUps.push({
-          t: "GUILD_CREATE",
-          d: { ...guildJson(core, guild), channels: channels.map((c) => channelJson(core, c)), members: members.map(memberJson), member_count: members.length, unavailable: false },
-        });
+        const created = guildCreate(core, user.id, guild.id);
+        if (!created) continue;
+        topics.push(...created.topics);
+        followUps.push({ t: "GUILD_CREATE", d: created.d });
       }
       const dms = listDms(core, user.id);
       topics.push(...dms.map((d) => JsonTopic.channel(d.channel.id)));
@@ -62,9 +97,23 @@ export function gatewayAuthority(core: Core): GatewayAuthority {
         userId: user.id,
         authSessionId: found.authSessionId,
         topics,
-        ready: { user: selfUser(user), guilds: guilds.map((g) => ({ id: g.id, unavailable: true })), private_channels: dms.map(dmJson), application: null },
+        ready: { user: selfUser(user), guilds: guilds.map((g) => ({ id: g.id, unavailable: true })), private_channels: dms.map(dmJson), presences: [], application: null },
         followUps,
       };
+    },
+    topics: (userId) => topicsOf(core, userId),
+    guildCreate: (userId, guildId) => guildCreate(core, userId, guildId)?.d ?? null,
+    channelCreate(channelId) {
+      const channel = core.db.readOrm.select().from(channels).where(eq(channels.id, channelId)).get();
+      return channel ? (channelJson(core, channel) as { guild_id?: string | null }) : null;
+    },
+    presence(userId, d) {
+      const parsed = presenceUpdate.safeParse(d);
+      if (!parsed.success) return false;
+      const custom = parsed.data.activities?.find((a) => a.type === 4);
+      // Checked again by the service (length after cleaning); a bad custom status is a bad payload.
+      setPresence(core, userId, { status: parsed.data.status, customStatus: parsed.data.activities ? (custom?.state ?? "") : undefined }).catch((err) => core.logger.warn("gateway presence update failed", { err, userId }));
+      return true;
     },
   };
 }

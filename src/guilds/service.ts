@@ -53,7 +53,7 @@ export async function createGuild(core: Core, ownerId: string, input: NewGuild):
   const description = cleanDescription(input.description ?? "");
   const id = ids.nextString();
   const now = new Date().toISOString();
-  return core.queue.write((tx) => {
+  const created = await core.queue.write((tx) => {
     const guild = tx.orm.insert(guilds).values({ id, name, description, ownerId, icon: null, createdAt: now }).returning().get();
     tx.orm.insert(roles).values({ id, guildId: id, name: "@everyone", color: 0, hoist: false, mentionable: false, position: 0, permissions: DEFAULT_EVERYONE_PERMISSIONS, createdAt: now }).run();
     tx.orm.insert(members).values({ guildId: id, userId: ownerId, nick: null, joinedAt: now }).run();
@@ -63,6 +63,9 @@ export async function createGuild(core: Core, ownerId: string, input: NewGuild):
     insertChannel(tx, { guildId: id, type: 2, name: input.layout.generalVoice, position: 0, parentId: voice });
     return guild;
   });
+  // The owner's open gateway sessions get GUILD_CREATE, their tabs the new server on the rail.
+  core.hub.recheckAccess({ userId: ownerId });
+  return created;
 }
 
 export function myGuilds(core: Core, userId: string): Guild[] {

@@ -9,7 +9,7 @@
 import type { ServerWebSocket } from "bun";
 import type { SocketData } from "./hub.ts";
 
-export const Op = { dispatch: 0, heartbeat: 1, identify: 2, resume: 6, reconnect: 7, invalidSession: 9, hello: 10, heartbeatAck: 11 } as const;
+export const Op = { dispatch: 0, heartbeat: 1, identify: 2, presenceUpdate: 3, resume: 6, reconnect: 7, invalidSession: 9, hello: 10, heartbeatAck: 11 } as const;
 export const GatewayClose = { unknownError: 4000, unknownOpcode: 4001, decodeError: 4002, notAuthenticated: 4003, authenticationFailed: 4004, alreadyAuthenticated: 4005, rateLimited: 4008, sessionTimedOut: 4009 } as const;
 
 export const HEARTBEAT_INTERVAL_MS = 41_250;
@@ -34,6 +34,14 @@ export interface GatewayAuthority {
   identify(token: string): Identity | null;
   /** The user a token belongs to (RESUME must come from the same user). */
   userOf(token: string): string | null;
+  /** Every JSON topic the user may hear now (servers, their visible channels, DMs, own topic). */
+  topics(userId: string): string[];
+  /** GUILD_CREATE's payload for a server the user just gained, or null when they cannot see it. */
+  guildCreate(userId: string, guildId: string): unknown;
+  /** CHANNEL_CREATE's payload for a channel the user just gained (`guild_id` tells its server). */
+  channelCreate(channelId: string): { guild_id?: string | null } | null;
+  /** op 3 PRESENCE_UPDATE: false when `d` is malformed (the connection is then closed). */
+  presence(userId: string, d: unknown): boolean;
 }
 
 interface Dispatch {
@@ -106,6 +114,12 @@ export class Gateway {
         return;
       case Op.identify:
         return this.identify(ws, payload.d);
+      case Op.presenceUpdate: {
+        const session = state.sessionId ? this.sessions.get(state.sessionId) : undefined;
+        if (!session) return ws.close(GatewayClose.notAuthenticated, "Not authenticated.");
+        if (!this.authority.presence(session.userId, payload.d)) return ws.close(GatewayClose.decodeError, "Decode error.");
+        return;
+      }
       case Op.resume:
         return this.resume(ws, payload.d);
       default:
@@ -167,18 +181,48 @@ export class Gateway {
     for (const [id, s] of this.sessions) if (s.socket === null && s.detachedAt !== null && now - s.detachedAt > RESUME_WINDOW_MS) this.sessions.delete(id);
   }
 
-  /** Unsubscribe sessions from topics they may no longer hear; returns how many were dropped. */
-  recheck(allowed: (userId: string, topic: string) => boolean): number {
-    let dropped = 0;
+  /**
+   * After access changes: sessions stop hearing what they may no longer see and start hearing
+   * what they now may, told as Discord does: GUILD_CREATE for a server they joined,
+   * CHANNEL_CREATE for a channel that became visible, GUILD_DELETE for a server they lost.
+   * Detached sessions are updated too, so a RESUME replays the right events.
+   */
+  recheck(allowed: (userId: string, topic: string) => boolean, onlyUser?: string): number {
+    let changed = 0;
+    const expectedOf = new Map<string, Set<string>>();
     for (const session of this.sessions.values()) {
+      if (onlyUser && session.userId !== onlyUser) continue;
+      let expected = expectedOf.get(session.userId);
+      if (!expected) expectedOf.set(session.userId, (expected = new Set(this.authority.topics(session.userId))));
+      const own = [...session.topics].find((t) => t.startsWith("gateway:"))!;
       for (const topic of session.topics) {
-        if (topic.startsWith("gateway:") || allowed(session.userId, topic)) continue;
+        if (topic.startsWith("gateway:") || (expected.has(topic) && allowed(session.userId, topic))) continue;
         session.topics.delete(topic);
         session.socket?.unsubscribe(topic);
-        dropped++;
+        changed++;
+        const guild = /^json:guild:(\d+)$/.exec(topic);
+        if (guild) this.dispatch(own, "GUILD_DELETE", { id: guild[1] });
+      }
+      const gained = [...expected].filter((topic) => !session.topics.has(topic));
+      for (const topic of gained) {
+        session.topics.add(topic);
+        session.socket?.subscribe(topic);
+        changed++;
+      }
+      const newGuilds = new Set(gained.flatMap((topic) => /^json:guild:(\d+)$/.exec(topic)?.[1] ?? []));
+      for (const guildId of newGuilds) {
+        const d = this.authority.guildCreate(session.userId, guildId);
+        if (d) this.dispatch(own, "GUILD_CREATE", d);
+      }
+      for (const topic of gained) {
+        const channelId = /^json:channel:(\d+)$/.exec(topic)?.[1];
+        if (!channelId) continue;
+        const d = this.authority.channelCreate(channelId);
+        // A new server's channels came with its GUILD_CREATE.
+        if (d && !(d.guild_id && newGuilds.has(d.guild_id))) this.dispatch(own, "CHANNEL_CREATE", d);
       }
     }
-    return dropped;
+    return changed;
   }
 
   /** Drop every session of a signed-out auth session, so it cannot be resumed either. */

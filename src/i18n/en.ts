@@ -1,6 +1,7 @@
 // English strings: the reference catalog. Every other catalog must have exactly these keys
 // (fr.ts is type-checked against this one). {name} placeholders are filled by t().
 import { enGuilds } from "./en-guilds.ts";
+import { enPresence } from "./en-presence.ts";
 import { enPermissions } from "./en-permissions.ts";
 
 const enCore = {
@@ -196,5 +197,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPermissions };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions };
 export type MessageKey = keyof typeof en;

@@ -1,10 +1,12 @@
 // Catalogue français. Même clés que en.ts (vérifié par le typage).
 import type { MessageKey } from "./en.ts";
 import { frGuilds } from "./fr-guilds.ts";
+import { frPresence } from "./fr-presence.ts";
 import { frPermissions } from "./fr-permissions.ts";
 
 export const fr: Record<MessageKey, string> = {
   ...frGuilds,
+  ...frPresence,
   ...frPermissions,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",

@@ -80,6 +80,8 @@ export async function joinByInvite(core: Core, userId: string, code: string): Pr
     orm.update(invites).set({ uses: sql`${invites.uses} + 1` }).where(eq(invites.code, code)).run();
     orm.insert(members).values({ guildId: view.guild.id, userId, nick: null, joinedAt: new Date().toISOString() }).onConflictDoNothing().run();
   });
+  // The newcomer's open gateway sessions and tabs start hearing the server (GUILD_CREATE, rail).
+  core.hub.recheckAccess({ userId });
   return view.guild;
 }
 

@@ -9,11 +9,14 @@ import { AppError, ErrorCode } from "../lib/errors.ts";
 import { fieldError, keyedError } from "../lib/field-error.ts";
 import { canManageMember, has, Permission } from "../permissions/permissions.ts";
 import { publicUser } from "../users/service.ts";
+import { publicStatus, type PresenceStatus } from "../presence/status.ts";
 
 export interface MemberView {
   member: Member;
   user: User;
   roles: Role[];
+  /** What others see of them now (invisible is offline); from the hub, never stored. */
+  presence: PresenceStatus;
 }
 
 export const unknownMember = () => new AppError(404, ErrorCode.unknownUser, "Unknown member.", { key: "error.notFound" });
@@ -26,14 +29,14 @@ export function listMembers(core: Core, guildId: string): MemberView[] {
     const role = guildRoles.get(mr.roleId);
     if (role) held.set(mr.userId, [...(held.get(mr.userId) ?? []), role]);
   }
-  return rows.map((r) => ({ ...r, roles: (held.get(r.user.id) ?? []).sort((a, b) => b.position - a.position) }));
+  return rows.map((r) => ({ ...r, roles: (held.get(r.user.id) ?? []).sort((a, b) => b.position - a.position), presence: publicStatus(core, r.user) }));
 }
 
 export function findMember(core: Core, guildId: string, userId: string): MemberView {
   const row = core.db.readOrm.select({ member: members, user: users }).from(members).innerJoin(users, eq(users.id, members.userId)).where(and(eq(members.guildId, guildId), eq(members.userId, userId))).get();
   if (!row) throw unknownMember();
   const held = core.db.readOrm.select({ role: roles }).from(memberRoles).innerJoin(roles, eq(roles.id, memberRoles.roleId)).where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, userId))).all();
-  return { ...row, roles: held.map((h) => h.role).sort((a, b) => b.position - a.position) };
+  return { ...row, roles: held.map((h) => h.role).sort((a, b) => b.position - a.position), presence: publicStatus(core, row.user) };
 }
 
 export interface MemberGroup {
@@ -44,13 +47,13 @@ export interface MemberGroup {
 }
 
 /** The member pane: each hoisted role (highest first) with its online members, then online, then offline. */
-export function groupMembers(list: MemberView[], hoisted: Role[], isOnline: (user: User) => boolean): MemberGroup[] {
+export function groupMembers(list: MemberView[], hoisted: Role[], isOnline: (user: User, presence: PresenceStatus) => boolean): MemberGroup[] {
   const groups: MemberGroup[] = hoisted.map((role) => ({ key: role.id, role, members: [] }));
   const online: MemberGroup = { key: "online", role: null, members: [] };
   const offline: MemberGroup = { key: "offline", role: null, members: [] };
   for (const view of list) {
     if (view.user.deletedAt) continue;
-    if (!isOnline(view.user)) {
+    if (!isOnline(view.user, view.presence)) {
       offline.members.push(view);
       continue;
     }

@@ -3,7 +3,9 @@
 import { and, eq, inArray, max, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import type { WriteContext } from "../db/commit-queue.ts";
-import { dmRecipients, members } from "../guilds/table.ts";
+import { dmRecipients, memberRoles, members, roles } from "../guilds/table.ts";
+import { channelAccess } from "../guilds/access.ts";
+import { has, Permission } from "../permissions/permissions.ts";
 import { messageMentions, messages, readStates, type Message } from "./table.ts";
 
 export interface ChannelState {
@@ -11,35 +13,60 @@ export interface ChannelState {
   mentions: number;
 }
 
-/** Who a new message mentions: <@id> of members (in a DM, every other person in it). */
-export function mentionedUsers(tx: WriteContext, message: Message, guildId: string | null): string[] {
+/**
+ * Who a new message mentions, among the people who can see its channel: <@id>, the members of a
+ * <@&role> (when the role is mentionable or the author has MENTION_EVERYONE), everyone for
+ * @everyone and everyone connected for @here (both only when the author had MENTION_EVERYONE,
+ * which the send recorded as `mentionsEveryone`). In a DM, every other person in it.
+ * Visibility is checked per candidate, so a message mentioning nobody costs nothing and only
+ * @everyone / big roles cost a pass over the server's members.
+ */
+export function mentionedUsers(tx: WriteContext, message: Message, guildId: string | null, core: Core): string[] {
   const { orm } = tx;
   if (guildId === null) {
     return orm.select({ id: dmRecipients.userId }).from(dmRecipients).where(eq(dmRecipients.channelId, message.channelId)).all().map((r) => r.id).filter((id) => id !== message.authorId);
   }
-  const ids = [...new Set([...message.content.matchAll(/<@!?(\d{1,20})>/g)].map((m) => m[1]!))].filter((id) => id !== message.authorId);
-  if (ids.length === 0) return [];
-  return orm.select({ id: members.userId }).from(members).where(and(eq(members.guildId, guildId), inArray(members.userId, ids))).all().map((r) => r.id);
-}
-
-/** Inside the send transaction: record mentions and bump the mentioned people's counters. */
-export function recordMentions(tx: WriteContext, message: Message, userIds: string[]): void {
-  for (const userId of userIds) {
-    tx.orm.insert(messageMentions).values({ messageId: message.id, userId }).onConflictDoNothing().run();
-    tx.orm
-      .insert(readStates)
-      .values({ userId, channelId: message.channelId, lastReadId: "0", mentionCount: 1 })
-      .onConflictDoUpdate({ target: [readStates.userId, readStates.channelId], set: { mentionCount: sql`${readStates.mentionCount} + 1` } })
-      .run();
+  const content = message.content;
+  const candidates = new Set<string>();
+  const userIds = content.includes("<@") ? [...new Set([...content.matchAll(/<@!?(\d{1,20})>/g)].map((m) => m[1]!))] : [];
+  if (userIds.length) for (const r of orm.select({ id: members.userId }).from(members).where(and(eq(members.guildId, guildId), inArray(members.userId, userIds))).all()) candidates.add(r.id);
+  const roleIds = content.includes("<@&") ? [...new Set([...content.matchAll(/<@&(\d{1,20})>/g)].map((m) => m[1]!))] : [];
+  if (roleIds.length) {
+    const authorMayPingAll = message.mentionsEveryone || has(channelAccess(core, message.authorId, message.channelId)?.permissions ?? 0n, Permission.MENTION_EVERYONE);
+    const pingable = orm.select({ id: roles.id, mentionable: roles.mentionable }).from(roles).where(and(eq(roles.guildId, guildId), inArray(roles.id, roleIds))).all().filter((r) => r.id !== guildId && (r.mentionable || authorMayPingAll)).map((r) => r.id);
+    if (pingable.length) for (const r of orm.select({ id: memberRoles.userId }).from(memberRoles).where(and(eq(memberRoles.guildId, guildId), inArray(memberRoles.roleId, pingable))).all()) candidates.add(r.id);
   }
+  if (message.mentionsEveryone) {
+    const here = !/@everyone\b/.test(content);
+    for (const r of orm.select({ id: members.userId }).from(members).where(eq(members.guildId, guildId)).all()) if (!here || core.hub.isOnline(r.id)) candidates.add(r.id);
+  }
+  candidates.delete(message.authorId);
+  return [...candidates].filter((id) => channelAccess(core, id, message.channelId) !== null);
 }
 
-/** Mark a channel read up to a message (default: its newest). Never moves backwards. */
-export async function markRead(core: Core, userId: string, channelId: string, upTo?: string): Promise<void> {
+/** Inside the send transaction: record mentions and bump the mentioned people's counters (two statements, however many people). */
+export function recordMentions(tx: WriteContext, message: Message, userIds: string[]): void {
+  if (userIds.length === 0) return;
+  const list = JSON.stringify(userIds);
+  tx.sqlite.query("INSERT INTO message_mentions (message_id, user_id) SELECT ?, CAST(value AS INTEGER) FROM json_each(?) WHERE true ON CONFLICT DO NOTHING").run(BigInt(message.id), list);
+  tx.sqlite
+    .query("INSERT INTO read_states (user_id, channel_id, last_read_id, mention_count) SELECT CAST(value AS INTEGER), ?, 0, 1 FROM json_each(?) WHERE true ON CONFLICT (user_id, channel_id) DO UPDATE SET mention_count = mention_count + 1")
+    .run(BigInt(message.channelId), list);
+}
+
+type ReadListener = (core: Core, userId: string, channelId: string) => void;
+const readListeners: ReadListener[] = [];
+/** Told after a read commits (live read state clears the badges in the reader's other tabs). */
+export function onRead(listener: ReadListener): void {
+  readListeners.push(listener);
+}
+
+/** Mark a channel read up to a message (default: its newest). Never moves backwards. True when something changed. */
+export async function markRead(core: Core, userId: string, channelId: string, upTo?: string): Promise<boolean> {
   const newest = upTo ?? core.db.readOrm.select({ id: max(messages.id) }).from(messages).where(eq(messages.channelId, channelId)).get()?.id;
-  if (!newest) return;
+  if (!newest) return false;
   const current = core.db.readOrm.select().from(readStates).where(and(eq(readStates.userId, userId), eq(readStates.channelId, channelId))).get();
-  if (current && BigInt(current.lastReadId) >= BigInt(newest) && current.mentionCount === 0) return;
+  if (current && BigInt(current.lastReadId) >= BigInt(newest) && current.mentionCount === 0) return false;
   await core.queue.write(({ orm }) =>
     orm
       .insert(readStates)
@@ -47,6 +74,14 @@ export async function markRead(core: Core, userId: string, channelId: string, up
       .onConflictDoUpdate({ target: [readStates.userId, readStates.channelId], set: { lastReadId: sql`max(${readStates.lastReadId}, ${BigInt(newest)})`, mentionCount: 0 } })
       .run(),
   );
+  for (const listener of readListeners) {
+    try {
+      listener(core, userId, channelId);
+    } catch (err) {
+      core.logger.error("read listener failed", { err });
+    }
+  }
+  return true;
 }
 
 /** Unread and mention state of many channels for one user, in two queries. */

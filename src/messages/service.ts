@@ -122,7 +122,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
       if (raced) return { message: raced, created: false };
     }
     const message = writeQueries(orm).insert.get({ id, channelId, authorId: author.id, content, nonce, replyToId: replyToId === null ? null : BigInt(replyToId), mentionsEveryone });
-    recordMentions(tx, message, mentionedUsers(tx, message, access.channel.guildId));
+    recordMentions(tx, message, mentionedUsers(tx, message, access.channel.guildId, core));
     return { message, created: true };
   });
   if (result.created) emit(core, { type: "create", message: result.message });

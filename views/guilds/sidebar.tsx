@@ -10,23 +10,31 @@ export interface SidebarAbilities {
 
 const ICON: Record<number, string> = { 0: "#", 2: "🔊" };
 
+/** A channel's (or DM's) mention count; always present so live updates have a target, hidden at zero. */
+export function MentionBadge(props: { ctx: PageCtx; channelId: string; count: number }) {
+  return (
+    <span id={`mentions-${props.channelId}`} class="mention-badge" hidden={props.count === 0} aria-label={props.count > 0 ? props.ctx.t("channel.mentions", { count: props.count }) : undefined}>
+      {props.count > 0 ? props.count : ""}
+    </span>
+  );
+}
+
 function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; activeId?: string; can: SidebarAbilities; state?: ChannelState }) {
   const { channel: c, ctx } = props;
   const unread = Boolean(props.state?.unread) && c.id !== props.activeId;
   const mentions = c.id === props.activeId ? 0 : (props.state?.mentions ?? 0);
   return (
     <li class="channel-item" data-channel-id={c.id} data-kind="channel" draggable={props.can.manageChannels ? "true" : undefined}>
-      <a class={`channel-link${unread ? " unread" : ""}`} href={`/channels/${props.guild.id}/${c.id}`} aria-current={c.id === props.activeId ? "page" : undefined}>
+      <a class="channel-link" href={`/channels/${props.guild.id}/${c.id}`} aria-current={c.id === props.activeId ? "page" : undefined}>
         <span class="channel-icon" aria-hidden="true">
           {ICON[c.type] ?? "#"}
         </span>
         <span class="channel-name">{c.name}</span>
-        {unread ? <span class="visually-hidden">{ctx.t("channel.unread")}</span> : null}
-        {mentions > 0 ? (
-          <span class="mention-badge" aria-label={ctx.t("channel.mentions", { count: mentions })}>
-            {mentions}
-          </span>
-        ) : null}
+        {/* Live targets: the flag is set by one fragment shared by every tab showing this server
+            (bold via CSS), the badge per user; the words stay in the page's language. */}
+        <i id={`unread-${c.id}`} class={`unread-flag${unread ? " on" : ""}`}></i>
+        <span class="visually-hidden unread-text">{ctx.t("channel.unread")}</span>
+        <MentionBadge ctx={ctx} channelId={c.id} count={mentions} />
       </a>
       {props.can.manageChannels ? (
         <a class="channel-gear" href={`/channels/${c.id}/settings`} aria-label={`${ctx.t("channel.settings")}: ${c.name}`} title={ctx.t("channel.settings")}>
