@@ -172,6 +172,26 @@ describe("the conversation in Chromium", () => {
     await page.close();
   }, 90_000);
 
+  test("slowmode: a second message too soon keeps its text, shows a countdown, and can be sent when it ends", async () => {
+    const channel = await json<{ id: string }>(await api(app, "POST", `/guilds/${g.guildId}/channels`, { name: "slow", type: 0 }, g.owner.bearer));
+    await api(app, "PATCH", `/channels/${channel.id}`, { rate_limit_per_user: 2 }, g.owner.bearer);
+    const page = await browsers[1]!.context.newPage();
+    await page.goto(`${app.url}/channels/${g.guildId}/${channel.id}`);
+    const box = page.getByLabel("Message #slow");
+    await box.fill("first");
+    await box.press("Enter");
+    await message(page, "first").waitFor();
+    await box.fill("second");
+    await box.press("Enter");
+    await page.locator(".composer-error").filter({ hasText: /\(\d s\)/ }).waitFor();
+    expect(await box.inputValue()).toBe("second");
+    expect(await page.locator("#composer button[type=submit]").isDisabled()).toBe(true);
+    await page.locator("#composer button[type=submit]:not([disabled])").waitFor({ timeout: 5000 });
+    await box.press("Enter");
+    await message(page, "second").waitFor();
+    await page.close();
+  }, 60_000);
+
   test("a tab whose connection dropped catches up with what was sent meanwhile", async () => {
     const page = await browsers[1]!.context.newPage();
     const problems = watchProblems(page);
