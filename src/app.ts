@@ -21,6 +21,9 @@ import { tooLarge } from "./lib/errors.ts";
 import { usersApi } from "./users/api.ts";
 import { channelPages } from "./channels/routes.tsx";
 import "./messages/live.tsx"; // publishes committed message changes to the hub
+import "./threads/live.tsx"; // publishes committed thread changes (THREAD_* events, reply summaries)
+import { threadsApi } from "./threads/api.ts";
+import { threadPages } from "./threads/routes.tsx";
 import "./messages/read-live.tsx"; // publishes unread marks and mention badges after commits
 import { presencePages } from "./presence/routes.tsx";
 import { typingApi } from "./presence/api.ts";
@@ -82,6 +85,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/", authRoutes(core));
   app.route("/settings", settingsRoutes(core));
   app.route("/", messagePages(core));
+  app.route("/", threadPages(core));
   app.route("/", presencePages(core));
   app.route("/shell", shellFragments(core));
   app.route("/", dmPages(core));
@@ -94,6 +98,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/gateway", gatewayApi(core));
   app.route("/api/v10/users/@me", meApi(core));
   app.route("/api/v10/users", usersApi(core));
+  // Before guildsApi and channelsApi: GET/PATCH/DELETE /channels/{id} of a non-thread fall through to channelsApi.
+  app.route("/api/v10", threadsApi(core));
   app.route("/api/v10/guilds", guildsApi(core));
   app.route("/api/v10/channels", channelsApi(core));
   app.route("/api/v10/channels", messagesApi(core));

@@ -20,6 +20,7 @@ import type { Logger } from "./lib/log.ts";
 import { RateLimiter } from "./lib/rate-limit.ts";
 import { sessionFromCookieHeader } from "./auth/middleware.ts";
 import { sweepRevokedSockets } from "./auth/sessions.ts";
+import { startThreadSweep } from "./threads/sweep.ts";
 import type { Core } from "./core.ts";
 
 export const PID_FILE = "pokynano.pid";
@@ -181,6 +182,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }
     }, SWEEP_EVERY_MS);
 
+    const stopThreadSweep = startThreadSweep(core);
 
     const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
     let stopping: Promise<void> | undefined;
@@ -188,6 +190,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       (stopping ??= (async () => {
         shuttingDown = true;
         clearInterval(sweep);
+        stopThreadSweep();
         const closing = server.stop(false);
         hub.stop();
         await queue.close();

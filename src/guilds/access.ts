@@ -5,6 +5,8 @@ import type { Core } from "../core.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { basePermissions, channelPermissions, has, Permission, type MemberContext, type Overwrite } from "../permissions/permissions.ts";
+import { threadRow } from "../threads/table.ts";
+import { isThreadType, threadPermissions } from "../threads/rules.ts";
 import { channels, dmRecipients, guilds, memberRoles, members, permissionOverwrites, roles, type Channel, type Guild, type Member, type Role } from "./table.ts";
 
 export const unknownGuild = () => new AppError(404, ErrorCode.unknownRoute, "Unknown server.", { key: "error.notFound" });
@@ -93,10 +95,19 @@ export interface ChannelAccess {
   permissions: bigint;
 }
 
-const DM_PERMISSIONS = Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.READ_MESSAGE_HISTORY | Permission.ADD_REACTIONS | Permission.EMBED_LINKS | Permission.ATTACH_FILES | Permission.CONNECT | Permission.SPEAK | Permission.STREAM | Permission.USE_VAD;
+const DM_PERMISSIONS = Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.READ_MESSAGE_HISTORY | Permission.ADD_REACTIONS | Permission.PIN_MESSAGES | Permission.EMBED_LINKS | Permission.ATTACH_FILES | Permission.CONNECT | Permission.SPEAK | Permission.STREAM | Permission.USE_VAD;
 
 export function channelAccessFor(core: Core, access: GuildAccess, channel: Channel): bigint {
+  if (isThreadType(channel.type)) return threadAccessFor(core, access, channel);
   return channelPermissions(access.context, effectiveOverwrites(core, channel), channel.type);
+}
+
+/** A thread is seen through its parent channel; without its parent or its thread row, not at all. */
+function threadAccessFor(core: Core, access: GuildAccess, thread: Channel): bigint {
+  const parent = thread.parentId ? statements(core).channel.get({ id: id(thread.parentId) }) : undefined;
+  const state = threadRow(core.db, thread.id);
+  if (!parent || !state || parent.guildId !== thread.guildId) return 0n;
+  return threadPermissions(channelPermissions(access.context, effectiveOverwrites(core, parent), thread.type), state);
 }
 
 /** The channel as the caller may see it, or null (not there, not a member, no VIEW_CHANNEL, not a DM recipient). */
@@ -122,7 +133,8 @@ export function requireChannel(core: Core, userId: string, channelId: string, pe
 
 /** The guild's channels this member can see, in sidebar order (categories and their children). */
 export function visibleChannels(core: Core, access: GuildAccess): Channel[] {
-  const all = core.db.readOrm.select().from(channels).where(eq(channels.guildId, access.guild.id)).all();
+  // Threads are listed under their channel, not in the sidebar (threads/service.ts).
+  const all = core.db.readOrm.select().from(channels).where(eq(channels.guildId, access.guild.id)).all().filter((c) => !isThreadType(c.type));
   const overwrites = new Map<string, Overwrite[]>();
   const ids = all.map((c) => c.id);
   if (ids.length) {

@@ -23,6 +23,8 @@ import { listMessages } from "../messages/service.ts";
 import { channelStates, markRead } from "../messages/read-state.ts";
 import { setGuildIcon } from "./icon.ts";
 import { shellData } from "./shell.ts";
+import { threadSlotFor } from "../threads/routes.tsx";
+import { ThreadsButton } from "../../views/threads/slot.tsx";
 import type { Channel } from "./table.ts";
 
 const param = (c: Context<AppEnv>, name: string, notFound: () => Error) => {
@@ -133,9 +135,15 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
       sidebarTitle={<GuildHeader ctx={ctx} guild={access.guild} canOpenSettings={true} />}
       sidebar={<GuildSidebar ctx={ctx} guild={access.guild} channels={channels} activeId={channel?.id} can={can} states={channelStates(core, access.member.userId, channels.map((ch) => ch.id))} />}
       mainTitle={channel ? <span hx-ignore="">{channel.type === 2 ? "🔊 " : "#"}{channel.name}</span> : access.guild.name}
-      mainHeader={channel?.topic ? <p class="channel-topic" hx-ignore="">{channel.topic}</p> : undefined}
+      mainHeader={
+        <>
+          {channel?.topic ? <p class="channel-topic" hx-ignore="">{channel.topic}</p> : null}
+          {channel?.type === 0 ? <ThreadsButton ctx={ctx} guildId={access.guild.id} channelId={channel.id} /> : null}
+        </>
+      }
       main={
-        channel && channel.type === 0 && has(perms, Permission.READ_MESSAGE_HISTORY) ? (
+        <>
+        {channel && channel.type === 0 && has(perms, Permission.READ_MESSAGE_HISTORY) ? (
           <MessagePane
             ctx={ctx}
             channelId={channel.id}
@@ -154,7 +162,9 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
               </div>
             ) : null}
           </section>
-        )
+        )}
+        {channel?.type === 0 ? threadSlotFor(c, core, access, channel, perms) : null}
+        </>
       }
       members={
         <>

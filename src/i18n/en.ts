@@ -3,6 +3,7 @@
 import { enGuilds } from "./en-guilds.ts";
 import { enPresence } from "./en-presence.ts";
 import { enPermissions } from "./en-permissions.ts";
+import { enThreads } from "./en-threads.ts";
 
 const enCore = {
   "app.name": "Pokynano",
@@ -197,5 +198,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads };
 export type MessageKey = keyof typeof en;

@@ -3,11 +3,13 @@ import type { MessageKey } from "./en.ts";
 import { frGuilds } from "./fr-guilds.ts";
 import { frPresence } from "./fr-presence.ts";
 import { frPermissions } from "./fr-permissions.ts";
+import { frThreads } from "./fr-threads.ts";
 
 export const fr: Record<MessageKey, string> = {
   ...frGuilds,
   ...frPresence,
   ...frPermissions,
+  ...frThreads,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
   "common.saved": "Enregistré.",

@@ -8,25 +8,30 @@ import { eq, sql } from "drizzle-orm";
 import { messageJson, renderMessages } from "./render.ts";
 import { JsonTopic } from "../gateway/authority.ts";
 import { onMessageEvent, type MessageEvent } from "./service.ts";
+import { eventChannelId, isThreadType } from "../threads/rules.ts";
 
 function partial(target: string, swap: string, inner: string): string {
   return `<hx-partial hx-target="${target}" hx-swap="${swap}">${inner}</hx-partial>`;
 }
 
 // Runs for every message: prepared once per connection.
-const guildQueries = new WeakMap<Core["db"], ReturnType<typeof buildGuildQuery>>();
-const buildGuildQuery = (orm: Core["db"]["readOrm"]) => orm.select({ guildId: channels.guildId }).from(channels).where(eq(channels.id, sql.placeholder("id"))).prepare();
-function guildQuery(core: Core) {
-  let q = guildQueries.get(core.db);
-  if (!q) guildQueries.set(core.db, (q = buildGuildQuery(core.db.readOrm)));
+const channelQueries = new WeakMap<Core["db"], ReturnType<typeof buildChannelQuery>>();
+const buildChannelQuery = (orm: Core["db"]["readOrm"]) =>
+  orm.select({ guildId: channels.guildId, type: channels.type, parentId: channels.parentId }).from(channels).where(eq(channels.id, sql.placeholder("id"))).prepare();
+function channelQuery(core: Core) {
+  let q = channelQueries.get(core.db);
+  if (!q) channelQueries.set(core.db, (q = buildChannelQuery(core.db.readOrm)));
   return q;
 }
 
 function publish(core: Core, event: MessageEvent): void {
   const { message } = event;
   const topic = Topic.channelHtml(message.channelId);
-  const guildId = guildQuery(core).get({ id: message.channelId })?.guildId ?? null;
-  const jsonTopic = JsonTopic.channel(message.channelId);
+  const row = channelQuery(core).get({ id: message.channelId });
+  const guildId = row?.guildId ?? null;
+  const jsonTopic = JsonTopic.channel(row ? eventChannelId({ id: message.channelId, ...row }) : message.channelId);
+  // A thread's messages go to the list of the thread pane, which has its own socket on the thread's topic.
+  const list = row && isThreadType(row.type) ? "#thread-messages" : "#messages";
   if (event.type === "delete") {
     core.hub.publish(topic, partial(`#m-${message.id}`, "delete", ""));
     core.hub.gateway?.dispatch(jsonTopic, "MESSAGE_DELETE", { id: message.id, channel_id: message.channelId, guild_id: guildId ?? undefined });
@@ -36,7 +41,7 @@ function publish(core: Core, event: MessageEvent): void {
   if (!rendered) return;
   core.hub.gateway?.dispatch(jsonTopic, event.type === "create" ? "MESSAGE_CREATE" : "MESSAGE_UPDATE", { ...messageJson(rendered), guild_id: guildId ?? undefined });
   const html = (<MessageItem r={rendered} />).toString();
-  core.hub.publish(topic, event.type === "create" ? partial("#messages", "beforeend", html) : partial(`#m-${message.id}`, "outerHTML", html));
+  core.hub.publish(topic, event.type === "create" ? partial(list, "beforeend", html) : partial(`#m-${message.id}`, "outerHTML", html));
 }
 
 onMessageEvent(publish);

@@ -11,6 +11,7 @@ import { emitMessageEvent, unknownMessage } from "./service.ts";
 import { messages, reactions } from "./table.ts";
 import { JsonTopic } from "../gateway/authority.ts";
 import { idList } from "../db/columns.ts";
+import { eventChannelId } from "../threads/rules.ts";
 
 export const MAX_DISTINCT = 20;
 
@@ -51,7 +52,7 @@ export async function addReaction(core: Core, userId: string, channelId: string,
   });
   if (added) {
     emitMessageEvent(core, { type: "update", message });
-    core.hub.gateway?.dispatch(JsonTopic.channel(channelId), "MESSAGE_REACTION_ADD", { user_id: userId, channel_id: channelId, message_id: messageId, guild_id: access.channel.guildId ?? undefined, emoji: emojiObject(emoji) });
+    core.hub.gateway?.dispatch(JsonTopic.channel(eventChannelId(access.channel)), "MESSAGE_REACTION_ADD", { user_id: userId, channel_id: channelId, message_id: messageId, guild_id: access.channel.guildId ?? undefined, emoji: emojiObject(emoji) });
   }
 }
 
@@ -61,7 +62,7 @@ const emojiObject = (emoji: string) => {
 };
 
 export async function removeReaction(core: Core, userId: string, channelId: string, messageId: string, rawEmoji: string): Promise<void> {
-  requireChannel(core, userId, channelId, Permission.READ_MESSAGE_HISTORY);
+  const access = requireChannel(core, userId, channelId, Permission.READ_MESSAGE_HISTORY);
   const emoji = parseEmoji(rawEmoji);
   if (!emoji) throw badEmoji();
   const message = findMessage(core, channelId, messageId);
@@ -70,7 +71,7 @@ export async function removeReaction(core: Core, userId: string, channelId: stri
   );
   if (removed) {
     emitMessageEvent(core, { type: "update", message });
-    core.hub.gateway?.dispatch(JsonTopic.channel(channelId), "MESSAGE_REACTION_REMOVE", { user_id: userId, channel_id: channelId, message_id: messageId, emoji: emojiObject(emoji) });
+    core.hub.gateway?.dispatch(JsonTopic.channel(eventChannelId(access.channel)), "MESSAGE_REACTION_REMOVE", { user_id: userId, channel_id: channelId, message_id: messageId, emoji: emojiObject(emoji) });
   }
 }
 
