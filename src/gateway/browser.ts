@@ -12,6 +12,7 @@ import { dmPartners } from "../presence/service.ts";
 import { partial, presenceFeedPartial } from "../presence/live.tsx";
 import { publicStatus } from "../presence/status.ts";
 import { findUser } from "../users/service.ts";
+import { isThreadType } from "../threads/rules.ts";
 
 const snowflake = /^\d{1,20}$/;
 
@@ -39,8 +40,12 @@ export function browserView(core: Core, userId: string, url: URL, req: Request):
 export function browserTopics(core: Core, data: SocketData): string[] {
   const userId = data.userId!;
   const view = data.view;
+  const shown = view?.channelId ? channelAccess(core, userId, view.channelId) : null;
+  // A thread pane's own socket hears its thread only. The page's socket hears the rest; with its
+  // server's topics here, the channel the page shows would be marked unread by this socket.
+  if (shown && isThreadType(shown.channel.type)) return [Topic.channelHtml(shown.channel.id)];
   const topics = [Topic.user(userId)];
-  if (view?.channelId && channelAccess(core, userId, view.channelId)) topics.push(Topic.channelHtml(view.channelId));
+  if (shown) topics.push(Topic.channelHtml(shown.channel.id));
   // The tab's own server and channel never show as unread (it is reading them): it does not
   // subscribe to their "unread" topics, so a message costs it no extra frame.
   for (const guild of myGuilds(core, userId)) {
