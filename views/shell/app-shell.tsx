@@ -81,13 +81,13 @@ export function HomeBadge(props: { count: number }) {
   return <RailBadge id="rail-mentions-home" count={props.count} />;
 }
 
-/** The signed-in user's own status under their name; live in all their tabs. */
+/** Under the user's name: their status dot and custom status (else their username); live in all their tabs. */
 export function SelfStatus(props: { ctx: PageCtx; status: string; customStatus: string }) {
-  const { t } = props.ctx;
+  const { t, user } = props.ctx;
   return (
     <span id="self-status" class="self-status muted small" data-status={props.status} hx-ignore="">
-      <span class="status-dot" data-status={props.status} aria-hidden="true"></span>
-      <span class="self-status-text">{props.customStatus || t(`presence.${props.status}` as MessageKey)}</span>
+      <span class="status-dot" data-status={props.status} role="img" aria-label={t(`presence.${props.status}` as MessageKey)}></span>
+      <span class="self-status-text">{props.customStatus || user?.username}</span>
     </span>
   );
 }
