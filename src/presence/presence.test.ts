@@ -207,6 +207,21 @@ describe("presence", () => {
     client.ws.close();
   });
 
+  test("a status changed in the profile settings or through the API reaches others at once", async () => {
+    const ivy = await createAccount(app);
+    await g.join(ivy);
+    const watcher = await gateway(g.owner.token);
+    const client = await gateway(ivy.token);
+    await watcher.inbox.next(presenceOf(ivy.user.id, "online"));
+    expect((await api(app, "PATCH", "/users/@me", { status: "dnd" }, ivy.bearer)).status).toBe(200);
+    await watcher.inbox.next(presenceOf(ivy.user.id, "dnd"));
+    const form = await postForm(app, "/settings/profile", { display_name: "", pronouns: "", about: "", status: "idle", custom_status: "" }, ivy.cookie);
+    expect(form.status).toBeLessThan(400);
+    await watcher.inbox.next(presenceOf(ivy.user.id, "idle"));
+    watcher.ws.close();
+    client.ws.close();
+  });
+
   test("a tab's socket tells it the presence of its DM partners as it opens", async () => {
     const fay = await createAccount(app);
     await g.join(fay);

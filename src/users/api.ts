@@ -13,6 +13,7 @@ import { AppError, ErrorCode } from "../lib/errors.ts";
 import { deleteAccount, exportUserData } from "./lifecycle.ts";
 import { changeUsername, updatePreferences, updateProfile } from "./profile.ts";
 import { selfUser } from "./service.ts";
+import { announcePresence } from "../presence/service.ts";
 
 const patchMe = z.strictObject({
   username: text(64).optional(),
@@ -40,6 +41,7 @@ export function usersApi(core: Core) {
     let user = currentAuth(c).user;
     if (body.username !== undefined && body.username !== user.username) user = await changeUsername(core, user, body.username);
     user = await updateProfile(core, user, { displayName: body.global_name, about: body.bio, pronouns: body.pronouns, status: body.status, customStatus: body.custom_status });
+    if (body.status !== undefined || body.custom_status !== undefined) announcePresence(core, user.id);
     user = await updatePreferences(core, user, { theme: body.theme, locale: body.locale, timeFormat: body.time_format });
     return c.json(selfUser(user));
   });

@@ -21,6 +21,7 @@ import { deleteAccount, exportUserData } from "./lifecycle.ts";
 import { changeUsername, updatePreferences, updateProfile } from "./profile.ts";
 import { findUser } from "./service.ts";
 import type { User } from "../auth/table.ts";
+import { announcePresence } from "../presence/service.ts";
 
 /** Settings pages need a signed-in user; anyone else is sent to log in and brought back. */
 export const requirePageUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -57,6 +58,8 @@ export function settingsRoutes(core: Core) {
     const form = await parseForm(c, profileForm);
     try {
       await updateProfile(core, currentAuth(c).user, { displayName: form.display_name, pronouns: form.pronouns, about: form.about, status: form.status, customStatus: form.custom_status });
+      // Whoever sees this person (member lists, DMs, their other tabs) learns the new status now.
+      announcePresence(core, currentAuth(c).user.id);
       return c.redirect("/settings/profile?saved=1", 303);
     } catch (err) {
       const { errors, status } = formErrors(c, err);
