@@ -5,8 +5,7 @@ import { z } from "zod";
 import { DmActions, DmMain, GroupPanel, NewDmMain } from "../../views/dms/pages.tsx";
 import { DmSidebar } from "../../views/dms/sidebar.tsx";
 import { MessagePane } from "../../views/messages/pane.tsx";
-import { renderMessages } from "../messages/render.ts";
-import { listMessages } from "../messages/service.ts";
+import { lastReadOf, loadHistory } from "../messages/history.ts";
 import { markRead } from "../messages/read-state.ts";
 import { AppShell } from "../../views/shell/app-shell.tsx";
 import { currentAuth } from "../auth/middleware.ts";
@@ -47,7 +46,7 @@ export function dmPages(core: Core) {
   app.use("/settings/dm-privacy", requirePageUser);
   const me = (c: Context<AppEnv>) => currentAuth(c).user;
 
-  const conversation = (c: Context<AppEnv>, channelId: string, error?: string, status = 200) => {
+  const conversation = (c: Context<AppEnv>, channelId: string, error?: string, status = 200, lastReadId: string | null = null) => {
     const access = channelAccess(core, me(c).id, channelId);
     if (!access || access.guild) throw unknownChannel();
     const view = dmView(core, me(c).id, access.channel);
@@ -68,16 +67,16 @@ export function dmPages(core: Core) {
             <DmMain ctx={ctx} view={view} blocked={blocked} />
             <MessagePane
               ctx={ctx}
-              channelId={channelId}
+              history={loadHistory(core, me(c).id, channelId, null, { around: c.req.query("around"), lastReadId })}
               intro=""
-              messages={renderMessages(core, null, listMessages(core, me(c).id, channelId, { limit: 50 }).reverse())}
               canSend={!blocked}
               canManage={false}
+              canPin={true}
               placeholder={ctx.t("message.placeholderDm", { name: dmTitle(view) })}
             />
           </>
         }
-        scripts={["js/composer.js"]}
+        scripts={["js/history.js", "js/mentions.js", "js/composer.js"]}
         members={access.channel.type === 3 ? <GroupPanel ctx={ctx} view={view} me={me(c)} error={error} /> : undefined}
       />,
       status as 200,
@@ -88,8 +87,9 @@ export function dmPages(core: Core) {
   app.get("/channels/@me/:channel", async (c) => {
     const parsed = snowflakeParam.safeParse(c.req.param("channel"));
     if (!parsed.success) throw unknownChannel();
+    const lastReadId = lastReadOf(core, me(c).id, parsed.data);
     if (channelAccess(core, me(c).id, parsed.data)) await markRead(core, me(c).id, parsed.data);
-    return conversation(c, parsed.data);
+    return conversation(c, parsed.data, undefined, 200, lastReadId);
   });
 
   const picker = (c: Context<AppEnv>, error?: string, status = 200) => {

@@ -18,8 +18,7 @@ import { requirePageUser } from "../users/routes.tsx";
 import { channelAccessFor, requireGuild, unknownChannel, unknownGuild, visibleChannels, type GuildAccess } from "./access.ts";
 import { createGuild } from "./service.ts";
 import { MessagePane } from "../../views/messages/pane.tsx";
-import { renderMessages } from "../messages/render.ts";
-import { listMessages } from "../messages/service.ts";
+import { lastReadOf, loadHistory } from "../messages/history.ts";
 import { channelStates, markRead } from "../messages/read-state.ts";
 import { setGuildIcon } from "./icon.ts";
 import { shellData } from "./shell.ts";
@@ -76,8 +75,9 @@ export function guildPages(core: Core) {
     const channel = channels.find((ch) => ch.id === channelId && ch.type !== 4);
     if (!channel) throw unknownChannel();
     // Opening a channel reads it (as in Discord); the sidebar then shows it as read.
+    const lastReadId = channel.type === 0 ? lastReadOf(core, access.member.userId, channel.id) : null;
     if (channel.type === 0) await markRead(core, access.member.userId, channel.id);
-    return renderGuild(c, core, access, channels, channel);
+    return renderGuild(c, core, access, channels, channel, lastReadId);
   });
 
   app.get("/guilds/:guild{[0-9]+}/members/:user{[0-9]+}/card", (c) => {
@@ -105,7 +105,7 @@ export function guildPages(core: Core) {
   return app;
 }
 
-function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channels: Channel[], channel: Channel | null) {
+function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channels: Channel[], channel: Channel | null, lastReadId: string | null = null) {
   const { ctx, dmStates, shell } = shellData(c, core);
   const { t } = ctx;
   const perms = channel ? channelAccessFor(core, access, channel) : access.permissions;
@@ -146,11 +146,11 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
         {channel && channel.type === 0 && has(perms, Permission.READ_MESSAGE_HISTORY) ? (
           <MessagePane
             ctx={ctx}
-            channelId={channel.id}
+            history={loadHistory(core, access.member.userId, channel.id, access.guild.id, { around: c.req.query("around"), lastReadId })}
             intro={t("channel.start", { name: channel.name })}
-            messages={renderMessages(core, access.guild.id, listMessages(core, access.member.userId, channel.id, { limit: 50 }).reverse())}
             canSend={has(perms, Permission.SEND_MESSAGES)}
             canManage={has(perms, Permission.MANAGE_MESSAGES)}
+            canPin={has(perms, Permission.PIN_MESSAGES)}
             placeholder={t("message.placeholder", { name: channel.name })}
           />
         ) : (
@@ -173,7 +173,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
           {card}
         </>
       }
-      scripts={["js/composer.js", ...(can.manageChannels ? ["js/reorder.js"] : [])]}
+      scripts={["js/history.js", "js/mentions.js", "js/composer.js", ...(can.manageChannels ? ["js/reorder.js"] : [])]}
     />,
   );
 }

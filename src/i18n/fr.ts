@@ -4,12 +4,14 @@ import { frGuilds } from "./fr-guilds.ts";
 import { frPresence } from "./fr-presence.ts";
 import { frPermissions } from "./fr-permissions.ts";
 import { frThreads } from "./fr-threads.ts";
+import { frMessages } from "./fr-messages.ts";
 
 export const fr: Record<MessageKey, string> = {
   ...frGuilds,
   ...frPresence,
   ...frPermissions,
   ...frThreads,
+  ...frMessages,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
   "common.saved": "Enregistré.",

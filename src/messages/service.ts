@@ -75,6 +75,8 @@ export interface SendInput {
   content: string;
   nonce?: string | null;
   replyToId?: string | null;
+  /** Does a reply mention (notify) the original's author? Discord's API default is no. */
+  replyPing?: boolean;
 }
 
 function cleanContent(raw: string): string {
@@ -107,10 +109,12 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     if (!decision.ok) throw rateLimited(decision.retryAfter);
   }
   let replyToId: string | null = null;
+  let pinged: string | null = null;
   if (input.replyToId) {
-    const original = core.db.readOrm.select({ id: messages.id }).from(messages).where(and(eq(messages.id, input.replyToId), eq(messages.channelId, channelId))).get();
+    const original = core.db.readOrm.select({ id: messages.id, authorId: messages.authorId }).from(messages).where(and(eq(messages.id, input.replyToId), eq(messages.channelId, channelId))).get();
     if (!original) throw new AppError(400, ErrorCode.invalidBody, "The message you reply to is not in this channel.", { fields: { message_reference: "Unknown message." } });
     replyToId = original.id;
+    if (input.replyPing && original.authorId !== author.id) pinged = original.authorId;
   }
   const mentionsEveryone = /@(everyone|here)\b/.test(content) && has(access.permissions, Permission.MENTION_EVERYONE);
   const id = ids.nextString();
@@ -122,7 +126,8 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
       if (raced) return { message: raced, created: false };
     }
     const message = writeQueries(orm).insert.get({ id, channelId, authorId: author.id, content, nonce, replyToId: replyToId === null ? null : BigInt(replyToId), mentionsEveryone });
-    recordMentions(tx, message, mentionedUsers(tx, message, access.channel.guildId, core));
+    const mentioned = mentionedUsers(tx, message, access.channel.guildId, core);
+    recordMentions(tx, message, pinged && !mentioned.includes(pinged) ? [...mentioned, pinged] : mentioned);
     return { message, created: true };
   });
   if (result.created) emit(core, { type: "create", message: result.message });
@@ -153,7 +158,7 @@ export function listMessages(core: Core, userId: string, channelId: string, q: H
   return orm.select().from(messages).where(where).orderBy(desc(messages.id)).limit(limit).all();
 }
 
-function findMessage(core: Core, channelId: string, messageId: string): Message {
+export function findMessage(core: Core, channelId: string, messageId: string): Message {
   const message = core.db.readOrm.select().from(messages).where(and(eq(messages.id, messageId), eq(messages.channelId, channelId))).get();
   if (!message) throw unknownMessage();
   return message;
