@@ -5,6 +5,7 @@
 // message), and the countdown when the server says to slow down (429 with retry_after).
 // Each script is its own scope: the page loads several side by side.
 (() => {
+  window.pokynanoComposer ??= { hooks: [] };
   const form = document.querySelector("form[data-composer]");
   const list = document.getElementById("messages");
 
@@ -69,7 +70,14 @@
       event.preventDefault();
       if (sendButton.disabled) return;
       const content = (window.pokynanoMentions?.expand(input.value) ?? input.value).trim();
-      if (!content) return;
+      // Other composer features (attachments, commands, ...) plug in through window.pokynanoComposer:
+      // intercept(content) may take the text over (return true), fields() adds form fields to the
+      // send (e.g. uploaded attachment ids), sent() runs after a successful send.
+      const hooks = window.pokynanoComposer?.hooks ?? [];
+      for (const hook of hooks) if (hook.intercept && (await hook.intercept(content, { input, showError }))) return;
+      const extra = new URLSearchParams();
+      for (const hook of hooks) for (const [k, v] of (await hook.fields?.()) ?? []) extra.append(k, v);
+      if (!content && [...extra.keys()].length === 0) return;
       const nonce = form.dataset.retryNonce || `${Date.now()}${Math.floor(Math.random() * 1e6)}`.slice(0, 25);
       const pending = document.createElement("article");
       pending.className = "message pending";
@@ -77,6 +85,7 @@
       pending.textContent = content;
       list.appendChild(pending);
       const body = new URLSearchParams({ content, nonce });
+      for (const [k, v] of extra) body.append(k, v);
       if (replyTo.value) {
         body.set("reply_to", replyTo.value);
         if (replyPing.checked) body.set("reply_ping", "1");
@@ -94,6 +103,7 @@
         }
         delete form.dataset.retryNonce;
         setReply(null);
+        for (const hook of hooks) hook.sent?.();
       } catch (err) {
         pending.remove();
         input.value = typed;

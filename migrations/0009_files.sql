@@ -1,0 +1,1 @@
+-- Files and attachments (issue 6).

@@ -1,0 +1,1 @@
+-- Message search (issue 6).

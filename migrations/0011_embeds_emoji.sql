@@ -1,0 +1,1 @@
+-- Embeds, link previews and custom emoji (issue 6).

@@ -1,0 +1,1 @@
+-- Moderation (issue 8).

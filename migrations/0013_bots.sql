@@ -1,0 +1,1 @@
+-- Bots, applications, commands and webhooks (issue 10).
