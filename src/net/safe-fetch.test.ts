@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { checkAddress } from "./address.ts";
-import { safeFetch, SafeFetchError } from "./safe-fetch.ts";
+import { safeFetch, SafeFetchError, type SafeFetchFailure } from "./safe-fetch.ts";
 import { allowLoopbackPortForTests } from "./test-allowance.ts";
 
 // A stand-in for a running server: the test allows its own loopback web server for this context only.
@@ -66,7 +66,7 @@ async function failure(url: string, opts: Parameters<typeof safeFetch>[1] = {}):
 
 describe("the SSRF guard", () => {
   // The payload list of shared/SECURITY.md, each refused before any connection is made.
-  const payloads: [string, string][] = [
+  const payloads: [string, SafeFetchFailure][] = [
     ["http://127.0.0.1/", "blocked_address"],
     ["http://0.0.0.0/", "blocked_address"],
     ["http://[::1]/", "blocked_address"],
