@@ -3,6 +3,7 @@
 // and the hub closes that session's live sockets in the same step.
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
+import { readBatch } from "../db/client.ts";
 import { ids } from "../db/snowflake.ts";
 import { formatToken, newSecret, secretMatches, type ParsedToken } from "./tokens.ts";
 import { sessions, users, type Session, type User } from "./table.ts";
@@ -68,6 +69,10 @@ function sessionQuery(core: Core) {
 
 /** The session and its user for a parsed session token, or null when it is not (or no longer) valid. */
 export function resolveSession(core: Core, token: ParsedToken): { session: Session; user: User } | null {
+  return readBatch(core.db, () => lookupSession(core, token));
+}
+
+function lookupSession(core: Core, token: ParsedToken): { session: Session; user: User } | null {
   if (token.kind !== "session") return null;
   const q = sessionQuery(core);
   const session = q.session.get({ id: BigInt(token.id) });

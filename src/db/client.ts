@@ -114,6 +114,29 @@ export function databaseSize(path: string): number {
   }
 }
 
+/**
+ * Run several reads on the read connection in one read transaction. Each statement outside a
+ * transaction begins and ends its own (WAL read lock and header check: measured 28 µs for the
+ * eight lookups of a send, 10 µs in one transaction). `fn` must be synchronous: no commit of this
+ * process can land in between, so it reads exactly what the statements would have read one by one.
+ * Nested calls join the outer transaction.
+ */
+export function readBatch<T>(db: Pick<DatabaseHandle, "reader">, fn: () => T): T {
+  const conn = db.reader;
+  let state = readBatchState.get(conn);
+  if (!state) readBatchState.set(conn, (state = { depth: 0, begin: conn.prepare("BEGIN"), commit: conn.prepare("COMMIT") }));
+  if (state.depth > 0 || conn.inTransaction) return fn();
+  state.begin.run();
+  state.depth++;
+  try {
+    return fn();
+  } finally {
+    state.depth--;
+    state.commit.run();
+  }
+}
+const readBatchState = new WeakMap<Database, { depth: number; begin: ReturnType<Database["prepare"]>; commit: ReturnType<Database["prepare"]> }>();
+
 export function openDatabase(dataDir: string): DatabaseHandle {
   ensureWritableDir(dataDir);
   const path = join(dataDir, DB_FILE);

@@ -81,33 +81,40 @@ export class CommitQueue {
     else for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
+  // The transaction statements run for every write: compiled once (db.run compiles each time).
+  private readonly compiled = new Map<string, ReturnType<Database["prepare"]>>();
+  private exec(sql: string): void {
+    let stmt = this.compiled.get(sql);
+    if (!stmt) this.compiled.set(sql, (stmt = this.ctx.sqlite.prepare(sql)));
+    stmt.run();
+  }
+
   private runBatch(batch: Pending[]): ({ ok: true; value: unknown } | { ok: false; error: unknown })[] {
-    const db = this.ctx.sqlite;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
-      db.run("BEGIN IMMEDIATE");
+      this.exec("BEGIN IMMEDIATE");
     } catch (error) {
       this.stats.failedCommits++;
       return batch.map(() => ({ ok: false, error }));
     }
     for (const item of batch) {
-      db.run("SAVEPOINT w");
+      this.exec("SAVEPOINT w");
       try {
         const value = item.fn(this.ctx);
         if (value instanceof Promise) throw new TypeError("a queued write must be synchronous (it returned a promise)");
-        db.run("RELEASE w");
+        this.exec("RELEASE w");
         outcomes.push({ ok: true, value });
       } catch (error) {
-        db.run("ROLLBACK TO w");
-        db.run("RELEASE w");
+        this.exec("ROLLBACK TO w");
+        this.exec("RELEASE w");
         outcomes.push({ ok: false, error });
       }
     }
     try {
-      db.run("COMMIT");
+      this.exec("COMMIT");
     } catch (error) {
       try {
-        db.run("ROLLBACK");
+        this.exec("ROLLBACK");
       } catch {
         // the failed COMMIT may already have rolled back
       }

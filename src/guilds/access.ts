@@ -2,6 +2,7 @@
 // permissions, and one they may not see is a 404 (it does not exist for them).
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
+import { readBatch } from "../db/client.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { basePermissions, channelPermissions, has, Permission, type MemberContext, type Overwrite } from "../permissions/permissions.ts";
@@ -62,6 +63,10 @@ export function memberRoleList(core: Core, guildId: string, userId: string): Rol
 
 /** The caller's standing in a guild, or null when they are not a member (or it does not exist). */
 export function guildAccess(core: Core, userId: string, guildId: string): GuildAccess | null {
+  return readBatch(core.db, () => lookupGuildAccess(core, userId, guildId));
+}
+
+function lookupGuildAccess(core: Core, userId: string, guildId: string): GuildAccess | null {
   const member = statements(core).member.get({ guild: id(guildId), user: id(userId) });
   const guild = member ? statements(core).guild.get({ guild: id(guildId) }) : undefined;
   if (!member || !guild) return null;
@@ -112,6 +117,10 @@ function threadAccessFor(core: Core, access: GuildAccess, thread: Channel): bigi
 
 /** The channel as the caller may see it, or null (not there, not a member, no VIEW_CHANNEL, not a DM recipient). */
 export function channelAccess(core: Core, userId: string, channelId: string): ChannelAccess | null {
+  return readBatch(core.db, () => lookupChannelAccess(core, userId, channelId));
+}
+
+function lookupChannelAccess(core: Core, userId: string, channelId: string): ChannelAccess | null {
   const channel = statements(core).channel.get({ id: id(channelId) });
   if (!channel) return null;
   if (channel.guildId === null) {

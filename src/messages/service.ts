@@ -3,7 +3,7 @@
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { User } from "../auth/table.ts";
 import type { Core } from "../core.ts";
-import type { Orm } from "../db/client.ts";
+import { readBatch, type Orm } from "../db/client.ts";
 import { ids } from "../db/snowflake.ts";
 import { requireChannel } from "../guilds/access.ts";
 import { AppError, ErrorCode, rateLimited } from "../lib/errors.ts";
@@ -35,13 +35,16 @@ export function emitMessageEvent(core: Core, event: MessageEvent): void {
   emit(core, event);
 }
 function emit(core: Core, event: MessageEvent): void {
-  for (const l of listeners) {
-    try {
-      l(core, event);
-    } catch (err) {
-      core.logger.error("message listener failed", { err });
+  // The listeners' lookups (channel, authors, names, reactions) share one read transaction.
+  readBatch(core.db, () => {
+    for (const l of listeners) {
+      try {
+        l(core, event);
+      } catch (err) {
+        core.logger.error("message listener failed", { err });
+      }
     }
-  }
+  });
 }
 
 // The retry check runs on every send that carries a nonce: prepared once per connection.
