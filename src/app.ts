@@ -43,6 +43,9 @@ import { AVATAR_MAX_BYTES, avatarDir } from "./users/avatar.ts";
 import { imageRoutes } from "./users/avatar-routes.ts";
 import { iconDir } from "./guilds/icon.ts";
 import { settingsRoutes } from "./users/routes.tsx";
+import { routeBoundaries } from "./bots/policy.ts";
+import { applicationsApi, oauth2Api } from "./bots/api.ts";
+import { apiRateLimits } from "./bots/rate-limit.ts";
 
 /** Largest body the JSON API and HTML forms accept (uploads get their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -76,6 +79,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.use(sameOriginWrites((own) => [own, core.config.publicUrl]));
   app.use(limitBodies());
   app.use(authenticate(core));
+  app.use(routeBoundaries);
+  app.use(apiRateLimits(core));
   app.use(chooseLocale);
 
   app.route("/", healthRoutes({ db: core.db, isShuttingDown }));
@@ -106,6 +111,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/channels", typingApi(core));
   app.route("/api/v10/invites", invitesApi(core));
   app.route("/api/v10/admin", adminApi(core));
+  app.route("/api/v10/applications", applicationsApi(core));
+  app.route("/api/v10/oauth2", oauth2Api(core));
   app.route("/", homeRoutes(core));
 
   app.notFound(onNotFound);

@@ -177,10 +177,9 @@ describe("login and logout", () => {
     expect(res === null || res.status === 431).toBe(true);
   });
 
-  test("the Bot scheme is understood and refused with a clear message", async () => {
-    const res = await me({ Authorization: "Bot MTIzNDU2Nzg5.abc.def" });
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as { message: string }).message).toMatch(/bot accounts/i);
+  test("the Bot scheme takes only bot tokens: a Discord-looking token or a user's token under it is a 401", async () => {
+    const acct = await createAccount(app);
+    for (const header of ["Bot MTIzNDU2Nzg5.abc.def", `Bot ${acct.token}`]) expect((await me({ Authorization: header })).status).toBe(401);
   });
 
   test("a session cookie works for the API too; a tampered cookie makes you anonymous", async () => {

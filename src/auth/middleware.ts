@@ -1,5 +1,5 @@
 // Who is asking. Every request passes through `authenticate`: a bearer token (session or personal
-// access token) or the session cookie becomes `c.var.auth`. A malformed, unknown, revoked or
+// access token), a bot token (`Authorization: Bot …`) or the session cookie becomes `c.var.auth`. A malformed, unknown, revoked or
 // expired bearer token is a 401 at once; a stale cookie is dropped and the visitor is anonymous.
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -11,12 +11,13 @@ import { parseScopes, resolveAccessToken, SCOPES, type Scope } from "./access-to
 import { resolveSession, SESSION_TTL_MS } from "./sessions.ts";
 import type { User } from "./table.ts";
 import { parseToken } from "./tokens.ts";
+import { resolveBotToken } from "../bots/service.ts";
 
 export interface Auth {
   user: User;
   /** The session behind the request (cookie or bearer session token); null for an access token. */
   sessionId: string | null;
-  via: "cookie" | "session-token" | "access-token";
+  via: "cookie" | "session-token" | "access-token" | "bot-token";
   /** The personal access token behind the request, if that is how it authenticated. */
   tokenId: string | null;
   scopes: ReadonlySet<Scope>;
@@ -49,10 +50,14 @@ export function authenticate(core: Core): MiddlewareHandler<AppEnv> {
     if (header !== undefined) {
       const match = /^(Bearer|Bot) +(\S+)$/i.exec(header.trim());
       if (!match) throw invalidToken();
-      // Bot accounts arrive with the bots feature; until then the scheme is understood and refused.
-      if (match[1]!.toLowerCase() === "bot") throw keyedError(401, ErrorCode.unauthorized, "error.botToken");
       const token = parseToken(match[2]);
-      if (token?.kind === "session") {
+      // The scheme must match the token: `Bot pkb.…` for bots, `Bearer` for everything else.
+      if ((match[1]!.toLowerCase() === "bot") !== (token?.kind === "bot")) throw invalidToken();
+      if (token?.kind === "bot") {
+        const found = resolveBotToken(core, token);
+        if (!found) throw invalidToken();
+        c.set("auth", { user: found.bot, sessionId: null, via: "bot-token", tokenId: null, scopes: new Set<Scope>(["read", "write"]) });
+      } else if (token?.kind === "session") {
         const found = resolveSession(core, token);
         if (!found) throw invalidToken();
         c.set("auth", { user: found.user, sessionId: found.session.id, via: "session-token", tokenId: null, scopes: sessionScopes(found.user) });

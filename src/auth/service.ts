@@ -103,7 +103,8 @@ export async function checkPassword(core: Core, input: LoginInput, client: Clien
   const accountKey = `login:acct:${input.login.toLowerCase().slice(0, 64)}:${client.ip}`;
   limit(core, accountKey, LIMITS.loginPerAccountIp);
   const user = input.login.length <= 64 ? findUserByName(core, input.login) : undefined;
-  const ok = await verifyPassword(user && !user.deletedAt ? user.passwordHash : null, input.password.slice(0, 1024));
+  // A bot never signs in, even if an admin tool gave it a password: it uses its bot token.
+  const ok = await verifyPassword(user && !user.deletedAt && !user.isBot ? user.passwordHash : null, input.password.slice(0, 1024));
   if (!user || !ok) throw invalidLogin();
   if (user.deactivatedAt) throw keyedError(403, ErrorCode.forbidden, "login.deactivated");
   core.limiter.reset(accountKey);

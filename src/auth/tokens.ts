@@ -4,10 +4,10 @@
 // no algorithm or key in the token for an attacker to choose.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-export const TokenPrefix = { session: "pks", access: "pkt", reset: "pkr" } as const;
+export const TokenPrefix = { session: "pks", access: "pkt", reset: "pkr", bot: "pkb" } as const;
 export type TokenKind = keyof typeof TokenPrefix;
 
-const SHAPE = /^(pks|pkt|pkr)\.(\d{1,20})\.([A-Za-z0-9_-]{43})$/;
+const SHAPE = /^(pks|pkt|pkr|pkb)\.(\d{1,20})\.([A-Za-z0-9_-]{43})$/;
 
 export interface ParsedToken {
   kind: TokenKind;

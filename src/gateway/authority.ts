@@ -3,6 +3,7 @@
 import { resolveAccessToken } from "../auth/access-tokens.ts";
 import { resolveSession } from "../auth/sessions.ts";
 import { parseToken } from "../auth/tokens.ts";
+import { resolveBotToken } from "../bots/service.ts";
 import { channelJson } from "../channels/service.ts";
 import type { Core } from "../core.ts";
 import { dmJson, listDms } from "../dms/service.ts";
@@ -26,9 +27,14 @@ export const JsonTopic = {
 } as const;
 
 function who(core: Core, raw: string): { userId: string; authSessionId: string | null } | null {
-  // Discord clients send the token bare; accept an optional "Bearer " too. "Bot" tokens belong
-  // to bot accounts, which do not exist yet.
-  const token = parseToken(raw.replace(/^Bearer /, ""));
+  // Discord clients send the token bare; accept an optional "Bearer " (people) or "Bot " (bots) too.
+  const scheme = /^(Bearer|Bot) /.exec(raw)?.[1];
+  const token = parseToken(scheme ? raw.slice(scheme.length + 1) : raw);
+  if ((scheme === "Bot") !== (token?.kind === "bot") && scheme !== undefined) return null;
+  if (token?.kind === "bot") {
+    const found = resolveBotToken(core, token);
+    return found ? { userId: found.bot.id, authSessionId: null } : null;
+  }
   if (token?.kind === "session") {
     const found = resolveSession(core, token);
     return found ? { userId: found.user.id, authSessionId: found.session.id } : null;
@@ -96,8 +102,9 @@ export function gatewayAuthority(core: Core): GatewayAuthority {
       return {
         userId: user.id,
         authSessionId: found.authSessionId,
+        bot: user.isBot,
         topics,
-        ready: { user: selfUser(user), guilds: guilds.map((g) => ({ id: g.id, unavailable: true })), private_channels: dms.map(dmJson), presences: [], application: null },
+        ready: { user: selfUser(user), guilds: guilds.map((g) => ({ id: g.id, unavailable: true })), private_channels: dms.map(dmJson), presences: [], application: user.isBot ? { id: user.id, flags: 0 } : null },
         followUps,
       };
     },

@@ -8,9 +8,10 @@
 // INVALID_SESSION (no silent loss).
 import type { ServerWebSocket } from "bun";
 import type { SocketData } from "./hub.ts";
+import { contentVisibleTo, isContentEvent, MAX_INTENTS, redactContent, suffixesFor, suffixOf, withoutContent } from "./intents.ts";
 
 export const Op = { dispatch: 0, heartbeat: 1, identify: 2, presenceUpdate: 3, resume: 6, reconnect: 7, invalidSession: 9, hello: 10, heartbeatAck: 11 } as const;
-export const GatewayClose = { unknownError: 4000, unknownOpcode: 4001, decodeError: 4002, notAuthenticated: 4003, authenticationFailed: 4004, alreadyAuthenticated: 4005, rateLimited: 4008, sessionTimedOut: 4009 } as const;
+export const GatewayClose = { unknownError: 4000, unknownOpcode: 4001, decodeError: 4002, notAuthenticated: 4003, authenticationFailed: 4004, alreadyAuthenticated: 4005, rateLimited: 4008, sessionTimedOut: 4009, invalidIntents: 4013 } as const;
 
 export const HEARTBEAT_INTERVAL_MS = 41_250;
 /** Discord: 120 gateway events per 60 s per connection. */
@@ -23,6 +24,8 @@ export interface Identity {
   userId: string;
   /** The auth session behind the token (so signing out closes the gateway too), if any. */
   authSessionId: string | null;
+  /** Bots get the events of their IDENTIFY intents; people's clients get everything, as on Discord. */
+  bot: boolean;
   topics: string[];
   ready: Record<string, unknown>;
   /** Sent right after READY (GUILD_CREATE per server). */
@@ -54,7 +57,13 @@ interface GatewaySession {
   id: string;
   userId: string;
   authSessionId: string | null;
+  /** What it may hear (json:channel:1, ...); it is subscribed to their sub-topics for its intents (intents.ts). */
   topics: Set<string>;
+  /** Its own topic (READY, GUILD_CREATE, per-session message frames). */
+  own: string;
+  /** IDENTIFY's intents; null when it sent none (a person's client): everything. */
+  intents: number | null;
+  suffixes: Set<string>;
   socket: ServerWebSocket<SocketData> | null;
   detachedAt: number | null;
 }
@@ -63,6 +72,8 @@ export class Gateway {
   private seq = 0;
   private readonly ring: Dispatch[] = [];
   private readonly sessions = new Map<string, GatewaySession>();
+  /** Sessions with GUILD_MESSAGES but not MESSAGE_CONTENT: they get guild messages one frame per session. */
+  private readonly noContent = new Set<GatewaySession>();
 
   constructor(
     private readonly authority: GatewayAuthority,
@@ -73,11 +84,41 @@ export class Gateway {
   /** Number a dispatch, keep it for RESUME, publish it to the topic's subscribers. */
   dispatch(topic: string, t: string, d: unknown): number {
     const s = ++this.seq;
-    const frame = JSON.stringify({ op: Op.dispatch, t, s, d });
+    const suffix = topic.startsWith("gateway:") ? null : suffixOf(t, d);
+    this.emit(s, suffix ? `${topic}|${suffix}` : topic, JSON.stringify({ op: Op.dispatch, t, s, d }));
+    // Without MESSAGE_CONTENT the frame depends on the recipient (its own messages and mentions
+    // keep their content), so these few sessions (bots that did not ask for content) get their own.
+    if (isContentEvent(suffix)) {
+      for (const session of this.noContent) {
+        if (session.topics.has(topic)) this.emit(s, session.own, JSON.stringify({ op: Op.dispatch, t, s, d: contentVisibleTo(d, session.userId) ? d : redactContent(d) }));
+      }
+    }
+    return s;
+  }
+
+  private emit(s: number, topic: string, frame: string): void {
     this.ring.push({ s, topic, frame });
     if (this.ring.length > RING_SIZE) this.ring.splice(0, this.ring.length - RING_SIZE);
     this.publishRaw(topic, frame);
-    return s;
+  }
+
+  /** The Bun topics behind one topic of a session: its intents' sub-topics (and the topic itself). */
+  private physical(session: GatewaySession, topic: string): string[] {
+    return topic.startsWith("gateway:") ? [topic] : [topic, ...[...session.suffixes].map((x) => `${topic}|${x}`)];
+  }
+
+  private hears(session: GatewaySession, physical: string): boolean {
+    const bar = physical.indexOf("|");
+    if (bar === -1) return session.topics.has(physical);
+    return session.topics.has(physical.slice(0, bar)) && session.suffixes.has(physical.slice(bar + 1));
+  }
+
+  private subscribe(session: GatewaySession, topic: string, on: boolean): void {
+    if (!session.socket) return;
+    for (const t of this.physical(session, topic)) {
+      if (on) session.socket.subscribe(t);
+      else session.socket.unsubscribe(t);
+    }
   }
 
   open(ws: ServerWebSocket<SocketData>): void {
@@ -132,17 +173,26 @@ export class Gateway {
     const token = typeof d === "object" && d !== null && typeof (d as { token?: unknown }).token === "string" ? (d as { token: string }).token : null;
     const identity = token ? this.authority.identify(token) : null;
     if (!identity) return ws.close(GatewayClose.authenticationFailed, "Authentication failed.");
+    const rawIntents = (d as { intents?: unknown }).intents;
+    if (rawIntents !== undefined && rawIntents !== null && !(Number.isInteger(rawIntents) && (rawIntents as number) >= 0 && (rawIntents as number) <= MAX_INTENTS)) {
+      return ws.close(GatewayClose.invalidIntents, "Invalid intent(s).");
+    }
+    const intents = identity.bot && typeof rawIntents === "number" ? rawIntents : null;
+    const own = `gateway:${crypto.randomUUID()}`;
     const session: GatewaySession = {
       id: crypto.randomUUID().replaceAll("-", ""),
       userId: identity.userId,
       authSessionId: identity.authSessionId,
-      topics: new Set([...identity.topics, `gateway:${crypto.randomUUID()}`]),
+      topics: new Set([...identity.topics, own]),
+      own,
+      intents,
+      suffixes: new Set(suffixesFor(intents)),
       socket: ws,
       detachedAt: null,
     };
     this.sessions.set(session.id, session);
+    if (withoutContent(intents)) this.noContent.add(session);
     this.attach(ws, session);
-    const own = [...session.topics].find((t) => t.startsWith("gateway:"))!;
     this.dispatch(own, "READY", { v: 10, ...identity.ready, session_id: session.id, resume_gateway_url: this.resumeUrl() });
     for (const f of identity.followUps) this.dispatch(own, f.t, f.d);
   }
@@ -154,16 +204,15 @@ export class Gateway {
     const oldest = this.ring[0]?.s ?? this.seq + 1;
     const tooLate = typeof seq !== "number" || seq < oldest - 1 || seq > this.seq;
     if (!session || !userId || session.userId !== userId || tooLate || (session.detachedAt !== null && Date.now() - session.detachedAt > RESUME_WINDOW_MS)) {
-      if (session && session.socket === null) this.sessions.delete(session.id);
+      if (session && session.socket === null) this.forget(session);
       ws.send(JSON.stringify({ op: Op.invalidSession, d: false, s: null, t: null }));
       return;
     }
     session.socket?.close(GatewayClose.sessionTimedOut, "Resumed elsewhere.");
     this.attach(ws, session);
     // Replay in order everything this session would have received, then say RESUMED.
-    for (const event of this.ring) if (event.s > (seq as number) && session.topics.has(event.topic)) ws.send(event.frame);
-    const own = [...session.topics].find((t) => t.startsWith("gateway:"))!;
-    this.dispatch(own, "RESUMED", null);
+    for (const event of this.ring) if (event.s > (seq as number) && this.hears(session, event.topic)) ws.send(event.frame);
+    this.dispatch(session.own, "RESUMED", null);
   }
 
   private attach(ws: ServerWebSocket<SocketData>, session: GatewaySession): void {
@@ -172,13 +221,18 @@ export class Gateway {
     ws.data.gateway!.sessionId = session.id;
     ws.data.userId = session.userId;
     ws.data.sessionId = session.authSessionId;
-    for (const topic of session.topics) ws.subscribe(topic);
+    for (const topic of session.topics) this.subscribe(session, topic, true);
+  }
+
+  private forget(session: GatewaySession): void {
+    this.sessions.delete(session.id);
+    this.noContent.delete(session);
   }
 
   /** Forget detached sessions past the resume window. */
   private sweep(): void {
     const now = Date.now();
-    for (const [id, s] of this.sessions) if (s.socket === null && s.detachedAt !== null && now - s.detachedAt > RESUME_WINDOW_MS) this.sessions.delete(id);
+    for (const s of this.sessions.values()) if (s.socket === null && s.detachedAt !== null && now - s.detachedAt > RESUME_WINDOW_MS) this.forget(s);
   }
 
   /**
@@ -194,11 +248,11 @@ export class Gateway {
       if (onlyUser && session.userId !== onlyUser) continue;
       let expected = expectedOf.get(session.userId);
       if (!expected) expectedOf.set(session.userId, (expected = new Set(this.authority.topics(session.userId))));
-      const own = [...session.topics].find((t) => t.startsWith("gateway:"))!;
+      const own = session.own;
       for (const topic of session.topics) {
         if (topic.startsWith("gateway:") || (expected.has(topic) && allowed(session.userId, topic))) continue;
         session.topics.delete(topic);
-        session.socket?.unsubscribe(topic);
+        this.subscribe(session, topic, false);
         changed++;
         const guild = /^json:guild:(\d+)$/.exec(topic);
         if (guild) this.dispatch(own, "GUILD_DELETE", { id: guild[1] });
@@ -206,7 +260,7 @@ export class Gateway {
       const gained = [...expected].filter((topic) => !session.topics.has(topic));
       for (const topic of gained) {
         session.topics.add(topic);
-        session.socket?.subscribe(topic);
+        this.subscribe(session, topic, true);
         changed++;
       }
       const newGuilds = new Set(gained.flatMap((topic) => /^json:guild:(\d+)$/.exec(topic)?.[1] ?? []));
@@ -227,7 +281,7 @@ export class Gateway {
 
   /** Drop every session of a signed-out auth session, so it cannot be resumed either. */
   forgetAuthSession(authSessionId: string): void {
-    for (const [id, s] of this.sessions) if (s.authSessionId === authSessionId) this.sessions.delete(id);
+    for (const s of this.sessions.values()) if (s.authSessionId === authSessionId) this.forget(s);
   }
 
   get lastSeq(): number {

@@ -4,6 +4,7 @@ import { enGuilds } from "./en-guilds.ts";
 import { enPresence } from "./en-presence.ts";
 import { enPermissions } from "./en-permissions.ts";
 import { enThreads } from "./en-threads.ts";
+import { enBots } from "./en-bots.ts";
 import { enMessages } from "./en-messages.ts";
 
 const enCore = {
@@ -199,5 +200,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enBots };
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,7 @@ import { frGuilds } from "./fr-guilds.ts";
 import { frPresence } from "./fr-presence.ts";
 import { frPermissions } from "./fr-permissions.ts";
 import { frThreads } from "./fr-threads.ts";
+import { frBots } from "./fr-bots.ts";
 import { frMessages } from "./fr-messages.ts";
 
 export const fr: Record<MessageKey, string> = {
@@ -11,6 +12,7 @@ export const fr: Record<MessageKey, string> = {
   ...frPresence,
   ...frPermissions,
   ...frThreads,
+  ...frBots,
   ...frMessages,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
