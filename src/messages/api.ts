@@ -83,20 +83,15 @@ export function messagesApi(core: Core) {
     const body = await parseJson(c, sendBody);
     const channelId = cid(c);
     // The client's own id, author and timestamp are never taken: strictObject refuses them.
-    const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content ?? "", embeds: body.embeds?.map(fromInput), nonce: body.nonce, replyToId: body.message_reference?.message_id, replyPing: body.allowed_mentions?.replied_user ?? false });
+    const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content, nonce: body.nonce, replyToId: body.message_reference?.message_id, replyPing: body.allowed_mentions?.replied_user ?? false });
     // The send already checked access to the channel: render without checking it again.
     return c.json(renderMessages(core, guildId, [message], { html: false }).map((r) => messageJson(r, currentAuth(c).user.id))[0]);
   });
   app.patch("/:channel/messages/:message", async (c) => {
     // discord.js sends tts and enforce_nonce with every edit; Discord ignores them there, and so do we.
-    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000).optional(), embeds: embedsSchema.nullish(), flags: z.number().int().nonnegative().max(2 ** 31).optional(), tts: z.boolean().optional(), enforce_nonce: z.boolean().optional(), allowed_mentions: sendBody.shape.allowed_mentions }));
+    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000), tts: z.boolean().optional(), enforce_nonce: z.boolean().optional(), allowed_mentions: sendBody.shape.allowed_mentions }));
     const channelId = cid(c);
-    const userId = currentAuth(c).user.id;
-    let message = body.content !== undefined ? await editMessage(core, userId, channelId, mid(c), body.content) : findMessage(core, channelId, mid(c));
-    // Embeds (author only) and the SUPPRESS_EMBEDS flag (author or MANAGE_MESSAGES), as in Discord.
-    if (body.embeds !== undefined || body.flags !== undefined)
-      message = await changeEmbeds(core, userId, channelId, message.id, { embeds: body.embeds === undefined ? undefined : (body.embeds ?? []).map(fromInput), suppress: body.flags === undefined ? undefined : (body.flags & SUPPRESS_EMBEDS) !== 0 });
-    return c.json(render(c, channelId, [message])[0]);
+    return c.json(render(c, channelId, [await editMessage(core, currentAuth(c).user.id, channelId, mid(c), body.content)])[0]);
   });
   app.put("/:channel/messages/:message/reactions/:emoji/@me", async (c) => {
     await addReaction(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji"));
