@@ -38,6 +38,7 @@ import { invitePages } from "./invites/routes.tsx";
 import { channelsApi } from "./channels/api.ts";
 import { meApi } from "./dms/api.ts";
 import { guildsApi } from "./guilds/api.ts";
+import { searchApi } from "./search/api.ts";
 import { invitesApi } from "./invites/api.ts";
 import { AVATAR_MAX_BYTES, avatarDir } from "./users/avatar.ts";
 import { imageRoutes } from "./users/avatar-routes.ts";
@@ -105,6 +106,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/users", usersApi(core));
   // Before guildsApi and channelsApi: GET/PATCH/DELETE /channels/{id} of a non-thread fall through to channelsApi.
   app.route("/api/v10", threadsApi(core));
+  app.route("/api/v10", searchApi(core));
   app.route("/api/v10/guilds", guildsApi(core));
   app.route("/api/v10/channels", channelsApi(core));
   app.route("/api/v10/channels", messagesApi(core));
