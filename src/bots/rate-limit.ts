@@ -38,8 +38,9 @@ export function apiRateLimits(core: Core): MiddlewareHandler<AppEnv> {
   let lastSweep = 0;
   return async (c, next) => {
     const auth = c.get("auth");
-    // People in the browser (cookie) have the UI's own limits; token clients get Discord's protocol.
-    if (!auth || auth.via === "cookie" || !c.req.path.startsWith("/api/v10/")) return next();
+    // Bots and scripts (personal access tokens) get Discord's protocol; people's own clients
+    // (cookie or session token) keep the per-feature limits (login, messages, typing).
+    if (!auth || (auth.via !== "bot-token" && auth.via !== "access-token") || !c.req.path.startsWith("/api/v10/")) return next();
     const limit = readSetting<ApiRateLimit>(core.db.readOrm, "api_rate_limit") ?? DEFAULT_API_RATE_LIMIT;
     if (limit.max <= 0) return next();
     const now = Date.now();
