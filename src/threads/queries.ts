@@ -1,7 +1,8 @@
 // Reading threads: one thread through the caller's access, a channel's active or archived
 // threads, a server's active threads, and the "N replies" summaries under starter messages.
-import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
+import { and, desc, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
+import { idList } from "../db/columns.ts";
 import { channelAccess, requireChannel, unknownChannel, missingPermission, type ChannelAccess, type GuildAccess } from "../guilds/access.ts";
 import { channels, type Channel } from "../guilds/table.ts";
 import { has, Permission } from "../permissions/permissions.ts";
@@ -87,16 +88,26 @@ export function activeGuildThreads(core: Core, access: GuildAccess): ThreadView[
   return rows.filter((r) => channelAccess(core, access.member.userId, r.channel.id) !== null).map((r) => threadView(core, r.channel, r.state));
 }
 
+// Runs for every message rendered (each send renders twice): prepared once per connection.
+const summaryQueries = new WeakMap<Core["db"], ReturnType<typeof buildSummaryQuery>>();
+const buildSummaryQuery = (orm: Core["db"]["readOrm"]) =>
+  orm
+    .select({ channel: channels, state: threads })
+    .from(threads)
+    .innerJoin(channels, eq(channels.id, threads.channelId))
+    .where(and(sql`${threads.channelId} in (select value from json_each(${sql.placeholder("ids")}))`, isNotNull(threads.starterMessageId)))
+    .prepare();
+function summaryQuery(core: Core) {
+  let q = summaryQueries.get(core.db);
+  if (!q) summaryQueries.set(core.db, (q = buildSummaryQuery(core.db.readOrm)));
+  return q;
+}
+
 /** The threads started from these messages (a thread has its starter message's id). */
 export function threadSummaries(core: Core, messageIds: string[]): Map<string, ThreadSummaryInfo> {
   const out = new Map<string, ThreadSummaryInfo>();
   if (messageIds.length === 0) return out;
-  const rows = core.db.readOrm
-    .select({ channel: channels, state: threads })
-    .from(threads)
-    .innerJoin(channels, eq(channels.id, threads.channelId))
-    .where(and(inArray(threads.channelId, messageIds), isNotNull(threads.starterMessageId)))
-    .all();
+  const rows = summaryQuery(core).all({ ids: idList(messageIds) });
   for (const { channel, state } of rows) out.set(channel.id, summaryOf(core, channel, state));
   return out;
 }
