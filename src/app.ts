@@ -44,6 +44,10 @@ import { AVATAR_MAX_BYTES, avatarDir } from "./users/avatar.ts";
 import { imageRoutes } from "./users/avatar-routes.ts";
 import { iconDir } from "./guilds/icon.ts";
 import { settingsRoutes } from "./users/routes.tsx";
+import { fileRoutes } from "./files/routes.tsx";
+import { fileAdminRoutes } from "./files/admin.tsx";
+import { filesApi } from "./files/api.ts";
+import { FILE_SIZE_CEILING } from "./files/limits.ts";
 import { routeBoundaries } from "./bots/policy.ts";
 import { applicationsApi, oauth2Api } from "./bots/api.ts";
 import { apiRateLimits } from "./bots/rate-limit.ts";
@@ -55,6 +59,9 @@ const UPLOAD_LIMITS: [RegExp, number][] = [
   [/^\/settings\/avatar$/, AVATAR_MAX_BYTES + 64 * 1024],
   [/^\/guilds\/\d{1,20}\/icon$/, AVATAR_MAX_BYTES + 64 * 1024],
   [/^\/guilds$/, AVATAR_MAX_BYTES + 64 * 1024],
+  // Files: the ceiling of the max-file-size setting; files/ enforces the setting itself with a clear 413.
+  [/^\/channels\/\d{1,20}\/attachments$/, FILE_SIZE_CEILING + 64 * 1024],
+  [/^\/api\/v10\/channels\/\d{1,20}\/messages$/, FILE_SIZE_CEILING + 1024 * 1024],
 ];
 
 function limitBodies() {
@@ -91,6 +98,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/", authRoutes(core));
   app.route("/settings", settingsRoutes(core));
   app.route("/", messagePages(core));
+  app.route("/", fileRoutes(core));
   app.route("/", threadPages(core));
   app.route("/", presencePages(core));
   app.route("/shell", shellFragments(core));
@@ -100,6 +108,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/guilds", guildSettingsRoutes(core));
   app.route("/invite", invitePages(core));
   app.route("/admin", adminRoutes(core));
+  app.route("/admin", fileAdminRoutes(core));
   app.route("/api/v10/auth", authApi(core));
   app.route("/api/v10/gateway", gatewayApi(core));
   app.route("/api/v10/users/@me", meApi(core));
@@ -109,6 +118,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10", searchApi(core));
   app.route("/api/v10/guilds", guildsApi(core));
   app.route("/api/v10/channels", channelsApi(core));
+  // Before messagesApi: takes multipart sends (files) and keeps JSON sends to the general body limit.
+  app.route("/api/v10/channels", filesApi(core));
   app.route("/api/v10/channels", messagesApi(core));
   app.route("/api/v10/channels", typingApi(core));
   app.route("/api/v10/invites", invitesApi(core));

@@ -21,11 +21,13 @@ import { RateLimiter } from "./lib/rate-limit.ts";
 import { sessionFromCookieHeader } from "./auth/middleware.ts";
 import { sweepRevokedSockets } from "./auth/sessions.ts";
 import { startThreadSweep } from "./threads/sweep.ts";
+import { startFileSweep } from "./files/sweep.ts";
+import { FILE_SIZE_CEILING } from "./files/limits.ts";
 import type { Core } from "./core.ts";
 
 export const PID_FILE = "pokynano.pid";
 /** Largest request body Bun will read at all; routes set tighter limits. */
-const MAX_REQUEST_BODY = 64 * 1024 * 1024;
+const MAX_REQUEST_BODY = FILE_SIZE_CEILING + 2 * 1024 * 1024;
 const STOP_GRACE_MS = 5000;
 const SWEEP_EVERY_MS = 2000;
 
@@ -183,6 +185,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }, SWEEP_EVERY_MS);
 
     const stopThreadSweep = startThreadSweep(core);
+    const stopFileSweep = startFileSweep(core);
 
     const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
     let stopping: Promise<void> | undefined;
@@ -191,6 +194,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         shuttingDown = true;
         clearInterval(sweep);
         stopThreadSweep();
+        stopFileSweep();
         const closing = server.stop(false);
         hub.stop();
         await queue.close();

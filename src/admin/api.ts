@@ -12,6 +12,8 @@ import { AppError, ErrorCode } from "../lib/errors.ts";
 import { createUser, findUser, selfUser } from "../users/service.ts";
 import { SERVER_CREATION, serverCreation } from "../guilds/service.ts";
 import { deactivateUser, deleteUser, resetUserPassword, searchUsers, setAdmin, updateInstance } from "./service.ts";
+import { maxFileMb, quotaMb, setFileLimits } from "../files/limits.ts";
+import { fileLimitFields } from "../files/admin.tsx";
 
 const adminView = (u: NonNullable<ReturnType<typeof findUser>>) => ({ ...selfUser(u), deactivated: u.deactivatedAt !== null, deleted: u.deletedAt !== null });
 
@@ -48,10 +50,11 @@ export function adminApi(core: Core) {
     return c.body(null, 204);
   });
 
-  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core), message_rate_limit: readSetting<number>(core.db.readOrm, "message_rate_limit") ?? DEFAULT_SEND_LIMIT });
+  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core), message_rate_limit: readSetting<number>(core.db.readOrm, "message_rate_limit") ?? DEFAULT_SEND_LIMIT, max_file_size_mb: maxFileMb(core), storage_quota_mb: quotaMb(core) });
   app.get("/instance", (c) => c.json(instance()));
   app.patch("/instance", async (c) => {
-    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional() }));
+    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional(), max_file_size_mb: fileLimitFields.max_file_size_mb.optional(), storage_quota_mb: fileLimitFields.storage_quota_mb.optional() }));
+    await setFileLimits(core, { maxFileMb: body.max_file_size_mb, quotaMb: body.storage_quota_mb });
     await updateInstance(core, { name: body.name, registration: body.registration, serverCreation: body.server_creation, messageRateLimit: body.message_rate_limit });
     return c.json(instance());
   });

@@ -5,6 +5,9 @@ import { secureHeaders } from "hono/secure-headers";
 
 export function securityHeaders(opts: { https: boolean }) {
   return secureHeaders({
+    // A handler that sets one of these headers keeps it: user files and avatars answer with
+    // their own "default-src 'none'; sandbox" policy, stricter than the pages' one.
+    overwrite: false,
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],

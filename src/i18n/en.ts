@@ -6,6 +6,7 @@ import { enPermissions } from "./en-permissions.ts";
 import { enThreads } from "./en-threads.ts";
 import { enBots } from "./en-bots.ts";
 import { enMessages } from "./en-messages.ts";
+import { enFiles } from "./en-files.ts";
 
 const enCore = {
   "app.name": "Pokynano",
@@ -200,5 +201,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enBots };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots };
 export type MessageKey = keyof typeof en;

@@ -6,6 +6,7 @@ import { frPermissions } from "./fr-permissions.ts";
 import { frThreads } from "./fr-threads.ts";
 import { frBots } from "./fr-bots.ts";
 import { frMessages } from "./fr-messages.ts";
+import { frFiles } from "./fr-files.ts";
 
 export const fr: Record<MessageKey, string> = {
   ...frGuilds,
@@ -14,6 +15,7 @@ export const fr: Record<MessageKey, string> = {
   ...frThreads,
   ...frBots,
   ...frMessages,
+  ...frFiles,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
   "common.saved": "Enregistré.",

@@ -9,9 +9,13 @@ import { publicUser } from "../users/service.ts";
 import { messageMentions, messages, type Message } from "./table.ts";
 import { reactionSummaries, type ReactionSummary } from "./reactions.ts";
 import { threadSummaries, type ThreadSummaryInfo } from "../threads/queries.ts";
+import { attachmentsOf, type AttachmentView } from "../files/queries.ts";
+import { attachmentJson } from "../files/json.ts";
 
 export interface RenderedMessage {
   message: Message;
+  /** Files posted with the message, in order (one query for the whole list). */
+  attachments: AttachmentView[];
   author: User;
   /** The author's name in this channel (server nickname, display name or username). */
   authorName: string;
@@ -112,6 +116,7 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
   const reactionsOf = reactionSummaries(core, list.map((m) => m.id));
   const threadsOf = opts.html === false ? new Map<string, ThreadSummaryInfo>() : threadSummaries(core, list.map((m) => m.id));
   const { quotes, pinged } = replyQuotes(core, guildId, list);
+  const filesOf = attachmentsOf(core, list.map((m) => m.id));
   const mentionLists = list.map((message) => {
     const ids = idsIn(message.content, userMention);
     const quote = message.replyToId ? quotes.get(message.replyToId) : undefined;
@@ -135,6 +140,7 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
       mentionIds,
       roleMentionIds: idsIn(message.content, roleMention),
       mentioned: mentionIds.flatMap((id) => mentionedUsers.get(id) ?? []),
+      attachments: filesOf.get(message.id) ?? [],
     };
   });
 }
@@ -161,7 +167,7 @@ export function messageJson(r: RenderedMessage, viewerId?: string) {
     mention_everyone: m.mentionsEveryone,
     mentions: r.mentioned.map(publicUser),
     mention_roles: r.roleMentionIds,
-    attachments: [],
+    attachments: r.attachments.map(attachmentJson),
     embeds: [],
     pinned: m.pinned,
     reactions: r.reactions.length ? r.reactions.map((x) => ({ emoji: emojiJson(x.emoji), count: x.count, me: viewerId ? x.userIds.includes(viewerId) : false })) : undefined,

@@ -18,6 +18,7 @@ import { AppError, ErrorCode } from "../lib/errors.ts";
 import { EditForm } from "../../views/messages/edit-form.tsx";
 import { fragmentRoutes } from "./fragments.tsx";
 import { userStylesheet } from "./me-css.ts";
+import { parseAttachmentField } from "../files/attach.ts";
 
 const snowflakeField = z.string().regex(/^\d{1,20}$/);
 
@@ -47,8 +48,8 @@ export function messagePages(core: Core) {
 
   app.post("/channels/:channel/messages", async (c) => {
     const channelId = cid(c);
-    const form = await parseForm(c, z.object({ content: z.string().max(8000), nonce: z.string().max(25).optional(), reply_to: z.union([snowflakeField, z.literal("")]).optional(), reply_ping: z.string().max(5).optional() }));
-    const { message } = await sendMessage(core, me(c), channelId, { content: form.content, nonce: form.nonce || null, replyToId: form.reply_to || null, replyPing: form.reply_ping === "1" });
+    const form = await parseForm(c, z.object({ content: z.string().max(8000), nonce: z.string().max(25).optional(), reply_to: z.union([snowflakeField, z.literal("")]).optional(), reply_ping: z.string().max(5).optional(), attachments: z.string().max(20_000).optional() }));
+    const { message } = await sendMessage(core, me(c), channelId, { content: form.content, nonce: form.nonce || null, replyToId: form.reply_to || null, replyPing: form.reply_ping === "1", attachments: parseAttachmentField(form.attachments) });
     return fromScript(c) ? c.json({ id: message.id, nonce: message.nonce }, 201) : back(c);
   });
   // The edit form replaces the message's text in place; saving broadcasts the new message, whose

@@ -11,6 +11,7 @@ import { has, Permission } from "../permissions/permissions.ts";
 import { messages, type Message } from "./table.ts";
 import { readSetting } from "../instance/service.ts";
 import { mentionedUsers, recordMentions } from "./read-state.ts";
+import { checkAttachments, claimAttachments, type AttachmentChoice } from "../files/attach.ts";
 
 export const MAX_CONTENT = 4000;
 export const MAX_NONCE = 25;
@@ -80,11 +81,14 @@ export interface SendInput {
   replyToId?: string | null;
   /** Does a reply mention (notify) the original's author? Discord's API default is no. */
   replyPing?: boolean;
+  /** Staged uploads of the author in this channel (files/): claimed in the same transaction. */
+  attachments?: AttachmentChoice[];
 }
 
-function cleanContent(raw: string): string {
+/** `allowEmpty`: a message with attachments may have no text. */
+function cleanContent(raw: string, allowEmpty = false): string {
   const content = raw.replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "").trim();
-  if (content.length === 0) throw new AppError(400, ErrorCode.invalidBody, "A message cannot be empty.", { fields: { content: "Cannot be empty." } });
+  if (content.length === 0 && !allowEmpty) throw new AppError(400, ErrorCode.invalidBody, "A message cannot be empty.", { fields: { content: "Cannot be empty." } });
   if (content.length > MAX_CONTENT) throw new AppError(400, ErrorCode.invalidBody, `A message has at most ${MAX_CONTENT} characters.`, { fields: { content: `At most ${MAX_CONTENT} characters.` } });
   return content;
 }
@@ -99,7 +103,12 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     const existing = nonceQuery(core).get({ author: BigInt(author.id), nonce });
     if (existing) return { message: existing, created: false, guildId: access.channel.guildId };
   }
-  const content = cleanContent(input.content);
+  const files = input.attachments ?? [];
+  if (files.length > 0) {
+    if (!has(access.permissions, Permission.ATTACH_FILES)) throw new AppError(403, ErrorCode.forbidden, "You cannot attach files in this channel.", { key: "error.forbidden" });
+    checkAttachments(core, author.id, channelId, files);
+  }
+  const content = cleanContent(input.content, files.length > 0);
   const limit = sendLimit(core);
   if (limit > 0) {
     const rate = core.limiter.hit(`send:${author.id}`, { max: limit, windowMs: 5000 });
@@ -131,6 +140,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     const message = writeQueries(orm).insert.get({ id, channelId, authorId: author.id, content, nonce, replyToId: replyToId === null ? null : BigInt(replyToId), mentionsEveryone });
     const mentioned = mentionedUsers(tx, message, access.channel.guildId, core);
     recordMentions(tx, message, pinged && !mentioned.includes(pinged) ? [...mentioned, pinged] : mentioned);
+    if (files.length > 0) claimAttachments(orm, message.id, author.id, channelId, files);
     return { message, created: true };
   });
   if (result.created) emit(core, { type: "create", message: result.message });

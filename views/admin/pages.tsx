@@ -124,6 +124,8 @@ export function AdminSettingsPage(props: { ctx: PageCtx; mode: RegistrationMode;
           {t("common.save")}
         </button>
       </form>
+      {/* File size and storage quota (src/files/admin.tsx). */}
+      <div hx-get="/admin/files" hx-trigger="load" hx-swap="outerHTML"></div>
       <section class="settings-section" aria-labelledby="invites-title">
         <h2 id="invites-title">{t("admin.invites")}</h2>
         <form method="post" action="/admin/invites" class="inline-fields">

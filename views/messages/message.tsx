@@ -2,6 +2,7 @@ import { raw } from "hono/html";
 import type { RenderedMessage } from "../../src/messages/render.ts";
 import { Avatar } from "../shared/avatar.tsx";
 import { ThreadControls } from "../threads/summary.tsx";
+import { Attachments } from "../files/attachments.tsx";
 
 const QUICK = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
 
@@ -119,6 +120,7 @@ export function MessageItem(props: { r: RenderedMessage }) {
         <div class="message-content" hx-ignore="">
           {raw(html)}
         </div>
+        <Attachments files={props.r.attachments} />
         <div class="message-edit-slot" id={`edit-${m.id}`}></div>
         <Reactions r={props.r} />
         <ThreadControls messageId={m.id} channelId={m.channelId} thread={props.r.thread} />

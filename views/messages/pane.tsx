@@ -4,6 +4,7 @@ import type { MessageKey } from "../../src/i18n/en.ts";
 import type { PageCtx } from "../shared/page-ctx.ts";
 import { MessageItem } from "./message.tsx";
 import { TypingIndicator } from "../presence/typing.tsx";
+import { ComposerFiles, FilesTools } from "../files/tools.tsx";
 
 /** Labels that messages (rendered once for every language) point at with aria-labelledby. */
 const LABELS: [string, MessageKey][] = [
@@ -70,6 +71,7 @@ export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: 
         <button type="button" class="link-button" hx-get={`/channels/${channelId}/pins`} hx-target="#popover" hx-swap="innerHTML" aria-haspopup="dialog">
           📌 {t("message.pins")}
         </button>
+        <FilesTools ctx={props.ctx} channelId={channelId} />
       </div>
       <div class="message-scroll" id="message-scroll">
         {h.hasOlder ? null : (
@@ -117,6 +119,7 @@ export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: 
             </button>
             <input type="hidden" name="reply_to" value="" />
           </div>
+          <ComposerFiles ctx={props.ctx} channelId={channelId} />
           <label for="composer-input" class="visually-hidden">
             {props.placeholder}
           </label>
