@@ -25,6 +25,10 @@ import "./threads/live.tsx"; // publishes committed thread changes (THREAD_* eve
 import { threadsApi } from "./threads/api.ts";
 import { threadPages } from "./threads/routes.tsx";
 import "./messages/read-live.tsx"; // publishes unread marks and mention badges after commits
+import "./previews/service.ts"; // fetches link previews after a message with links commits
+import { previewRoutes } from "./previews/routes.tsx";
+import { emojiRoutes } from "./emoji/routes.tsx";
+import { emojiApi } from "./emoji/api.ts";
 import { presencePages } from "./presence/routes.tsx";
 import { typingApi } from "./presence/api.ts";
 import { shellFragments } from "./shell/fragments.tsx";
@@ -98,6 +102,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/", authRoutes(core));
   app.route("/settings", settingsRoutes(core));
   app.route("/", messagePages(core));
+  app.route("/", previewRoutes(core));
+  app.route("/", emojiRoutes(core));
   app.route("/", fileRoutes(core));
   app.route("/", threadPages(core));
   app.route("/", presencePages(core));
@@ -116,6 +122,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   // Before guildsApi and channelsApi: GET/PATCH/DELETE /channels/{id} of a non-thread fall through to channelsApi.
   app.route("/api/v10", threadsApi(core));
   app.route("/api/v10", searchApi(core));
+  app.route("/api/v10/guilds", emojiApi(core));
   app.route("/api/v10/guilds", guildsApi(core));
   app.route("/api/v10/channels", channelsApi(core));
   // Before messagesApi: takes multipart sends (files) and keeps JSON sends to the general body limit.

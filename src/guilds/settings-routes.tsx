@@ -34,6 +34,7 @@ export function guildSettingsRoutes(core: Core) {
     manageRoles: has(a.permissions, Permission.MANAGE_ROLES),
     ban: has(a.permissions, Permission.BAN_MEMBERS),
     isOwner: a.isOwner,
+    manageExpressions: has(a.permissions, Permission.MANAGE_GUILD_EXPRESSIONS),
   });
   const saved = (c: Context<AppEnv>) => (c.req.query("saved") ? c.get("t")("common.saved") : undefined);
   const back = (c: Context<AppEnv>, path: string) => c.redirect(`/guilds/${gid(c)}${path}${path.includes("?") ? "&" : "?"}saved=1`, 303);

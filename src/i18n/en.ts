@@ -4,6 +4,7 @@ import { enGuilds } from "./en-guilds.ts";
 import { enPresence } from "./en-presence.ts";
 import { enPermissions } from "./en-permissions.ts";
 import { enThreads } from "./en-threads.ts";
+import { enExpressions } from "./en-expressions.ts";
 import { enBots } from "./en-bots.ts";
 import { enMessages } from "./en-messages.ts";
 import { enFiles } from "./en-files.ts";
@@ -201,5 +202,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enExpressions };
 export type MessageKey = keyof typeof en;

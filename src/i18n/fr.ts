@@ -4,6 +4,7 @@ import { frGuilds } from "./fr-guilds.ts";
 import { frPresence } from "./fr-presence.ts";
 import { frPermissions } from "./fr-permissions.ts";
 import { frThreads } from "./fr-threads.ts";
+import { frExpressions } from "./fr-expressions.ts";
 import { frBots } from "./fr-bots.ts";
 import { frMessages } from "./fr-messages.ts";
 import { frFiles } from "./fr-files.ts";
@@ -13,6 +14,7 @@ export const fr: Record<MessageKey, string> = {
   ...frPresence,
   ...frPermissions,
   ...frThreads,
+  ...frExpressions,
   ...frBots,
   ...frMessages,
   ...frFiles,

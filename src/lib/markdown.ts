@@ -10,7 +10,10 @@ import { Marked, type Tokens, type TokenizerAndRendererExtension } from "marked"
 let hljsApi: HLJSApi | undefined;
 const highlighter = (): HLJSApi => (hljsApi ??= (require("highlight.js/lib/common") as { default: HLJSApi }).default);
 let emojifyFn: ((text: string) => string) | undefined;
-const emojify = (text: string): string => (/:[a-z0-9_+-]+:/i.test(text) ? (emojifyFn ??= (require("node-emoji") as { emojify: (t: string) => string }).emojify)(text) : text);
+const emojifyAll = (text: string): string => (emojifyFn ??= (require("node-emoji") as { emojify: (t: string) => string }).emojify)(text);
+// A custom emoji <:name:id> keeps its name: only the text around it gets unicode emoji.
+const emojify = (text: string): string => (/:[a-z0-9_+-]+:/i.test(text) ? text.split(CUSTOM_EMOJI_SPLIT).map((part, i) => (i % 2 ? part : emojifyAll(part))).join("") : text);
+const CUSTOM_EMOJI_SPLIT = /(<a?:[A-Za-z0-9_]{2,32}:\d{1,20}>)/;
 
 export interface MentionNames {
   user(id: string): string | null;
@@ -77,6 +80,22 @@ function mentionExtension(names: MentionNames): TokenizerAndRendererExtension {
   };
 }
 
+// A server's custom emoji, written <:name:id> (or <a:name:id> when animated) as in Discord: an image
+// from our own /emojis route, the name as its text.
+const customEmoji: TokenizerAndRendererExtension = {
+  name: "customEmoji",
+  level: "inline",
+  start: (src) => src.search(/<a?:/),
+  tokenizer(src) {
+    const m = /^<(a?):([A-Za-z0-9_]{2,32}):(\d{1,20})>/.exec(src);
+    if (m) return { type: "customEmoji", raw: m[0], animated: m[1] === "a", emojiName: m[2], id: m[3] };
+  },
+  renderer(token) {
+    const { animated, emojiName, id } = token as unknown as { animated: boolean; emojiName: string; id: string };
+    return `<img class="emoji custom-emoji" src="/emojis/${id}.${animated ? "gif" : "webp"}" alt=":${emojiName}:" title=":${emojiName}:" width="22" height="22" loading="lazy" draggable="false">`;
+  },
+};
+
 const everyone: TokenizerAndRendererExtension = {
   name: "everyone",
   level: "inline",
@@ -106,7 +125,7 @@ function markdownParser(): Marked {
   if (parser) return parser;
   parser = new Marked({ gfm: true, breaks: true, async: false });
   parser.use({
-    extensions: [underline, spoiler, mentionExtension(resolveMention), everyone],
+    extensions: [underline, spoiler, mentionExtension(resolveMention), customEmoji, everyone],
     renderer: {
       html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
       image: (token: Tokens.Image) => {

@@ -7,15 +7,20 @@ import { requireChannel, unknownChannel } from "../guilds/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { parseJson, snowflakeParam } from "../http/validate.ts";
 import { messageJson, renderMessages } from "./render.ts";
-import { deleteMessage, editMessage, listMessages, sendMessage, unknownMessage } from "./service.ts";
+import { deleteMessage, editMessage, findMessage, listMessages, sendMessage, unknownMessage } from "./service.ts";
 import { addReaction, reactors, removeReaction } from "./reactions.ts";
 import { publicUser } from "../users/service.ts";
 import { listPins, pinMessage, unpinMessage } from "./pins.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
+import { embedsSchema } from "../embeds/schema.ts";
+import { fromInput } from "../embeds/service.ts";
+import { changeEmbeds, SUPPRESS_EMBEDS } from "../embeds/edit.ts";
 
 const snowflakeQuery = z.string().regex(/^\d{1,20}$/).optional();
 const sendBody = z.strictObject({
-  content: z.string().max(8000),
+  // Optional when the message carries embeds (Discord's rule); the send refuses a message with neither.
+  content: z.string().max(8000).optional(),
+  embeds: embedsSchema.optional(),
   nonce: z.union([z.string().max(25), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]).nullish(),
   enforce_nonce: z.boolean().optional(),
   tts: z.boolean().optional(),
@@ -83,15 +88,20 @@ export function messagesApi(core: Core) {
     const body = await parseJson(c, sendBody);
     const channelId = cid(c);
     // The client's own id, author and timestamp are never taken: strictObject refuses them.
-    const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content, nonce: body.nonce, replyToId: body.message_reference?.message_id, replyPing: body.allowed_mentions?.replied_user ?? false });
+    const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content ?? "", embeds: body.embeds?.map(fromInput), nonce: body.nonce, replyToId: body.message_reference?.message_id, replyPing: body.allowed_mentions?.replied_user ?? false });
     // The send already checked access to the channel: render without checking it again.
     return c.json(renderMessages(core, guildId, [message], { html: false }).map((r) => messageJson(r, currentAuth(c).user.id))[0]);
   });
   app.patch("/:channel/messages/:message", async (c) => {
     // discord.js sends tts and enforce_nonce with every edit; Discord ignores them there, and so do we.
-    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000), tts: z.boolean().optional(), enforce_nonce: z.boolean().optional(), allowed_mentions: sendBody.shape.allowed_mentions }));
+    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000).optional(), embeds: embedsSchema.nullish(), flags: z.number().int().nonnegative().max(2 ** 31).optional(), tts: z.boolean().optional(), enforce_nonce: z.boolean().optional(), allowed_mentions: sendBody.shape.allowed_mentions }));
     const channelId = cid(c);
-    return c.json(render(c, channelId, [await editMessage(core, currentAuth(c).user.id, channelId, mid(c), body.content)])[0]);
+    const userId = currentAuth(c).user.id;
+    let message = body.content !== undefined ? await editMessage(core, userId, channelId, mid(c), body.content) : findMessage(core, channelId, mid(c));
+    // Embeds (author only) and the SUPPRESS_EMBEDS flag (author or MANAGE_MESSAGES), as in Discord.
+    if (body.embeds !== undefined || body.flags !== undefined)
+      message = await changeEmbeds(core, userId, channelId, message.id, { embeds: body.embeds === undefined ? undefined : (body.embeds ?? []).map(fromInput), suppress: body.flags === undefined ? undefined : (body.flags & SUPPRESS_EMBEDS) !== 0 });
+    return c.json(render(c, channelId, [message])[0]);
   });
   app.put("/:channel/messages/:message/reactions/:emoji/@me", async (c) => {
     await addReaction(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji"));

@@ -12,6 +12,7 @@ import { messages, reactions } from "./table.ts";
 import { JsonTopic } from "../gateway/authority.ts";
 import { idList } from "../db/columns.ts";
 import { eventChannelId } from "../threads/rules.ts";
+import { checkReactionEmoji } from "../emoji/content.ts";
 
 export const MAX_DISTINCT = 20;
 
@@ -41,6 +42,7 @@ export async function addReaction(core: Core, userId: string, channelId: string,
   const access = requireChannel(core, userId, channelId, Permission.READ_MESSAGE_HISTORY);
   const emoji = parseEmoji(rawEmoji);
   if (!emoji) throw badEmoji();
+  checkReactionEmoji(core, userId, access, emoji);
   const message = findMessage(core, channelId, messageId);
   const added = await core.queue.write(({ orm }) => {
     const present = orm.selectDistinct({ emoji: reactions.emoji }).from(reactions).where(eq(reactions.messageId, messageId)).all().map((r) => r.emoji);

@@ -11,6 +11,7 @@ import { reactionSummaries, type ReactionSummary } from "./reactions.ts";
 import { threadSummaries, type ThreadSummaryInfo } from "../threads/queries.ts";
 import { attachmentsOf, type AttachmentView } from "../files/queries.ts";
 import { attachmentJson } from "../files/json.ts";
+import { embedJson, embedsFor, type Embed } from "../embeds/service.ts";
 
 export interface RenderedMessage {
   message: Message;
@@ -31,6 +32,10 @@ export interface RenderedMessage {
   roleMentionIds: string[];
   /** The mentioned users that exist (for the API's `mentions`). */
   mentioned: User[];
+  /** Embeds to show (none when the author suppressed them): same-origin proxy paths for the page... */
+  embeds: Embed[];
+  /** ...and the API's objects with absolute proxy URLs. */
+  embedsJson: Embed[];
 }
 
 export interface ReplyQuote {
@@ -117,6 +122,7 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
   const threadsOf = opts.html === false ? new Map<string, ThreadSummaryInfo>() : threadSummaries(core, list.map((m) => m.id));
   const { quotes, pinged } = replyQuotes(core, guildId, list);
   const filesOf = attachmentsOf(core, list.map((m) => m.id));
+  const embedsOf = embedsFor(core, list.filter((m) => !m.suppressEmbeds).map((m) => m.id));
   const mentionLists = list.map((message) => {
     const ids = idsIn(message.content, userMention);
     const quote = message.replyToId ? quotes.get(message.replyToId) : undefined;
@@ -141,6 +147,8 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
       roleMentionIds: idsIn(message.content, roleMention),
       mentioned: mentionIds.flatMap((id) => mentionedUsers.get(id) ?? []),
       attachments: filesOf.get(message.id) ?? [],
+      embeds: embedsOf.get(message.id) ?? [],
+      embedsJson: (embedsOf.get(message.id) ?? []).map((e) => embedJson(core.config.publicUrl, e)),
     };
   });
 }
@@ -168,7 +176,8 @@ export function messageJson(r: RenderedMessage, viewerId?: string) {
     mentions: r.mentioned.map(publicUser),
     mention_roles: r.roleMentionIds,
     attachments: r.attachments.map(attachmentJson),
-    embeds: [],
+    embeds: r.embedsJson,
+    flags: m.suppressEmbeds ? 4 : 0,
     pinned: m.pinned,
     reactions: r.reactions.length ? r.reactions.map((x) => ({ emoji: emojiJson(x.emoji), count: x.count, me: viewerId ? x.userIds.includes(viewerId) : false })) : undefined,
     nonce: m.nonce ?? undefined,

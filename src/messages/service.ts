@@ -11,6 +11,8 @@ import { has, Permission } from "../permissions/permissions.ts";
 import { messages, type Message } from "./table.ts";
 import { readSetting } from "../instance/service.ts";
 import { mentionedUsers, recordMentions } from "./read-state.ts";
+import { writeEmbeds, type Embed } from "../embeds/service.ts";
+import { customEmojiContent } from "../emoji/content.ts";
 import { checkAttachments, claimAttachments, type AttachmentChoice } from "../files/attach.ts";
 
 export const MAX_CONTENT = 4000;
@@ -81,6 +83,8 @@ export interface SendInput {
   replyToId?: string | null;
   /** Does a reply mention (notify) the original's author? Discord's API default is no. */
   replyPing?: boolean;
+  /** Embeds sent with the message (validated by embeds/schema.ts); with them the content may be empty. */
+  embeds?: Embed[];
   /** Staged uploads of the author in this channel (files/): claimed in the same transaction. */
   attachments?: AttachmentChoice[];
 }
@@ -108,7 +112,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     if (!has(access.permissions, Permission.ATTACH_FILES)) throw new AppError(403, ErrorCode.forbidden, "You cannot attach files in this channel.", { key: "error.forbidden" });
     checkAttachments(core, author.id, channelId, files);
   }
-  const content = cleanContent(input.content, files.length > 0);
+  const content = customEmojiContent(core, author.id, access, cleanContent(input.content, files.length > 0 || (input.embeds?.length ?? 0) > 0));
   const limit = sendLimit(core);
   if (limit > 0) {
     const rate = core.limiter.hit(`send:${author.id}`, { max: limit, windowMs: 5000 });
@@ -140,6 +144,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     const message = writeQueries(orm).insert.get({ id, channelId, authorId: author.id, content, nonce, replyToId: replyToId === null ? null : BigInt(replyToId), mentionsEveryone });
     const mentioned = mentionedUsers(tx, message, access.channel.guildId, core);
     recordMentions(tx, message, pinged && !mentioned.includes(pinged) ? [...mentioned, pinged] : mentioned);
+    if (input.embeds?.length) writeEmbeds(orm, message.id, "api", input.embeds);
     if (files.length > 0) claimAttachments(orm, message.id, author.id, channelId, files);
     return { message, created: true };
   });
@@ -179,10 +184,10 @@ export function findMessage(core: Core, channelId: string, messageId: string): M
 
 /** Only the author edits a message. */
 export async function editMessage(core: Core, userId: string, channelId: string, messageId: string, content: string): Promise<Message> {
-  requireChannel(core, userId, channelId);
+  const access = requireChannel(core, userId, channelId);
   const message = findMessage(core, channelId, messageId);
   if (message.authorId !== userId) throw new AppError(403, ErrorCode.forbidden, "You can only edit your own messages.", { key: "error.forbidden" });
-  const clean = cleanContent(content);
+  const clean = customEmojiContent(core, userId, access, cleanContent(content));
   const updated = await core.queue.write(({ orm }) => orm.update(messages).set({ content: clean, editedAt: new Date().toISOString() }).where(eq(messages.id, messageId)).returning().get());
   emit(core, { type: "update", message: updated });
   return updated;

@@ -1,4 +1,4 @@
-// Drizzle mirror of migrations/0004_messages.sql (and 0008_pins.sql).
+// Drizzle mirror of migrations/0004_messages.sql (and 0008_pins.sql, 0011_embeds_emoji.sql).
 import { primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { bool, int, snowflake } from "../db/columns.ts";
 
@@ -13,6 +13,8 @@ export const messages = sqliteTable("messages", {
   pinned: bool("pinned").notNull().default(false),
   pinnedAt: text("pinned_at"),
   mentionsEveryone: bool("mentions_everyone").notNull().default(false),
+  /** Discord's SUPPRESS_EMBEDS flag (migrations/0011_embeds_emoji.sql). */
+  suppressEmbeds: bool("suppress_embeds").notNull().default(false),
 });
 export type Message = typeof messages.$inferSelect;
 

@@ -9,13 +9,15 @@ import { TableHead } from "../shared/table-head.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 import { SettingsFrame, type NavItem } from "./settings-frame.tsx";
 
-export type GuildSettingsPage = "overview" | "roles" | "members" | "invites" | "bans";
+export type GuildSettingsPage = "overview" | "roles" | "members" | "invites" | "bans" | "emoji";
 
 export interface GuildAbilities {
   manageGuild: boolean;
   manageRoles: boolean;
   ban: boolean;
   isOwner: boolean;
+  /** MANAGE_GUILD_EXPRESSIONS: the Emoji page (src/emoji/routes.tsx). */
+  manageExpressions?: boolean;
 }
 
 export function guildNav(ctx: PageCtx, guild: Guild, page: GuildSettingsPage, can: GuildAbilities): NavItem[] {
@@ -24,6 +26,7 @@ export function guildNav(ctx: PageCtx, guild: Guild, page: GuildSettingsPage, ca
   if (can.manageRoles) items.push(item("roles", "guild.roles"), item("members", "guild.members"));
   if (can.manageGuild) items.push(item("invites", "guild.invites"));
   if (can.ban) items.push(item("bans", "guild.bans"));
+  if (can.manageExpressions) items.push(item("emoji", "emoji.title"));
   return items;
 }
 

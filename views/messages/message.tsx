@@ -2,6 +2,8 @@ import { raw } from "hono/html";
 import type { RenderedMessage } from "../../src/messages/render.ts";
 import { Avatar } from "../shared/avatar.tsx";
 import { ThreadControls } from "../threads/summary.tsx";
+import { EmojiGlyph } from "../emoji/glyph.tsx";
+import { Embeds } from "../embeds/embed.tsx";
 import { Attachments } from "../files/attachments.tsx";
 
 const QUICK = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
@@ -14,7 +16,7 @@ function Reactions(props: { r: RenderedMessage }) {
     <form method="post" action={action} hx-post={action} hx-swap="none" class="reaction-form">
       <input type="hidden" name="emoji" value={emoji} />
       <button type="submit" class={extra.cls} data-reactors={extra.reactors} title={extra.names} aria-pressed="false">
-        {emoji}
+        <EmojiGlyph emoji={emoji} />
         {extra.count ? <span class="reaction-count">{extra.count}</span> : null}
       </button>
     </form>
@@ -23,6 +25,9 @@ function Reactions(props: { r: RenderedMessage }) {
     <div class="reactions">
       {reactions.map((x) => chip(x.emoji, { count: x.count, reactors: x.userIds.join(" "), names: x.names.join(", "), cls: "reaction" }))}
       <span class="reaction-quick">{QUICK.filter((e) => !reactions.some((x) => x.emoji === e)).map((e) => chip(e, { cls: "reaction quick" }))}</span>
+      <button type="button" class="reaction quick add-reaction" data-emoji-react={action} aria-labelledby="label-add-reaction">
+        +
+      </button>
     </div>
   );
 }
@@ -120,6 +125,7 @@ export function MessageItem(props: { r: RenderedMessage }) {
         <div class="message-content" hx-ignore="">
           {raw(html)}
         </div>
+        <Embeds channelId={m.channelId} messageId={m.id} embeds={props.r.embeds} />
         <Attachments files={props.r.attachments} />
         <div class="message-edit-slot" id={`edit-${m.id}`}></div>
         <Reactions r={props.r} />

@@ -17,6 +17,9 @@ const LABELS: [string, MessageKey][] = [
   ["label-unpin", "message.unpin"],
   ["label-pinned", "message.pinned"],
   ["label-actions", "message.actions"],
+  ["label-suppress-embeds", "embeds.remove"],
+  ["label-add-reaction", "emoji.addReaction"],
+  ["label-emoji-picker", "emoji.picker"],
 ];
 
 /** Scrolling up (or down, after a jump) loads the next page in place of this marker. */

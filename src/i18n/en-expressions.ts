@@ -1,0 +1,23 @@
+// Strings of embeds, link previews and custom emoji.
+export const enExpressions = {
+  "embeds.remove": "Remove embeds",
+  "emoji.title": "Emoji",
+  "emoji.hint": "Members can use these emoji in messages and reactions as :name:. PNG, GIF or WebP, up to 256 KiB; animated GIF and WebP stay animated.",
+  "emoji.name": "Name",
+  "emoji.nameHint": "2 to 32 letters, digits or underscores.",
+  "emoji.image": "Image",
+  "emoji.upload": "Upload emoji",
+  "emoji.none": "This server has no custom emoji yet.",
+  "emoji.remove": "Remove :{name}:",
+  "emoji.badName": "An emoji name has 2 to 32 letters, digits or underscores.",
+  "emoji.nameTaken": "This server already has an emoji with that name.",
+  "emoji.limit": "A server has at most {max} static and {max} animated emoji.",
+  "emoji.tooLarge": "An emoji image is at most 256 KiB.",
+  "emoji.invalidImage": "The file is not a PNG, GIF or WebP image.",
+  "emoji.addReaction": "Add reaction",
+  "emoji.picker": "Emoji",
+  "emoji.search": "Search emoji",
+  "emoji.recent": "Recently used",
+  "emoji.results": "Emoji",
+  "emoji.noResults": "No emoji found.",
+} as const;
