@@ -12,11 +12,12 @@ import { addReaction, reactors, removeReaction } from "./reactions.ts";
 import { publicUser } from "../users/service.ts";
 import { listPins, pinMessage, unpinMessage } from "./pins.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
+import { isSnowflake } from "./history.ts";
 import { embedsSchema } from "../embeds/schema.ts";
 import { fromInput } from "../embeds/service.ts";
 import { changeEmbeds, SUPPRESS_EMBEDS } from "../embeds/edit.ts";
 
-const snowflakeQuery = z.string().regex(/^\d{1,20}$/).optional();
+const snowflakeQuery = z.string().refine(isSnowflake).optional();
 const sendBody = z.strictObject({
   // Optional when the message carries embeds (Discord's rule); the send refuses a message with neither.
   content: z.string().max(8000).optional(),
@@ -25,7 +26,7 @@ const sendBody = z.strictObject({
   enforce_nonce: z.boolean().optional(),
   tts: z.boolean().optional(),
   allowed_mentions: z.object({ parse: z.array(z.enum(["users", "roles", "everyone"])).optional(), users: z.array(z.string()).max(100).optional(), roles: z.array(z.string()).max(100).optional(), replied_user: z.boolean().optional() }).optional(),
-  message_reference: z.object({ message_id: z.string().regex(/^\d{1,20}$/), channel_id: z.string().optional(), guild_id: z.string().optional(), fail_if_not_exists: z.boolean().optional() }).optional(),
+  message_reference: z.object({ message_id: z.string().refine(isSnowflake, "Not a message id."), channel_id: z.string().optional(), guild_id: z.string().optional(), fail_if_not_exists: z.boolean().optional() }).optional(),
 });
 
 export function messagesApi(core: Core) {
@@ -33,12 +34,12 @@ export function messagesApi(core: Core) {
   app.use("*", requireUser);
   const cid = (c: Context<AppEnv>) => {
     const parsed = snowflakeParam.safeParse(c.req.param("channel"));
-    if (!parsed.success) throw unknownChannel();
+    if (!parsed.success || !isSnowflake(parsed.data)) throw unknownChannel();
     return parsed.data;
   };
   const mid = (c: Context<AppEnv>) => {
     const parsed = snowflakeParam.safeParse(c.req.param("message"));
-    if (!parsed.success) throw unknownMessage();
+    if (!parsed.success || !isSnowflake(parsed.data)) throw unknownMessage();
     return parsed.data;
   };
   const guildOf = (c: Context<AppEnv>, channelId: string) => requireChannel(core, currentAuth(c).user.id, channelId).channel.guildId;

@@ -10,12 +10,12 @@ import { pageCtx } from "../http/page.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { HistoryPage } from "../../views/messages/pane.tsx";
 import { PinsPopover } from "../../views/messages/pins.tsx";
-import { loadPage } from "./history.ts";
+import { isSnowflake, loadPage } from "./history.ts";
 import { findMentionables } from "./mentionables.ts";
 import { listPins } from "./pins.ts";
 import { renderMessages } from "./render.ts";
 
-const cursor = z.string().regex(/^\d{1,20}$/);
+const cursor = z.string().refine(isSnowflake);
 
 export function fragmentRoutes(core: Core, cid: (c: Context<AppEnv>) => string) {
   const app = new Hono<AppEnv>();

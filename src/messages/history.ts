@@ -8,6 +8,9 @@ import { readStates } from "./table.ts";
 
 export const PAGE_SIZE = 50;
 
+/** An id SQLite can hold (1-19 digits, at most 2^63 - 1): a longer or larger one names nothing, and binding it would throw. */
+export const isSnowflake = (id: string): boolean => /^\d{1,19}$/.test(id) && BigInt(id) <= 0x7fffffffffffffffn;
+
 export interface HistoryView {
   channelId: string;
   /** Oldest first, as shown. */
@@ -28,7 +31,7 @@ export function lastReadOf(core: Core, userId: string, channelId: string): strin
 
 /** A page of history. `around` jumps to a message (it must be in this channel, or the present is shown). */
 export function loadHistory(core: Core, userId: string, channelId: string, guildId: string | null, opts: { around?: string | null; lastReadId?: string | null } = {}): HistoryView {
-  const around = opts.around && /^\d{1,20}$/.test(opts.around) ? opts.around : null;
+  const around = opts.around && isSnowflake(opts.around) ? opts.around : null;
   let list = around ? listMessages(core, userId, channelId, { around, limit: PAGE_SIZE }) : [];
   const found = around !== null && list.some((m) => m.id === around);
   if (!found) list = listMessages(core, userId, channelId, { limit: PAGE_SIZE });

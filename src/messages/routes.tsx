@@ -19,8 +19,9 @@ import { EditForm } from "../../views/messages/edit-form.tsx";
 import { fragmentRoutes } from "./fragments.tsx";
 import { userStylesheet } from "./me-css.ts";
 import { parseAttachmentField } from "../files/attach.ts";
+import { isSnowflake } from "./history.ts";
 
-const snowflakeField = z.string().regex(/^\d{1,20}$/);
+const snowflakeField = z.string().refine(isSnowflake, "Not an id.");
 
 export function messagePages(core: Core) {
   const app = new Hono<AppEnv>();
@@ -28,12 +29,12 @@ export function messagePages(core: Core) {
   app.use("/me.css", requirePageUser);
   const cid = (c: Context<AppEnv>) => {
     const parsed = snowflakeParam.safeParse(c.req.param("channel"));
-    if (!parsed.success) throw unknownChannel();
+    if (!parsed.success || !isSnowflake(parsed.data)) throw unknownChannel();
     return parsed.data;
   };
   const mid = (c: Context<AppEnv>) => {
     const parsed = snowflakeParam.safeParse(c.req.param("message"));
-    if (!parsed.success) throw unknownMessage();
+    if (!parsed.success || !isSnowflake(parsed.data)) throw unknownMessage();
     return parsed.data;
   };
   const me = (c: Context<AppEnv>) => currentAuth(c).user;
