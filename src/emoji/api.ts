@@ -11,8 +11,9 @@ import { AppError, ErrorCode } from "../lib/errors.ts";
 import { EMOJI_MAX_BYTES } from "./image.ts";
 import { createEmoji, deleteEmoji, emojiJson, findEmoji, listEmojis, renameEmoji, unknownEmoji } from "./service.ts";
 
-// Base64 of the largest image, plus the data: prefix.
-const dataUri = z.string().max(Math.ceil(EMOJI_MAX_BYTES / 3) * 4 + 64);
+// Room for somewhat more than the largest image, so that an oversized one gets the clear 413 of
+// the image check (the request body limit still bounds it).
+const dataUri = z.string().max(Math.ceil((EMOJI_MAX_BYTES * 3) / 3) * 4 + 64);
 
 function decodeDataUri(uri: string): Uint8Array {
   const m = /^data:image\/(png|gif|webp);base64,([A-Za-z0-9+/=]+)$/.exec(uri);
