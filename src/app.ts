@@ -55,6 +55,9 @@ import { FILE_SIZE_CEILING } from "./files/limits.ts";
 import { routeBoundaries } from "./bots/policy.ts";
 import { applicationsApi, oauth2Api } from "./bots/api.ts";
 import { apiRateLimits } from "./bots/rate-limit.ts";
+import { authorizePages, developerRoutes } from "./bots/routes.tsx";
+import { bulkDeleteApi } from "./messages/bulk-delete.ts";
+import { openapiApi } from "./openapi/api.ts";
 
 /** Largest body the JSON API and HTML forms accept (uploads get their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -101,6 +104,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/icons", imageRoutes(iconDir, core));
   app.route("/", authRoutes(core));
   app.route("/settings", settingsRoutes(core));
+  app.route("/settings/developer", developerRoutes(core));
+  app.route("/oauth2", authorizePages(core));
   app.route("/", messagePages(core));
   app.route("/", previewRoutes(core));
   app.route("/", emojiRoutes(core));
@@ -133,6 +138,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/admin", adminApi(core));
   app.route("/api/v10/applications", applicationsApi(core));
   app.route("/api/v10/oauth2", oauth2Api(core));
+  app.route("/api/v10/channels", bulkDeleteApi(core));
+  app.route("/api/v10", openapiApi(core));
   app.route("/", homeRoutes(core));
 
   app.notFound(onNotFound);

@@ -9,6 +9,7 @@ export const enBots = {
   "bots.banned": "This bot is banned from that server.",
   "bots.tag": "BOT",
   "bots.developer": "Developer",
+  "settings.developer": "Developer",
   "bots.applications": "Applications",
   "bots.intro": "A bot is an account your programs drive through the Discord-compatible API. Create one, copy its token, and point a Discord library at this server.",
   "bots.create": "Create a bot",

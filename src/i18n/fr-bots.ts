@@ -11,6 +11,7 @@ export const frBots: Record<keyof typeof enBots, string> = {
   "bots.banned": "Ce bot est banni de ce serveur.",
   "bots.tag": "BOT",
   "bots.developer": "Développeur",
+  "settings.developer": "Développeur",
   "bots.applications": "Applications",
   "bots.intro": "Un bot est un compte piloté par vos programmes à travers l'API compatible Discord. Créez-en un, copiez son jeton et pointez une bibliothèque Discord vers ce serveur.",
   "bots.create": "Créer un bot",

@@ -38,6 +38,7 @@ export function MemberPane(props: { ctx: PageCtx; guildId: string; channelId: st
                     <span class="member-name" hx-ignore="" data-role-color={roleColor(m.roles.find((r) => r.color))}>
                       {displayName(m)}
                     </span>
+                    {m.user.isBot ? <span class="bot-tag">{t("bots.tag")}</span> : null}
                     {g.key !== "offline" && m.user.customStatus ? (
                       <span class="member-custom-status muted small" hx-ignore="">
                         {m.user.customStatus}
@@ -61,7 +62,9 @@ export function MemberCard(props: { ctx: PageCtx; guildId: string; view: MemberV
   return (
     <article class="member-card" aria-label={displayName(props.view)} hx-ignore="">
       <Avatar user={user} size={80} />
-      <h3>{displayName(props.view)}</h3>
+      <h3>
+        {displayName(props.view)} {user.isBot ? <span class="bot-tag">{t("bots.tag")}</span> : null}
+      </h3>
       <p class="muted">
         {user.username}
         {user.pronouns ? ` · ${user.pronouns}` : ""}

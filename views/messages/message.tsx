@@ -109,6 +109,8 @@ export function MessageItem(props: { r: RenderedMessage }) {
           <strong class="message-author" hx-ignore="">
             {authorName}
           </strong>
+          {/* Rendered once for every reader: "BOT" is the same word in each language we ship, as on Discord. */}
+          {author.isBot ? <span class="bot-tag">BOT</span> : null}
           <time datetime={at.toISOString()}>{at.toISOString().slice(0, 16).replace("T", " ")} UTC</time>
           {m.editedAt ? (
             <span class="edited muted small" role="note" aria-labelledby="label-edited">
