@@ -1,12 +1,13 @@
 // Column types for the drizzle schema. Connections run with safeIntegers (see client.ts) so a
 // 64-bit snowflake never loses precision; these map driver bigints to what the code wants.
 import { customType } from "drizzle-orm/sqlite-core";
+import { isSnowflake } from "./snowflake.ts";
 
 /** A snowflake id: a decimal string in the app and in JSON, an INTEGER in SQLite. */
 export const snowflake = customType<{ data: string; driverData: bigint }>({
   dataType: () => "integer",
   // A string that is not an id (from a URL, say) becomes -1, which matches no row, instead of throwing.
-  toDriver: (value) => (/^\d{1,19}$/.test(value) ? BigInt(value) : -1n),
+  toDriver: (value) => (isSnowflake(value) ? BigInt(value) : -1n),
   fromDriver: (value) => value.toString(),
 });
 

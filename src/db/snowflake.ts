@@ -47,6 +47,9 @@ export function snowflakeAt(date: Date): bigint {
   return (BigInt(date.getTime()) - EPOCH_MS) << 22n;
 }
 
+/** An id SQLite can hold (1-19 digits, at most 2^63 - 1): a longer or larger one names nothing, and binding it would throw. */
+export const isSnowflake = (id: string): boolean => /^\d{1,19}$/.test(id) && BigInt(id) <= 0x7fffffffffffffffn;
+
 /** A decimal snowflake string as a bigint, or null when it is not one (user input goes through here). */
 export function parseSnowflake(value: unknown): bigint | null {
   if (typeof value !== "string" || !/^\d{1,20}$/.test(value)) return null;

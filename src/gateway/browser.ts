@@ -13,8 +13,9 @@ import { partial, presenceFeedPartial } from "../presence/live.tsx";
 import { publicStatus } from "../presence/status.ts";
 import { findUser } from "../users/service.ts";
 import { isThreadType } from "../threads/rules.ts";
+import { isSnowflake } from "../db/snowflake.ts";
 
-const snowflake = /^\d{1,20}$/;
+const snowflake = { test: isSnowflake };
 
 /** The tab's language, chosen as for its pages: the account setting, the cookie, Accept-Language. */
 function localeOfRequest(req: Request, userLocale: string | undefined): Locale {

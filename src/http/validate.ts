@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import { AppError, ErrorCode } from "../lib/errors.ts";
+import { isSnowflake } from "../db/snowflake.ts";
 
 function invalid(error: z.ZodError): AppError {
   const fields: Record<string, string> = {};
@@ -42,7 +43,7 @@ export async function parseForm<S extends z.ZodType>(c: Context, schema: S): Pro
 /** A string field of bounded length (forms send strings; JSON must too). */
 export const text = (max: number) => z.string().max(max, `At most ${max} characters.`);
 export const password = z.string().min(1, "Required.").max(1024, "Too long.");
-export const snowflakeParam = z.string().regex(/^\d{1,20}$/, "Not an id.");
+export const snowflakeParam = z.string().refine(isSnowflake, "Not an id.");
 /** Checkbox groups arrive as a string (one ticked) or an array (several). */
 export const checkboxes = <T extends string>(values: readonly [T, ...T[]]) =>
   z.union([z.enum(values), z.array(z.enum(values))]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));

@@ -110,7 +110,7 @@ const everyone: TokenizerAndRendererExtension = {
 };
 
 /** Quotes or lists nested more than 20 deep are shown as plain text (a guard against pathological input). */
-const tooDeep = (src: string) => /(^|\n)\s*(>\s*){21,}/.test(src) || /(^|\n)( {2,}|\t)*([-*+]|\d+\.)\s+.*\n(?:( {4}|\t){20,})/.test(src);
+const tooDeep = (src: string) => /(^|\n)\s*(>\s*){21,}/.test(src) || /(^|\n)[ \t]*([-*+]|\d+\.)\s+.*\n(?:( {4}|\t){20,})/.test(src);
 
 // One parser for every message (building one costs more than parsing a short message); the
 // mention names of the message being rendered are handed to its mention renderer while it runs.

@@ -6,7 +6,7 @@ import type { Core } from "../core.ts";
 import { requireChannel, unknownChannel } from "../guilds/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { parseJson, snowflakeParam } from "../http/validate.ts";
-import { messageJson, renderMessages } from "./render.ts";
+import { messageJson, renderedBefore, renderMessages } from "./render.ts";
 import { deleteMessage, editMessage, findMessage, listMessages, sendMessage, unknownMessage } from "./service.ts";
 import { addReaction, reactors, removeReaction } from "./reactions.ts";
 import { publicUser } from "../users/service.ts";
@@ -91,7 +91,8 @@ export function messagesApi(core: Core) {
     // The client's own id, author and timestamp are never taken: strictObject refuses them.
     const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content ?? "", embeds: body.embeds?.map(fromInput), nonce: body.nonce, replyToId: body.message_reference?.message_id, replyPing: body.allowed_mentions?.replied_user ?? false });
     // The send already checked access to the channel: render without checking it again.
-    return c.json(renderMessages(core, guildId, [message], { html: false }).map((r) => messageJson(r, currentAuth(c).user.id))[0]);
+    const rendered = renderedBefore(message) ?? renderMessages(core, guildId, [message], { html: false })[0]!;
+    return c.json(messageJson(rendered, currentAuth(c).user.id));
   });
   app.patch("/:channel/messages/:message", async (c) => {
     // discord.js sends tts and enforce_nonce with every edit; Discord ignores them there, and so do we.

@@ -8,8 +8,8 @@ import { readStates } from "./table.ts";
 
 export const PAGE_SIZE = 50;
 
-/** An id SQLite can hold (1-19 digits, at most 2^63 - 1): a longer or larger one names nothing, and binding it would throw. */
-export const isSnowflake = (id: string): boolean => /^\d{1,19}$/.test(id) && BigInt(id) <= 0x7fffffffffffffffn;
+import { isSnowflake } from "../db/snowflake.ts";
+export { isSnowflake };
 
 export interface HistoryView {
   channelId: string;

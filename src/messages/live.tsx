@@ -5,7 +5,7 @@ import type { Core } from "../core.ts";
 import { Topic } from "../hub/hub.ts";
 import { channels } from "../guilds/table.ts";
 import { eq, sql } from "drizzle-orm";
-import { messageJson, renderMessages } from "./render.ts";
+import { messageJson, rememberRendered, renderMessages } from "./render.ts";
 import { JsonTopic } from "../gateway/authority.ts";
 import { onMessageEvent, type MessageEvent } from "./service.ts";
 import { eventChannelId, isThreadType } from "../threads/rules.ts";
@@ -39,6 +39,7 @@ function publish(core: Core, event: MessageEvent): void {
   }
   const [rendered] = renderMessages(core, guildId, [message]);
   if (!rendered) return;
+  rememberRendered(rendered);
   core.hub.gateway?.dispatch(jsonTopic, event.type === "create" ? "MESSAGE_CREATE" : "MESSAGE_UPDATE", { ...messageJson(rendered), guild_id: guildId ?? undefined });
   const html = (<MessageItem r={rendered} />).toString();
   core.hub.publish(topic, event.type === "create" ? partial(list, "beforeend", html) : partial(`#m-${message.id}`, "outerHTML", html));

@@ -17,6 +17,10 @@ import { checkReactionEmoji } from "../emoji/content.ts";
 export const MAX_DISTINCT = 20;
 
 /** Unicode emoji (1-16 code points, no spaces or angle brackets) or a custom "name:id". */
+// Format characters (bidi overrides, zero-width spaces) have no place in an emoji; the joiner of
+// multi-person emoji and the tag characters of subdivision flags do.
+const invisibleFormatting = /(?![\u200D\u{E0020}-\u{E007F}])\p{Cf}/u;
+
 export function parseEmoji(raw: string): string | null {
   let value: string;
   try {
@@ -26,7 +30,7 @@ export function parseEmoji(raw: string): string | null {
   }
   if (/^[A-Za-z0-9_]{2,32}:\d{1,20}$/.test(value)) return value;
   const points = [...value];
-  if (points.length === 0 || points.length > 16 || /[\s<>"'&\\/]|\p{Cc}/u.test(value) || /^[\p{L}\p{N}]+$/u.test(value)) return null;
+  if (points.length === 0 || points.length > 16 || /[\s<>"'&\\/]|\p{Cc}/u.test(value) || invisibleFormatting.test(value) || /^[\p{L}\p{N}]+$/u.test(value)) return null;
   return /\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u{1F3FB}-\u{1F3FF}]/u.test(value) ? value : null;
 }
 

@@ -17,8 +17,8 @@ import { localeCtx, localeOf, partial } from "../presence/live.tsx";
 import { findUser } from "../users/service.ts";
 import { channelStates, onRead } from "./read-state.ts";
 import { onMessageEvent } from "./service.ts";
-import { eq } from "drizzle-orm";
-import { roles } from "../guilds/table.ts";
+import { eq, sql } from "drizzle-orm";
+import { channels, roles } from "../guilds/table.ts";
 import { messageMentions, type Message } from "./table.ts";
 
 const flag = (id: string, on: boolean) => `<i id="${id}" class="unread-flag${on ? " on" : ""}"></i>`;
@@ -67,17 +67,33 @@ export function userReadPartial(core: Core, userId: string, channelId: string): 
   return out;
 }
 
+// Runs for every message: prepared once per connection.
+const prepared = new WeakMap<Core["db"], ReturnType<typeof build>>();
+const build = (orm: Core["db"]["readOrm"]) => ({
+  channel: orm.select().from(channels).where(eq(channels.id, sql.placeholder("id"))).prepare(),
+  mentions: orm.select({ userId: messageMentions.userId }).from(messageMentions).where(eq(messageMentions.messageId, sql.placeholder("id"))).prepare(),
+});
+function queries(core: Core) {
+  let q = prepared.get(core.db);
+  if (!q) prepared.set(core.db, (q = build(core.db.readOrm)));
+  return q;
+}
+
 function publishCreated(core: Core, message: Message): void {
-  const access = channelAccess(core, message.authorId, message.channelId);
-  const guildId = access?.channel.guildId ?? null;
-  if (access && guildId) {
+  // The author could send here, so no access check is needed: just the channel's row.
+  const channel = queries(core).channel.get({ id: BigInt(message.channelId) });
+  const guildId = channel?.guildId ?? null;
+  if (channel && guildId) {
     const sidebar = Topic.sidebar(message.channelId);
     if (core.hub.subscribers(sidebar) > 0) core.hub.publish(sidebar, partial(`#unread-${message.channelId}`, "outerHTML", flag(`unread-${message.channelId}`, true)));
     const rail = Topic.rail(guildId);
-    if (core.hub.subscribers(rail) > 0 && visibleToWholeServer(core, access.channel)) core.hub.publish(rail, partial(`#rail-unread-${guildId}`, "outerHTML", flag(`rail-unread-${guildId}`, true)));
+    if (core.hub.subscribers(rail) > 0 && visibleToWholeServer(core, channel)) core.hub.publish(rail, partial(`#rail-unread-${guildId}`, "outerHTML", flag(`rail-unread-${guildId}`, true)));
   }
   // Mentioned people with a tab open get their own numbers (the rest see them on their next page).
-  const mentioned = core.db.readOrm.select({ userId: messageMentions.userId }).from(messageMentions).where(eq(messageMentions.messageId, message.id)).all();
+  // Only a message that can mention anyone is looked up: <@…>, @everyone/@here, a reply (ping),
+  // or any message of a DM (everyone in it is notified).
+  if (!(message.content.includes("@") || message.replyToId || guildId === null)) return;
+  const mentioned = queries(core).mentions.all({ id: BigInt(message.id) });
   for (const { userId } of mentioned) {
     const topic = Topic.user(userId);
     if (core.hub.subscribers(topic) > 0) core.hub.publish(topic, userReadPartial(core, userId, message.channelId));

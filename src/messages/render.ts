@@ -110,6 +110,12 @@ function mentionNames(core: Core, guildId: string | null): MentionNames {
 }
 
 /** Authors and names for messages; `html: false` skips markdown for callers that only need JSON. */
+// The create broadcast renders a new message (with HTML) once; the API's answer to its sender
+// reuses that instead of rendering it again (the same Message object travels through both).
+const justRendered = new WeakMap<Message, RenderedMessage>();
+export const rememberRendered = (r: RenderedMessage) => void justRendered.set(r.message, r);
+export const renderedBefore = (message: Message) => justRendered.get(message);
+
 export function renderMessages(core: Core, guildId: string | null, list: Message[], opts: { html?: boolean } = {}): RenderedMessage[] {
   if (list.length === 0) return [];
   const authorIds = [...new Set(list.map((m) => m.authorId))];

@@ -5,6 +5,7 @@ import type { PageCtx } from "../shared/page-ctx.ts";
 import { MessageItem } from "./message.tsx";
 import { TypingIndicator } from "../presence/typing.tsx";
 import { ComposerFiles, FilesTools } from "../files/tools.tsx";
+import { ComposerEmoji } from "../emoji/picker.tsx";
 
 /** Labels that messages (rendered once for every language) point at with aria-labelledby. */
 const LABELS: [string, MessageKey][] = [
@@ -123,7 +124,8 @@ export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: 
             <input type="hidden" name="reply_to" value="" />
           </div>
           <ComposerFiles ctx={props.ctx} channelId={channelId} />
-          <label for="composer-input" class="visually-hidden">
+          <ComposerEmoji ctx={props.ctx} channelId={channelId} />
+          <label for="composer-input" class="visually-hidden" hx-ignore="">
             {props.placeholder}
           </label>
           <ul class="mention-suggestions" id="mention-suggestions" role="listbox" aria-label={t("message.mentionSuggestions")} hidden></ul>
