@@ -13,6 +13,8 @@ mkdirSync(vendor, { recursive: true });
 const dist = join(root, "node_modules/htmx.org/dist");
 writeFileSync(join(vendor, "htmx.min.js"), `${readFileSync(join(dist, "htmx.min.js"), "utf8")}\n;${readFileSync(join(dist, "ext/hx-ws.min.js"), "utf8")}\n`);
 rmSync(join(vendor, "hx-ws.min.js"), { force: true });
+// minisearch for the quick switcher's fuzzy search in the browser (its UMD build defines MiniSearch).
+writeFileSync(join(vendor, "minisearch.js"), readFileSync(join(root, "node_modules/minisearch/dist/umd/index.js"), "utf8"));
 
 function walk(dir: string): string[] {
   return readdirSync(dir)

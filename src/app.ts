@@ -43,6 +43,7 @@ import { channelsApi } from "./channels/api.ts";
 import { meApi } from "./dms/api.ts";
 import { guildsApi } from "./guilds/api.ts";
 import { searchApi } from "./search/api.ts";
+import { searchPages } from "./search/routes.tsx";
 import { invitesApi } from "./invites/api.ts";
 import { AVATAR_MAX_BYTES, avatarDir } from "./users/avatar.ts";
 import { imageRoutes } from "./users/avatar-routes.ts";
@@ -107,6 +108,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/settings/developer", developerRoutes(core));
   app.route("/oauth2", authorizePages(core));
   app.route("/", messagePages(core));
+  app.route("/", searchPages(core));
   app.route("/", previewRoutes(core));
   app.route("/", emojiRoutes(core));
   app.route("/", fileRoutes(core));

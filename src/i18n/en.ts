@@ -8,6 +8,7 @@ import { enExpressions } from "./en-expressions.ts";
 import { enBots } from "./en-bots.ts";
 import { enMessages } from "./en-messages.ts";
 import { enFiles } from "./en-files.ts";
+import { enSearch } from "./en-search.ts";
 
 const enCore = {
   "app.name": "Pokynano",
@@ -202,5 +203,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enExpressions };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enSearch, ...enExpressions };
 export type MessageKey = keyof typeof en;

@@ -8,6 +8,7 @@ import { frExpressions } from "./fr-expressions.ts";
 import { frBots } from "./fr-bots.ts";
 import { frMessages } from "./fr-messages.ts";
 import { frFiles } from "./fr-files.ts";
+import { frSearch } from "./fr-search.ts";
 
 export const fr: Record<MessageKey, string> = {
   ...frGuilds,
@@ -18,6 +19,7 @@ export const fr: Record<MessageKey, string> = {
   ...frBots,
   ...frMessages,
   ...frFiles,
+  ...frSearch,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
   "common.saved": "Enregistré.",

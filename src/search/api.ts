@@ -60,7 +60,7 @@ function answer(c: Context<AppEnv>, core: Core, scopes: SearchScope[]) {
     has: q.has,
     pinned: q.pinned === undefined ? undefined : q.pinned === "true",
     // Discord's min_id and max_id are exclusive.
-    minId: q.min_id ? BigInt(q.min_id) + 1n : undefined,
+    minId: q.min_id ? BigInt(q.min_id) + (BigInt(q.min_id) < 0x7fffffffffffffffn ? 1n : 0n) : undefined,
     maxId: q.max_id ? BigInt(q.max_id) : undefined,
     sort,
     offset: q.offset,

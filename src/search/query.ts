@@ -35,8 +35,13 @@ export const MAX_QUERY = 512;
 const MAX_PARTS = 16;
 const EPOCH_MS = 1_420_070_400_000n;
 
-/** The first snowflake of a UTC millisecond. */
-export const idAt = (ms: number): bigint => (ms <= Number(EPOCH_MS) ? 0n : (BigInt(ms) - EPOCH_MS) << 22n);
+const MAX_ID = 0x7fffffffffffffffn;
+/** The first snowflake of a UTC millisecond (clamped to what SQLite's integers hold). */
+export function idAt(ms: number): bigint {
+  if (ms <= Number(EPOCH_MS)) return 0n;
+  const id = (BigInt(ms) - EPOCH_MS) << 22n;
+  return id > MAX_ID ? MAX_ID : id;
+}
 
 /** A date filter's day (YYYY-MM-DD) or month (YYYY-MM) in UTC, as [start, end) in ms. */
 export function dateRange(value: string): [number, number] | null {

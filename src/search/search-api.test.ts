@@ -121,7 +121,7 @@ describe("filters", () => {
   test("has=image finds a message with an image attachment, has=file any attachment", async () => {
     const form = new FormData();
     form.append("payload_json", JSON.stringify({ content: "voici la photo" }));
-    form.append("files[0]", new File([makePng(4, 4)], "photo.png", { type: "image/png" }));
+    form.append("files[0]", new File([makePng(4, 4) as Uint8Array<ArrayBuffer>], "photo.png", { type: "image/png" }));
     const res = await app.fetch(`/api/v10/channels/${g.generalId}/messages`, { method: "POST", headers: carol.bearer, body: form });
     expect(res.status).toBe(200);
     expect(contents(await search(alice, "has=image"))).toEqual(["voici la photo"]);

@@ -3,6 +3,7 @@ import type { Guild } from "../../src/guilds/table.ts";
 import { assetUrl } from "../../src/assets/registry.ts";
 import { Document } from "../layouts/document.tsx";
 import { Avatar } from "../shared/avatar.tsx";
+import { SearchBox } from "../search/box.tsx";
 import type { PageCtx } from "../shared/page-ctx.ts";
 import type { MessageKey } from "../../src/i18n/index.ts";
 
@@ -130,7 +131,7 @@ function StatusMenu(props: { ctx: PageCtx }) {
 export function AppShell(props: ShellProps) {
   const { t, user } = props.ctx;
   return (
-    <Document title={props.title} locale={props.ctx.locale} theme={props.ctx.theme} scripts={user ? [...(props.scripts ?? []), "js/presence.js"] : props.scripts} userCss={Boolean(user)}>
+    <Document title={props.title} locale={props.ctx.locale} theme={props.ctx.theme} scripts={user ? [...(props.scripts ?? []), "js/presence.js", "js/search.js", "vendor/minisearch.js", "js/switcher.js"] : props.scripts} userCss={Boolean(user)}>
       <a class="skip-link" href="#main">
         {t("shell.skip")}
       </a>
@@ -169,6 +170,7 @@ export function AppShell(props: ShellProps) {
             {/* A DM's other person: presence.js shows their status here. */}
             <span id="header-presence" class="header-presence"></span>
             {props.mainHeader}
+            {user ? <SearchBox ctx={props.ctx} guildId={props.activeGuildId} /> : null}
             {user?.isAdmin ? (
               <a href="/admin/users" class="header-link">
                 {t("shell.admin")}
