@@ -13,7 +13,7 @@ import { createEmoji, deleteEmoji, emojiJson, findEmoji, listEmojis, renameEmoji
 
 // Room for somewhat more than the largest image, so that an oversized one gets the clear 413 of
 // the image check (the request body limit still bounds it).
-const dataUri = z.string().max(Math.ceil((EMOJI_MAX_BYTES * 3) / 3) * 4 + 64);
+const dataUri = z.string().max(Math.ceil((EMOJI_MAX_BYTES * 2) / 3) * 4 + 64);
 
 function decodeDataUri(uri: string): Uint8Array {
   const m = /^data:image\/(png|gif|webp);base64,([A-Za-z0-9+/=]+)$/.exec(uri);

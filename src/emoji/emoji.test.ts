@@ -104,7 +104,7 @@ describe("custom emoji", () => {
   test("the settings page uploads through a form, and the picker search finds custom and unicode emoji", async () => {
     const form = new FormData();
     form.append("name", "from_form");
-    form.append("image", new File([makePng(20, 20)], "e.png", { type: "image/png" }));
+    form.append("image", new File([makePng(20, 20) as Uint8Array<ArrayBuffer>], "e.png", { type: "image/png" }));
     const res = await app.fetch(`/guilds/${g.guildId}/emojis`, { method: "POST", body: form, headers: { Origin: app.url, Cookie: g.owner.cookie } });
     expect(res.status).toBe(303);
     const page = await (await app.fetch(`/guilds/${g.guildId}/settings/emoji`, { headers: { Cookie: g.owner.cookie } })).text();

@@ -10,7 +10,7 @@ export function userStylesheet(core: Core, userId: string): string {
   const roleIds = core.db.readOrm.select({ id: memberRoles.roleId }).from(memberRoles).where(eq(memberRoles.userId, userId)).all().map((r) => r.id);
   const mentionSelectors = [`.message[data-mentions~="${userId}"]`, ".message.mentions-everyone", ...roleIds.map((id) => `.message[data-mention-roles~="${id}"]`)];
   return [
-    `[data-author-id="${userId}"] .message-actions .own-or-manage, [data-author-id="${userId}"] .message-actions .own-only { display: inline-flex; }`,
+    `[data-author-id="${userId}"] .message-actions .own-or-manage, [data-author-id="${userId}"] .message-actions .own-only, [data-author-id="${userId}"] .embeds-remove { display: inline-flex; }`,
     `.reaction[data-reactors~="${userId}"] { border-color: var(--accent); background: color-mix(in srgb, var(--accent) 20%, transparent); }`,
     `${mentionSelectors.join(",\n")} { background: var(--mention-bg); box-shadow: inset 3px 0 0 var(--mention-edge); }`,
     `.mention[data-user-id="${userId}"] { background: var(--mention-edge); color: var(--text-on-accent, #fff); }`,

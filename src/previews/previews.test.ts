@@ -17,7 +17,7 @@ let reader: TestAccount;
 let site: ReturnType<typeof Bun.serve>;
 let base = "";
 let hits = 0;
-const png = makePng(4, 4);
+const png = makePng(4, 4) as Uint8Array<ArrayBuffer>;
 
 const og = (title: string, extra = "") =>
   `<!doctype html><html><head><title>Fallback</title><meta property="og:title" content="${title}"><meta property="og:description" content="A page &amp; its &quot;summary&quot;"><meta property="og:site_name" content="Local Site"><meta property="og:image" content="/pic.png"><meta name="theme-color" content="#336699">${extra}</head><body><svg><title>not this</title></svg></body></html>`;
