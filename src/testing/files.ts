@@ -8,7 +8,7 @@ import { makePng } from "./images.ts";
 export function stage(app: TestApp, who: TestAccount, channelId: string, bytes: Uint8Array | string, filename: string): Promise<Response> {
   return app.fetch(`/channels/${channelId}/attachments?filename=${encodeURIComponent(filename)}`, {
     method: "POST",
-    headers: { Origin: app.url, Cookie: who.cookie, "Content-Type": "application/octet-stream" },
+    headers: { Origin: app.url, Cookie: who.cookie, Accept: "application/json", "Content-Type": "application/octet-stream" },
     body: typeof bytes === "string" ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]),
   });
 }
