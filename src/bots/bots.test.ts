@@ -208,7 +208,12 @@ describe("rate limits", () => {
   test("token clients get X-RateLimit headers per route bucket, then a 429 with retry_after and Retry-After", async () => {
     const bot = await createBot(app, dev, "Hasty");
     await addBot(app, bot, g.guildId, g.owner);
-    await writeSetting(app.server.queue, "api_rate_limit", { max: 3, windowMs: 2000 });
+    const admin = await createAccount(app, { admin: true });
+    for (const bad of [{ max: -1, window_ms: 1000 }, { max: 3 }, { max: "3", window_ms: 1000 }, { max: 3, window_ms: 10 }]) {
+      expect((await api(app, "PATCH", "/admin/instance", { api_rate_limit: bad }, admin.bearer)).status).toBe(400);
+    }
+    const set = await api(app, "PATCH", "/admin/instance", { api_rate_limit: { max: 3, window_ms: 2000 } }, admin.bearer);
+    expect((await json<{ api_rate_limit: unknown }>(set)).api_rate_limit).toEqual({ max: 3, window_ms: 2000 });
     try {
       const path = `/channels/${g.generalId}/messages`;
       const answers = [];
@@ -233,7 +238,7 @@ describe("rate limits", () => {
       expect(person.status).toBe(200);
       expect(person.headers.get("X-RateLimit-Limit")).toBeNull();
     } finally {
-      await writeSetting(app.server.queue, "api_rate_limit", { max: 50, windowMs: 5000 });
+      await api(app, "PATCH", "/admin/instance", { api_rate_limit: { max: 50, window_ms: 5000 } }, admin.bearer);
     }
   });
 });

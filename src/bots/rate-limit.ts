@@ -10,7 +10,8 @@ import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { Core } from "../core.ts";
 import type { AppEnv } from "../http/env.ts";
-import { readSetting } from "../instance/service.ts";
+import { z } from "zod";
+import { readSetting, writeSetting } from "../instance/service.ts";
 
 export interface ApiRateLimit {
   /** Requests per bucket and window; 0 turns the limit off. */
@@ -19,6 +20,14 @@ export interface ApiRateLimit {
 }
 /** Instance setting `api_rate_limit`: `{max, windowMs}`. */
 export const DEFAULT_API_RATE_LIMIT: ApiRateLimit = { max: 50, windowMs: 5000 };
+
+/** PATCH /admin/instance {api_rate_limit: {max, window_ms}}. */
+export const apiRateLimitBody = z.strictObject({ max: z.number().int().min(0).max(10_000), window_ms: z.number().int().min(100).max(3_600_000) });
+export const apiRateLimitJson = (core: Core) => {
+  const limit = readSetting<ApiRateLimit>(core.db.readOrm, "api_rate_limit") ?? DEFAULT_API_RATE_LIMIT;
+  return { max: limit.max, window_ms: limit.windowMs };
+};
+export const setApiRateLimit = (core: Core, body: z.infer<typeof apiRateLimitBody>) => writeSetting(core.queue, "api_rate_limit", { max: body.max, windowMs: body.window_ms } satisfies ApiRateLimit);
 
 const MAJOR = /^\/api\/v10\/(channels|guilds|webhooks)\/(\d+)/;
 
