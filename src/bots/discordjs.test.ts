@@ -1,7 +1,7 @@
 // A real discord.js bot against a Pokynano server: only the API base URL changes (the gateway URL
 // comes from GET /gateway/bot, as on Discord).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Client, Events, GatewayIntentBits, RESTEvents, type Message } from "discord.js";
+import { Client, EmbedBuilder, Events, GatewayIntentBits, RESTEvents, type Message } from "discord.js";
 import { writeSetting } from "../instance/service.ts";
 import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
 import { createTestApp, type TestApp } from "../testing/app.ts";
@@ -108,6 +108,46 @@ describe("a discord.js bot", () => {
     expect(recent.first()!.id).toBe(sent.id);
   });
 
+  test("sends an embed (title, description, url, color, fields, footer, image, thumbnail, author) that people read back", async () => {
+    const channel = await client.channels.fetch(g.generalId);
+    if (!channel?.isTextBased() || !("send" in channel)) throw new Error("general is not a text channel");
+    const embed = new EmbedBuilder()
+      .setTitle("Weather")
+      .setDescription("Sunny all day")
+      .setURL("https://example.org/weather")
+      .setColor(0x5865f2)
+      .addFields({ name: "High", value: "24°C", inline: true }, { name: "Low", value: "12°C", inline: true })
+      .setFooter({ text: "from the Echo bot" })
+      .setImage("https://example.org/map.png")
+      .setThumbnail("https://example.org/sun.png")
+      .setAuthor({ name: "Echo" });
+    const sent = await channel.send({ content: "Today:", embeds: [embed] });
+    expect(sent.embeds[0]!.title).toBe("Weather");
+    const read = await json<{ embeds: Record<string, unknown>[] }>(await api(app, "GET", `/channels/${g.generalId}/messages/${sent.id}`, undefined, alice.bearer));
+    expect(read.embeds[0]).toMatchObject({
+      title: "Weather",
+      description: "Sunny all day",
+      url: "https://example.org/weather",
+      color: 0x5865f2,
+      fields: [{ name: "High", value: "24°C", inline: true }, { name: "Low", value: "12°C", inline: true }],
+      footer: { text: "from the Echo bot" },
+      image: { url: "https://example.org/map.png" },
+      thumbnail: { url: "https://example.org/sun.png" },
+      author: { name: "Echo" },
+    });
+    const edited = await sent.edit({ embeds: [embed.setTitle("Weather (updated)")] });
+    expect(edited.embeds[0]!.title).toBe("Weather (updated)");
+  });
+
+  test("bulk-deletes its messages", async () => {
+    const channel = await client.channels.fetch(g.generalId);
+    if (!channel?.isTextBased() || !("bulkDelete" in channel)) throw new Error("general is not a text channel");
+    const sent = await Promise.all(["a", "b", "c"].map((x) => channel.send(`bulk ${x}`)));
+    const deleted = await channel.bulkDelete(sent.map((m) => m.id));
+    expect(deleted.size).toBe(3);
+    for (const m of sent) expect((await api(app, "GET", `/channels/${g.generalId}/messages/${m.id}`, undefined, alice.bearer)).status).toBe(404);
+  });
+
   test("honours X-RateLimit headers and a 429: requests wait instead of failing", async () => {
     await writeSetting(app.server.queue, "api_rate_limit", { max: 2, windowMs: 1000 });
     const statuses: number[] = [];
@@ -132,14 +172,14 @@ describe("a discord.js bot", () => {
 });
 
 describe("intents", () => {
-  test("without MESSAGE_CONTENT a bot gets guild messages with empty content, except its mentions; without GUILD_MESSAGES none at all", async () => {
+  test("without MESSAGE_CONTENT a bot gets guild messages with empty content and embeds, except its mentions; without GUILD_MESSAGES none at all", async () => {
     const { client: quiet, bot: quietBot } = await startBot("Quiet", [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages]);
     const { client: deaf } = await startBot("Deaf", [GatewayIntentBits.Guilds]);
     const deafHeard: string[] = [];
     deaf.on(Events.MessageCreate, (m) => deafHeard.push(m.id));
 
     const plain = nextMessage(quiet, (m) => m.author.id === alice.user.id && m.content === "" && m.embeds.length === 0);
-    const sent = await say(alice, "secret words");
+    const sent = await json<{ id: string }>(await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "secret words", embeds: [{ title: "secret embed" }] }, alice.bearer));
     const got = await plain;
     expect(got.id).toBe(sent.id);
 
