@@ -1,0 +1,1 @@
+-- Reserved for the voice engineer (issue 8 left this slot so numbering has no gap).
