@@ -8,6 +8,7 @@
 // pins and image/file attachment rows (no bytes on disk: search needs only the rows). The search
 // index fills through its triggers, as in production.
 import { Database } from "bun:sqlite";
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createMemoryLogger } from "../src/lib/log.ts";
 import { startServer } from "../src/server.ts";
@@ -29,6 +30,7 @@ const { values } = parseArgs({
 });
 const dataDir = values["data-dir"];
 if (!dataDir) throw new Error("--data-dir DIR is required");
+if (existsSync(`${dataDir}/pokynano.db`)) throw new Error(`${dataDir} already holds a database: give a new or empty directory`);
 const N = Number(values.messages);
 const GUILDS = Number(values.guilds);
 const CHANNELS = Number(values.channels);
@@ -76,7 +78,7 @@ const core = server.core;
 const bench = await createUser(core, { username: "bench", password: BENCH_PASSWORD, isAdmin: true });
 const owner = await createUser(core, { username: "owner", password: BENCH_PASSWORD });
 const guildIds: string[] = [];
-for (let g = 0; g < GUILDS; g++) guildIds.push((await createGuild(core, owner.id, { name: `Serveur ${g + 1}` })).id);
+for (let g = 0; g < GUILDS; g++) guildIds.push((await createGuild(core, owner.id, { name: `Serveur ${g + 1}`, layout: { textCategory: "Salons textuels", voiceCategory: "Salons vocaux", general: "général", generalVoice: "Général" } })).id);
 await server.stop();
 
 // 2. Bulk rows.

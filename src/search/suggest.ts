@@ -61,6 +61,8 @@ export interface SwitcherItem {
   name: string;
   /** A second line: the server of a channel, the username of a member. */
   detail: string;
+  /** Shown before a channel's name: "#" for text, a speaker for voice. */
+  icon?: string;
   url: string;
 }
 
@@ -74,7 +76,7 @@ export function switcherItems(core: Core, userId: string): SwitcherItem[] {
     if (!access) continue;
     for (const c of visibleChannels(core, access)) {
       if (c.type === 4) continue;
-      items.push({ kind: "channel", id: c.id, name: c.name, detail: guild.name, url: `/channels/${guild.id}/${c.id}` });
+      items.push({ kind: "channel", id: c.id, name: c.name, detail: guild.name, url: `/channels/${guild.id}/${c.id}`, icon: c.type === 2 ? "🔊" : "#" });
     }
   }
   const dms = listDms(core, userId);

@@ -133,7 +133,7 @@
         li.dataset.index = String(i);
         li.dataset.kind = item.kind;
         const name = document.createElement("strong");
-        name.textContent = item.kind === "channel" ? `# ${item.name}` : item.name;
+        name.textContent = item.icon ? `${item.icon} ${item.name}` : item.name;
         const detail = document.createElement("span");
         detail.className = "muted small";
         detail.textContent = ` ${L[KIND[item.kind]]}${item.detail ? ` · ${item.detail}` : ""}`;
