@@ -102,6 +102,27 @@ describe("the compiled binary", () => {
     expect(await proc.exited).toBe(0);
   }, 30_000);
 
+  test("bots work inside the binary: an application's token, GET /gateway/bot, the OpenAPI document", async () => {
+    const dataDir = join(work, "bots");
+    const create = Bun.spawn([binary, "admin", "create-user", "--username", "dev", "--password-stdin", "--data-dir", dataDir], { cwd: work, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    create.stdin.write("a long and unusual passphrase\n");
+    create.stdin.end();
+    expect(await create.exited).toBe(0);
+    const { proc, address } = await startBinary(dataDir);
+    const login = (await (await fetch(`${address}/api/v10/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: "dev", password: "a long and unusual passphrase" }) })).json()) as { token: string };
+    const made = await fetch(`${address}/api/v10/applications`, { method: "POST", headers: { Authorization: `Bearer ${login.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ name: "Binary Bot" }) });
+    expect(made.status).toBe(201);
+    const { bot_token } = (await made.json()) as { bot_token: string };
+    const gateway = await fetch(`${address}/api/v10/gateway/bot`, { headers: { Authorization: `Bot ${bot_token}` } });
+    expect(((await gateway.json()) as { shards: number }).shards).toBe(1);
+    expect(gateway.headers.get("X-RateLimit-Limit")).toBe("50");
+    const doc = (await (await fetch(`${address}/api/v10/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.paths["/applications"]).toBeDefined();
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  }, 30_000);
+
   test("its admin commands work: --version, migrate --status, backup", async () => {
     const version = Bun.spawnSync([binary, "--version"], { cwd: work });
     expect(version.stdout.toString()).toMatch(/^pokynano \d+\.\d+\.\d+/);
