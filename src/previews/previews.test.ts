@@ -177,6 +177,15 @@ describe("link previews", () => {
     expect(reasons.some((r) => r.startsWith("timeout"))).toBe(true);
   }, 15_000);
 
+  test("links of a member without EMBED_LINKS are not previewed", async () => {
+    // @everyone keeps VIEW_CHANNEL, SEND_MESSAGES and READ_MESSAGE_HISTORY, loses EMBED_LINKS.
+    const perms = ((1n << 10n) | (1n << 11n) | (1n << 16n)).toString();
+    expect((await api(app, "PATCH", `/guilds/${g.guildId}/roles/${g.guildId}`, { permissions: perms }, g.owner.bearer)).status).toBe(200);
+    const sent = await json<Msg>(await api(app, "POST", `/channels/${g.generalId}/messages`, { content: `${base}/article-no-embed-links` }, reader.bearer));
+    await Bun.sleep(400);
+    expect((await read(sent.id)).embeds).toEqual([]);
+  });
+
   test("the SSRF payload list of SECURITY.md gets no preview", async () => {
     const payloads = ["http://127.0.0.1/", "http://0.0.0.0/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[::127.0.0.1]/", "http://169.254.169.254/", "http://[fd00:ec2::254]/", "http://[64:ff9b::a9fe:a9fe]/", "http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/", "http://user@127.0.0.1/", `${base}/to-metadata`];
     for (const url of payloads) expect(await previewFor(app.server.core, url)).toBeNull();

@@ -9,6 +9,8 @@ import { safeFetch, SafeFetchError } from "../net/safe-fetch.ts";
 import { emitMessageEvent, onMessageEvent, type MessageEvent } from "../messages/service.ts";
 import { messages } from "../messages/table.ts";
 import { previewLinks } from "./links.ts";
+import { channelAccess } from "../guilds/access.ts";
+import { has, Permission } from "../permissions/permissions.ts";
 import { parsePreview } from "./opengraph.ts";
 
 /** A preview is reused for a day; a page that had nothing or failed is tried again after an hour. */
@@ -79,7 +81,9 @@ export async function previewFor(core: Core, url: string): Promise<Embed | null>
 export async function refreshPreviews(core: Core, messageId: string): Promise<void> {
   const message = core.db.readOrm.select().from(messages).where(eq(messages.id, messageId)).get();
   if (!message || message.suppressEmbeds) return;
-  const links = previewLinks(message.content);
+  // As in Discord, links of someone without EMBED_LINKS in the channel are not previewed.
+  const access = channelAccess(core, message.authorId, message.channelId);
+  const links = access && has(access.permissions, Permission.EMBED_LINKS) ? previewLinks(message.content) : [];
   const current = storedEmbeds(core, messageId, "preview");
   if (links.length === 0 && current.length === 0) return;
   const found = (await Promise.all(links.map((url) => previewFor(core, url)))).filter((e): e is Embed => e !== null);
