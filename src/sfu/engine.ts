@@ -1,0 +1,222 @@
+// The SFU inside its worker thread: rooms and peers by id, the per-packet forwarding path, and
+// the timers (speaking, liveness, event-loop watch) batched at fixed rates rather than per packet.
+import type { RtpPacket } from "werift";
+import { coarse, destinations, socketCounters } from "./guard.ts";
+import { Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
+import { SPEAKING_LEVEL } from "./media.ts";
+import { Room } from "./room.ts";
+import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./sfu.ts";
+
+/** A peer that has sent nothing (RTP, RTCP or ICE check) for this long is gone. */
+export const DEAD_AFTER_MS = 7000;
+/** A peer that never connected is gone after this long (it did not answer, or ICE never worked). */
+const CONNECT_WITHIN_MS = 15000;
+/** Speaking = a loud audio-level packet within this window (DTX sends nothing in silence). */
+const SPEAKING_HOLD_MS = 400;
+
+interface SocketLike {
+  lastAt?: number;
+}
+
+export class Engine implements PeerHost {
+  private readonly rooms = new Map<string, Room>();
+  private readonly peers = new Map<string, Peer>();
+  private readonly roomOf = new Map<Peer, Room>();
+  private now = Date.now();
+  private forwarded = 0;
+  private gated = 0;
+  private maxBlock = 0;
+  private readonly timers: Timer[] = [];
+
+  constructor(
+    readonly ice: IceSettings,
+    readonly emit: (event: SfuEvent) => void,
+  ) {
+    // One coarse clock for the hot path (no Date.now() per packet) that also measures how long
+    // the thread was blocked: a 20 ms timer that fires late was held up by synchronous work.
+    let expected = performance.now() + 20;
+    this.timers.push(
+      setInterval(() => {
+        const t = performance.now();
+        this.maxBlock = Math.max(this.maxBlock, t - expected);
+        expected = t + 20;
+        this.now = coarse.now = Date.now();
+      }, 20),
+      setInterval(() => this.speakingTick(), 100),
+      setInterval(() => this.livenessTick(), 1000),
+    );
+  }
+
+  clock(): number {
+    return this.now;
+  }
+
+  async join(roomId: string, peerId: string, user: string, grants: Grants, flags: Flags): Promise<void> {
+    if (this.peers.has(peerId)) throw new Error("peer already joined");
+    let room = this.rooms.get(roomId);
+    if (!room) this.rooms.set(roomId, (room = new Room(roomId)));
+    const peer = new Peer(peerId, user, grants, flags, this);
+    this.peers.set(peerId, peer);
+    this.roomOf.set(peer, room);
+    this.guardRoom(room, () => room.add(peer));
+  }
+
+  async answer(peerId: string, sdp: string): Promise<void> {
+    await this.peer(peerId).answer(sdp);
+  }
+
+  async publish(peerId: string, source: Exclude<Source, "mic">, on: boolean): Promise<void> {
+    const peer = this.peer(peerId);
+    if (on && !peer.grants.stream) throw new Error("missing STREAM permission");
+    const room = this.roomOf.get(peer)!;
+    if (Boolean(peer.up.get(source)?.active) === on) return;
+    this.guardRoom(room, () => room.setSource(peer, source, on));
+  }
+
+  async update(peerId: string, grants: Grants, flags: Flags): Promise<void> {
+    const peer = this.peer(peerId);
+    peer.grants = grants;
+    peer.flags = flags;
+    const room = this.roomOf.get(peer)!;
+    this.guardRoom(room, () => {
+      // SPEAK granted later: the receive-only peer gets its microphone uplink now.
+      if (grants.speak && !peer.up.has("mic")) room.setSource(peer, "mic", true);
+      if (!grants.stream) for (const source of ["camera", "screen"] as const) if (peer.up.get(source)?.active) room.setSource(peer, source, false);
+    });
+  }
+
+  async restartIce(peerId: string): Promise<void> {
+    this.peer(peerId).negotiate(true);
+  }
+
+  async leave(peerId: string): Promise<void> {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    this.peers.delete(peerId);
+    const room = this.roomOf.get(peer);
+    this.roomOf.delete(peer);
+    if (room) {
+      try {
+        room.remove(peer);
+      } catch {
+        // The peer goes regardless; the room's other peers renegotiate on their next change.
+      }
+      if (room.peers.size === 0) this.rooms.delete(room.id);
+    }
+    await peer.close();
+  }
+
+  private peer(peerId: string): Peer {
+    const peer = this.peers.get(peerId);
+    if (!peer) throw new Error("unknown peer");
+    return peer;
+  }
+
+  /** One room's failure (an exception in werift or here) closes that room only. */
+  private guardRoom(room: Room, work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      this.failRoom(room, (err as Error).message);
+    }
+  }
+
+  private failRoom(room: Room, reason: string): void {
+    for (const peer of [...room.peers.values()]) {
+      this.emit({ event: "gone", peer: peer.id, reason: `room failed: ${reason}` });
+      void this.leave(peer.id);
+    }
+    this.rooms.delete(room.id);
+  }
+
+  /** The hot path: one uplink packet to every subscriber, no decoding, one header copy each. */
+  onRtp(from: Peer, up: Uplink, rtp: RtpPacket): void {
+    from.lastHeard = this.now;
+    if (up.source === "mic") {
+      const f = from.flags;
+      if (!from.grants.speak || f.muted || (!from.grants.vad && !f.talking)) {
+        this.gated++;
+        return;
+      }
+      if (up.audioLevelId > 0) {
+        const exts = rtp.header.extensions;
+        for (let i = 0; i < exts.length; i++) {
+          const ext = exts[i]!;
+          if (ext.id === up.audioLevelId) {
+            if ((ext.payload[0]! & 0x7f) <= SPEAKING_LEVEL) from.loudAt = this.now;
+            break;
+          }
+        }
+      }
+    }
+    try {
+      for (const down of up.subscribers) {
+        if (up.source === "mic" && down.owner.flags.deaf) continue;
+        down.owner.send(down, rtp);
+        this.forwarded++;
+      }
+    } catch (err) {
+      const room = this.roomOf.get(from);
+      if (room) this.failRoom(room, (err as Error).message);
+    }
+  }
+
+  onKeyframeRequest(down: Downlink): void {
+    const up = down.from.up.get(down.source);
+    if (up?.active) down.from.requestKeyframe(up);
+  }
+
+  private speakingTick(): void {
+    for (const peer of this.peers.values()) {
+      const speaking = this.now - peer.loudAt < SPEAKING_HOLD_MS;
+      if (speaking === peer.speaking) continue;
+      peer.speaking = speaking;
+      this.emit({ event: "speaking", peer: peer.id, speaking });
+    }
+  }
+
+  /** Anything received on any of the peer's sockets (media, RTCP, ICE consent checks) counts. */
+  private heardFrom(peer: Peer): number {
+    let last = peer.lastHeard;
+    for (const transport of peer.pc.iceTransports) {
+      for (const protocol of (transport.connection as unknown as { protocols: { transport?: { socket?: SocketLike } }[] }).protocols) {
+        const at = protocol.transport?.socket?.lastAt;
+        if (at !== undefined && at > last) last = at;
+      }
+    }
+    return last;
+  }
+
+  private livenessTick(): void {
+    for (const peer of [...this.peers.values()]) {
+      const silent = this.now - this.heardFrom(peer);
+      const limit = peer.ready && peer.pc.connectionState === "connected" ? DEAD_AFTER_MS : CONNECT_WITHIN_MS;
+      if (silent > limit) {
+        this.emit({ event: "gone", peer: peer.id, reason: `no packets for ${Math.round(silent / 1000)} s` });
+        void this.leave(peer.id);
+      }
+    }
+  }
+
+  stats(): SfuStats {
+    const out: SfuStats = {
+      rooms: this.rooms.size,
+      peers: this.peers.size,
+      peerConnections: peerCounters.open,
+      udpSockets: socketCounters.open,
+      sentTo: [...destinations].slice(0, 50),
+      socketErrors: socketCounters.errors,
+      forwarded: this.forwarded,
+      gated: this.gated,
+      maxBlockMs: Math.round(this.maxBlock * 10) / 10,
+      heapUsed: process.memoryUsage().heapUsed,
+    };
+    this.maxBlock = 0;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await Promise.all([...this.peers.keys()].map((id) => this.leave(id)));
+  }
+}

@@ -1,0 +1,65 @@
+// What the SFU offers: Opus with in-band FEC and DTX (the browser stops sending in silence and
+// recovers single losses itself), VP8 with NACK/PLI/FIR and transport-wide congestion control
+// feedback for the browser's bandwidth estimate, and the header extensions it reads (mid for
+// demultiplexing, the audio level for speaking detection). One config object per peer: werift
+// numbers extension ids across the audio then video lists by position, so the shared `mid`
+// object ends up with one id in both (a BUNDLE group must not map one URI to two ids).
+import {
+  RTCRtpCodecParameters,
+  useAudioLevelIndication,
+  useFIR,
+  useNACK,
+  usePLI,
+  useSdesMid,
+  useTransportWideCC,
+  useTWCC,
+  type PeerConfig,
+} from "werift";
+import type { IceSettings } from "./sfu.ts";
+
+export const AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+
+export function peerConfig(ice: IceSettings): Partial<PeerConfig> {
+  const mid = useSdesMid();
+  return {
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: "audio/opus", clockRate: 48000, channels: 2, parameters: "minptime=10;useinbandfec=1;usedtx=1" })],
+      video: [new RTCRtpCodecParameters({ mimeType: "video/VP8", clockRate: 90000, rtcpFeedback: [useNACK(), usePLI(), useFIR(), useTWCC()] })],
+    },
+    headerExtensions: { audio: [mid, useAudioLevelIndication()], video: [mid, useTransportWideCC()] },
+    // ICE-lite: the server only answers connectivity checks, so it gathers no server-reflexive
+    // candidate and sends no STUN query anywhere. An empty iceServers alone is not enough:
+    // werift falls back to stun.l.google.com:19302 when no STUN server is given.
+    iceLite: true,
+    // One transport for every m-line from the first offer (max-compat would open one per m-line
+    // until the answer confirms BUNDLE: sockets that are never used).
+    bundlePolicy: "max-bundle",
+    iceServers: [],
+    iceUseIpv6: ice.ipv6,
+    iceUseTcp: false,
+    icePortRange: ice.portRange ?? undefined,
+    ...(ice.listenIp ? { iceInterfaceAddresses: { udp4: ice.listenIp, udp6: ice.listenIp } as never, iceAdditionalHostAddresses: [ice.listenIp] } : {}),
+  };
+}
+
+/**
+ * The candidates the client is told: only those on the listen address when one is set (werift
+ * also lists the interface addresses it found), rewritten to the announced public address when
+ * the server sits behind NAT (the socket stays bound to the local address).
+ */
+export function rewriteCandidates(sdp: string, ice: IceSettings): string {
+  if (!ice.listenIp && !ice.announcedIp) return sdp;
+  return sdp
+    .split("\r\n")
+    .flatMap((line) => {
+      const m = /^a=candidate:(\S+) (\d+) (\S+) (\d+) (\S+) (\d+) typ (\S+)(.*)$/.exec(line);
+      if (!m) return [line];
+      if (ice.listenIp && m[5] !== ice.listenIp) return [];
+      if (!ice.announcedIp) return [line];
+      return [`a=candidate:${m[1]} ${m[2]} ${m[3]} ${m[4]} ${ice.announcedIp} ${m[6]} typ ${m[7]}${m[8]}`];
+    })
+    .join("\r\n");
+}
+
+/** Chrome's audio level: 0 is loudest, 127 silence (-dBov). Speech sits well under this. */
+export const SPEAKING_LEVEL = 60;

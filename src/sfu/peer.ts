@@ -1,0 +1,205 @@
+// One participant's RTCPeerConnection: every uplink (mic, camera, screen) and every downlink
+// (each other participant's sources) on one BUNDLEd connection. The server is always the
+// offerer, so there is never glare: a change (someone joins, starts a camera, leaves) marks the
+// peer for renegotiation and the next offer goes out once the client answered the last one.
+import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpTransceiver } from "werift";
+import { AUDIO_LEVEL_URI, peerConfig, rewriteCandidates } from "./media.ts";
+import type { Flags, Grants, IceSettings, SfuEvent, Source, TrackInfo } from "./sfu.ts";
+
+const kindOf = (source: Source) => (source === "mic" ? "audio" : "video");
+
+export interface Uplink {
+  source: Source;
+  transceiver: RTCRtpTransceiver;
+  active: boolean;
+  subscribers: Set<Downlink>;
+  lastPli: number;
+  audioLevelId: number;
+}
+
+export interface Downlink {
+  owner: Peer;
+  from: Peer;
+  source: Source;
+  transceiver: RTCRtpTransceiver;
+  /** The publisher SSRC last forwarded; a change (recycled m-line) rebases sequence and timestamps. */
+  sourceSsrc: number | null;
+}
+
+/** RTCPeerConnections created and not yet closed in this thread (leak tests count them). */
+export const peerCounters = { open: 0 };
+
+export interface PeerHost {
+  ice: IceSettings;
+  emit(event: SfuEvent): void;
+  onRtp(from: Peer, up: Uplink, rtp: RtpPacket): void;
+  onKeyframeRequest(down: Downlink): void;
+  clock(): number;
+}
+
+export class Peer {
+  readonly pc: RTCPeerConnection;
+  readonly up = new Map<Source, Uplink>();
+  readonly down = new Map<string, Downlink>();
+  /** Downlink m-lines no longer used, reused before a new one is added (the SDP stays bounded). */
+  private readonly spare: Record<"audio" | "video", RTCRtpTransceiver[]> = { audio: [], video: [] };
+  private negotiating = false;
+  private again = false;
+  private answered = false;
+  closed = false;
+  lastHeard: number;
+  loudAt = 0;
+  speaking = false;
+
+  constructor(
+    readonly id: string,
+    readonly user: string,
+    public grants: Grants,
+    public flags: Flags,
+    private readonly host: PeerHost,
+  ) {
+    this.pc = new RTCPeerConnection(peerConfig(host.ice));
+    peerCounters.open++;
+    this.lastHeard = host.clock();
+    this.pc.connectionStateChange.subscribe((state) => {
+      if (state === "failed" && !this.closed) host.emit({ event: "gone", peer: id, reason: "connection failed" });
+    });
+    if (grants.speak) this.uplink("mic", true);
+  }
+
+  /** Open (or reopen) an uplink m-line for a source; the client attaches its track in the answer. */
+  uplink(source: Source, active: boolean): Uplink {
+    let up = this.up.get(source);
+    if (!up) {
+      const transceiver = this.pc.addTransceiver(kindOf(source), { direction: "recvonly" });
+      const created: Uplink = { source, transceiver, active, subscribers: new Set(), lastPli: 0, audioLevelId: -1 };
+      transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
+        track.onReceiveRtp.subscribe((rtp) => this.host.onRtp(this, created, rtp));
+      });
+      this.up.set(source, (up = created));
+    }
+    up.active = active;
+    up.transceiver.setDirection(active ? "recvonly" : "inactive");
+    return up;
+  }
+
+  /** A downlink carrying another peer's source to this one. */
+  subscribe(from: Peer, source: Source): Downlink {
+    const key = `${from.id}/${source}`;
+    const existing = this.down.get(key);
+    if (existing) return existing;
+    const kind = kindOf(source);
+    const transceiver = this.spare[kind].pop() ?? this.pc.addTransceiver(kind, { direction: "sendonly" });
+    transceiver.setDirection("sendonly");
+    // werift's send-side bandwidth estimator keeps a record per packet sent, keyed by the 16-bit
+    // transport sequence number, and its pruning looks at the wrong object: up to 65,536 records
+    // per connection (measured: most of the ~450 MB VOICE.md saw at 25 talkers). The SFU does
+    // not use that estimate, so the record is not kept at all.
+    (transceiver.sender as unknown as { senderBWE: { rtpPacketSent(): void } }).senderBWE.rtpPacketSent = () => {};
+    const down: Downlink = { owner: this, from, source, transceiver, sourceSsrc: null };
+    const sender = transceiver.sender;
+    sender.onPictureLossIndication.subscribe(() => this.host.onKeyframeRequest(down));
+    // FIR (RFC 5104) asks for the same thing as PLI; werift only surfaces PLI.
+    sender.onRtcp.subscribe((packet) => {
+      if (packet.type === 206 && (packet as { feedback?: { count?: number } }).feedback?.count === 4) this.host.onKeyframeRequest(down);
+    });
+    this.down.set(key, down);
+    return down;
+  }
+
+  unsubscribe(down: Downlink): void {
+    if (this.down.get(`${down.from.id}/${down.source}`) !== down) return;
+    this.down.delete(`${down.from.id}/${down.source}`);
+    if (this.closed) return;
+    down.transceiver.setDirection("inactive");
+    this.spare[kindOf(down.source)].push(down.transceiver);
+  }
+
+  /** Forward one packet: a header copy per receiver, since werift's sender rewrites it in place. */
+  send(down: Downlink, rtp: RtpPacket): void {
+    const h = rtp.header;
+    const sender = down.transceiver.sender;
+    if (down.sourceSsrc !== h.ssrc) {
+      if (down.sourceSsrc !== null) sender.replaceRTP(h, true);
+      down.sourceSsrc = h.ssrc;
+    }
+    const copy = new RtpHeader({
+      padding: h.padding,
+      paddingSize: h.paddingSize,
+      extension: h.extension,
+      marker: h.marker,
+      payloadType: h.payloadType,
+      sequenceNumber: h.sequenceNumber,
+      timestamp: h.timestamp,
+      ssrc: h.ssrc,
+      csrcLength: h.csrcLength,
+      csrc: h.csrc,
+      extensionProfile: h.extensionProfile,
+      extensions: h.extensions,
+    });
+    sender.sendRtp(new RtpPacket(copy, rtp.payload)).catch(() => {});
+  }
+
+  /** Ask the client for a keyframe on an uplink (PLI), at most every 500 ms. */
+  requestKeyframe(up: Uplink): void {
+    const now = this.host.clock();
+    if (now - up.lastPli < 500) return;
+    up.lastPli = now;
+    const ssrc = up.transceiver.receiver.tracks[0]?.ssrc;
+    if (ssrc !== undefined) up.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
+  }
+
+  /** Offer now, or after the answer in flight. */
+  negotiate(iceRestart = false): void {
+    if (this.closed) return;
+    if (this.negotiating) {
+      this.again = true;
+      return;
+    }
+    this.negotiating = true;
+    void this.offer(iceRestart).catch((err) => {
+      this.negotiating = false;
+      if (!this.closed) this.host.emit({ event: "gone", peer: this.id, reason: `negotiation failed: ${(err as Error).message}` });
+    });
+  }
+
+  private async offer(iceRestart: boolean): Promise<void> {
+    const offer = await this.pc.createOffer({ iceRestart });
+    await this.pc.setLocalDescription(offer);
+    if (this.pc.iceGatheringState !== "complete") await this.pc.iceGatheringStateChange.watch((s) => s === "complete", 5000).catch(() => {});
+    if (this.closed) return;
+    const sdp = rewriteCandidates(this.pc.localDescription!.sdp, this.host.ice);
+    const uplink: Partial<Record<Source, string>> = {};
+    for (const [source, up] of this.up) if (up.active && up.transceiver.mid) uplink[source] = up.transceiver.mid;
+    const tracks: TrackInfo[] = [];
+    for (const d of this.down.values()) if (d.transceiver.mid) tracks.push({ mid: d.transceiver.mid, user: d.from.user, source: d.source });
+    this.host.emit({ event: "offer", peer: this.id, sdp, uplink, tracks });
+  }
+
+  async answer(sdp: string): Promise<void> {
+    if (!this.negotiating || this.pc.signalingState !== "have-local-offer") throw new Error("no offer is waiting for an answer");
+    await this.pc.setRemoteDescription({ type: "answer", sdp });
+    this.negotiating = false;
+    this.answered = true;
+    const level = this.up.get("mic")?.transceiver.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI);
+    const mic = this.up.get("mic");
+    if (mic && level) mic.audioLevelId = level.id;
+    // New video downlinks need a keyframe before they show anything.
+    for (const d of this.down.values()) if (d.source !== "mic") this.host.onKeyframeRequest(d);
+    if (this.again) {
+      this.again = false;
+      this.negotiate();
+    }
+  }
+
+  get ready(): boolean {
+    return this.answered;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pc.close().catch(() => {});
+    peerCounters.open--;
+  }
+}

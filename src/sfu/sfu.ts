@@ -1,0 +1,92 @@
+// The SFU as the rest of the server sees it: rooms of peers, SDP strings in and out, events back.
+// No werift type crosses this line (ARCHITECTURE.md): the hub and the voice feature speak this
+// interface only, and the werift implementation runs in a Worker thread behind it.
+
+/** What a participant can send: their microphone, their camera, their screen. */
+export type Source = "mic" | "camera" | "screen";
+export const SOURCES: readonly Source[] = ["mic", "camera", "screen"];
+
+/** What the server lets a peer do, from their channel permissions; enforced on every packet. */
+export interface Grants {
+  /** SPEAK: without it the peer gets no microphone uplink (receive-only). */
+  speak: boolean;
+  /** STREAM: camera and screen share. */
+  stream: boolean;
+  /** USE_VAD: without it the microphone is forwarded only while push-to-talk is held. */
+  vad: boolean;
+}
+
+/** The peer's current switches, from its own choices and moderators'. */
+export interface Flags {
+  /** Self- or server-muted: microphone packets are dropped at the SFU. */
+  muted: boolean;
+  /** Self- or server-deafened: no audio is forwarded to it. */
+  deaf: boolean;
+  /** Push-to-talk key held (matters only without the USE_VAD grant). */
+  talking: boolean;
+}
+
+/** Network settings for the server side of ICE; nothing here contacts a third party. */
+export interface IceSettings {
+  /** UDP ports for media, inclusive; null = any free port. */
+  portRange: [number, number] | null;
+  /** Bind and offer only this local address; null = every non-loopback interface address. */
+  listenIp: string | null;
+  /** The address written into candidates instead (the public IP of a NATed server); null = as bound. */
+  announcedIp: string | null;
+  /** Offer IPv6 host candidates too. */
+  ipv6: boolean;
+}
+
+/** One m-line of the offer the client must answer, told so it knows whose media is where. */
+export interface TrackInfo {
+  mid: string;
+  /** The participant the media comes from (the voice feature's user id). */
+  user: string;
+  source: Source;
+}
+
+export type SfuEvent =
+  /** The server (always the offerer) needs this peer to answer a new offer. */
+  | { event: "offer"; peer: string; sdp: string; uplink: Partial<Record<Source, string>>; tracks: TrackInfo[] }
+  | { event: "speaking"; peer: string; speaking: boolean }
+  /** The peer's connection died (ICE failed, nothing heard for a while) or its room failed. */
+  | { event: "gone"; peer: string; reason: string };
+
+export interface SfuStats {
+  rooms: number;
+  peers: number;
+  /** RTCPeerConnections alive in the SFU (closed ones are not counted). */
+  peerConnections: number;
+  /** UDP sockets open in the SFU thread. */
+  udpSockets: number;
+  /** Distinct addresses the SFU sent datagrams to (first 50): only clients', never a STUN server's. */
+  sentTo: string[];
+  /** Errors on UDP sockets that were caught (ICMP unreachable and the like). */
+  socketErrors: number;
+  /** RTP packets forwarded (one per receiving peer). */
+  forwarded: number;
+  /** Microphone packets dropped because the peer was muted, lacked SPEAK or push-to-talk was up. */
+  gated: number;
+  /** Longest synchronous stretch the SFU thread blocked for since the last stats call, ms. */
+  maxBlockMs: number;
+  heapUsed: number;
+}
+
+export interface Sfu {
+  /** Add a peer to a room (created on first peer); the first offer comes back as an "offer" event. */
+  join(room: string, peer: string, user: string, grants: Grants, flags: Flags): Promise<void>;
+  /** The client's answer to the latest offer. Rejected when malformed or unexpected. */
+  answer(peer: string, sdp: string): Promise<void>;
+  /** Start or stop sending the camera or the screen (renegotiates this peer and the room). */
+  publish(peer: string, source: Exclude<Source, "mic">, on: boolean): Promise<void>;
+  /** New permissions or switches (mute, deafen, push-to-talk) for a peer, effective at once. */
+  update(peer: string, grants: Grants, flags: Flags): Promise<void>;
+  /** A fresh offer with new ICE credentials (the client's network changed). */
+  restartIce(peer: string): Promise<void>;
+  /** Remove a peer; its tracks leave every other peer's connection. Idempotent. */
+  leave(peer: string): Promise<void>;
+  stats(): Promise<SfuStats>;
+  onEvent(listener: (event: SfuEvent) => void): void;
+  close(): Promise<void>;
+}

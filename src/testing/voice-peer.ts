@@ -1,0 +1,121 @@
+// A voice participant for tests and the voice bench: a werift RTCPeerConnection that answers the
+// SFU's offers, publishes synthetic Opus (with the audio-level extension) or VP8 RTP on the
+// uplinks it is offered, and counts what arrives per sender and source (count, sequence gaps).
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, type RTCRtpTransceiver } from "werift";
+import type { Source, TrackInfo } from "../sfu/sfu.ts";
+
+export interface Received {
+  packets: number;
+  /** Sequence numbers that went backwards or skipped (after the first packet). */
+  gaps: number;
+  lastSeq: number;
+  /** Send times read from the payload (bench: forwarding delay). */
+  delays: number[];
+}
+
+export interface Offer {
+  sdp: string;
+  uplink: Partial<Record<Source, string>>;
+  tracks: TrackInfo[];
+}
+
+/** Only loopback candidates: the test machine's traffic stays on the machine. */
+const LOOPBACK = { iceServers: [], iceUseIpv6: false, iceInterfaceAddresses: { udp4: "127.0.0.1" } as never, iceAdditionalHostAddresses: ["127.0.0.1"] };
+
+export class VoicePeer {
+  readonly pc = new RTCPeerConnection({
+    ...LOOPBACK,
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: "audio/opus", clockRate: 48000, channels: 2 })],
+      video: [new RTCRtpCodecParameters({ mimeType: "video/VP8", clockRate: 90000 })],
+    },
+  });
+  readonly local: Record<Source, MediaStreamTrack> = {
+    mic: new MediaStreamTrack({ kind: "audio" }),
+    camera: new MediaStreamTrack({ kind: "video" }),
+    screen: new MediaStreamTrack({ kind: "video" }),
+  };
+  /** By `${user}/${source}`. */
+  readonly received = new Map<string, Received>();
+  private byMid = new Map<string, string>();
+  private seq: Record<Source, number> = { mic: 0, camera: 0, screen: 0 };
+  private ssrc = Math.floor(Math.random() * 2 ** 31);
+  uplink: Partial<Record<Source, string>> = {};
+
+  constructor() {
+    this.pc.onTransceiverAdded.subscribe((t) => this.watch(t));
+  }
+
+  private watch(t: RTCRtpTransceiver): void {
+    t.onTrack.subscribe((track) => {
+      track.onReceiveRtp.subscribe((rtp) => {
+        const key = t.mid ? this.byMid.get(t.mid) : undefined;
+        if (!key) return;
+        let r = this.received.get(key);
+        if (!r) this.received.set(key, (r = { packets: 0, gaps: 0, lastSeq: -1, delays: [] }));
+        const seq = rtp.header.sequenceNumber;
+        if (r.lastSeq >= 0 && seq !== ((r.lastSeq + 1) & 0xffff)) r.gaps++;
+        r.lastSeq = seq;
+        r.packets++;
+        if (rtp.payload.length >= 9 && rtp.payload[0] === 0xfe) r.delays.push(performance.now() - readStamp(rtp.payload));
+      });
+    });
+  }
+
+  /** Apply the SFU's offer, attach local tracks to the uplinks it names, return the answer. */
+  async answer(offer: Offer): Promise<string> {
+    await this.pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
+    for (const t of offer.tracks) this.byMid.set(t.mid, `${t.user}/${t.source}`);
+    this.uplink = offer.uplink;
+    for (const t of this.pc.getTransceivers()) {
+      const source = (Object.keys(offer.uplink) as Source[]).find((s) => offer.uplink[s] === t.mid);
+      if (source) {
+        await t.sender.replaceTrack(this.local[source]);
+        t.setDirection("sendonly");
+      }
+    }
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    return this.pc.localDescription!.sdp;
+  }
+
+  get connected(): boolean {
+    return this.pc.connectionState === "connected";
+  }
+
+  /** One synthetic packet: Opus-sized with an audio level (loud unless `quiet`), or a VP8-sized chunk. */
+  send(source: Source, opts: { quiet?: boolean; stamp?: boolean } = {}): void {
+    const audio = source === "mic";
+    const seq = (this.seq[source] = (this.seq[source] + 1) & 0xffff);
+    const payload = Buffer.alloc(audio ? 100 : 1000, 0x11);
+    if (opts.stamp) {
+      payload[0] = 0xfe;
+      payload.writeDoubleLE(performance.now(), 1);
+    }
+    const header = new RtpHeader({ payloadType: audio ? 111 : 96, sequenceNumber: seq, timestamp: seq * (audio ? 960 : 3000), ssrc: this.ssrc + (audio ? 0 : source === "camera" ? 1 : 2), marker: !audio });
+    if (audio) {
+      header.extension = true;
+      header.extensions = [{ id: audioLevelId(this.pc), payload: Buffer.from([0x80 | (opts.quiet ? 127 : 20)]) }];
+    }
+    this.local[source].writeRtp(new RtpPacket(header, payload));
+  }
+
+  count(user: string, source: Source = "mic"): Received {
+    return this.received.get(`${user}/${source}`) ?? { packets: 0, gaps: 0, lastSeq: -1, delays: [] };
+  }
+
+  async close(): Promise<void> {
+    await this.pc.close();
+  }
+}
+
+function readStamp(payload: Buffer): number {
+  return payload.readDoubleLE(1);
+}
+
+function audioLevelId(pc: RTCPeerConnection): number {
+  for (const t of pc.getTransceivers()) {
+    const ext = t.headerExtensions.find((e) => e.uri === "urn:ietf:params:rtp-hdrext:ssrc-audio-level");
+    if (ext) return ext.id;
+  }
+  return 2;
+}
