@@ -12,6 +12,7 @@ import { ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { Permission } from "../permissions/permissions.ts";
 import { FilesPanel } from "../../views/files/panel.tsx";
+import { thumbFormat } from "./image.ts";
 import { attachmentJson } from "./json.ts";
 import { viewOf } from "./queries.ts";
 import { serveFile } from "./serve.ts";
@@ -79,7 +80,8 @@ export function fileRoutes(core: Core) {
     const thumb = c.req.query("thumb");
     if ((thumb === "list" || thumb === "preview") && row.width !== null && row.contentType.startsWith("image/")) {
       const path = thumbPath(core, row.sha256, thumb);
-      return serveFile(c, { path, size: Bun.file(path).size, etag: `"${row.sha256}-${thumb}"`, contentType: "image/webp", filename: `${row.filename.replace(/\.[^.]*$/, "")}.webp` });
+      const format = thumbFormat(row.contentType);
+      return serveFile(c, { path, size: Bun.file(path).size, etag: `"${row.sha256}-${thumb}"`, contentType: `image/${format}`, filename: `${row.filename.replace(/\.[^.]*$/, "")}.${format === "jpeg" ? "jpg" : "webp"}` });
     }
     return serveFile(c, { path: blobPath(core, row.sha256), size: row.size, etag: `"${row.sha256}"`, contentType: row.contentType, filename: row.filename });
   };

@@ -28,12 +28,12 @@ type Msg = { id: string; attachments: Att[] };
 const path = (a: Att) => new URL(a.url).pathname;
 const fetchAs = (who: TestAccount | null, a: Att, headers: Record<string, string> = {}) => app.fetch(path(a), { headers: { ...(who ? { Cookie: who.cookie } : {}), ...headers } });
 const blobOf = (a: Att, bytes: Uint8Array) => {
-  const sha = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+  const sha = new Bun.CryptoHasher("sha256").update(bytes as Uint8Array<ArrayBuffer>).digest("hex");
   return join(app.dataDir, "files", sha.slice(0, 2), sha);
 };
 
 describe("byte ranges", () => {
-  const audio = wav(2);
+  const audio = wav(2) as Uint8Array<ArrayBuffer>;
   let a: Att;
   beforeAll(async () => {
     a = (await json<Msg>(await sendMultipart(app, member, g.generalId, [{ bytes: audio, name: "song.wav" }]))).attachments[0]!;

@@ -1,5 +1,5 @@
 // The file store: <data>/files/<2 hex>/<sha256> for stored copies and
-// <data>/files/thumbs/<sha256>-<size>.webp for thumbnails. Only hashes we computed become paths.
+// <data>/files/thumbs/<sha256>-<size> for thumbnails (JPEG or WebP, image.ts thumbFormat). Only hashes we computed become paths.
 // Uploads are written to <data>/files/tmp first and moved into place by the single writer
 // (inside the commit queue), so the orphan sweep, which also runs there, never deletes a file
 // that a new row is about to use.
@@ -17,7 +17,7 @@ const checked = (sha256: string) => {
 export const filesDir = (core: Core) => join(core.config.dataDir, "files");
 export const tmpDir = (core: Core) => join(filesDir(core), "tmp");
 export const blobPath = (core: Core, sha256: string) => join(filesDir(core), checked(sha256).slice(0, 2), sha256);
-export const thumbPath = (core: Core, sha256: string, size: ThumbSize) => join(filesDir(core), "thumbs", `${checked(sha256)}-${size}.webp`);
+export const thumbPath = (core: Core, sha256: string, size: ThumbSize) => join(filesDir(core), "thumbs", `${checked(sha256)}-${size}`);
 
 /** A fresh temporary path (random name) for an upload in progress. */
 export function tmpPath(core: Core): string {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tempDir } from "../../src/testing/app.ts";
+import { jpegWithExif, wav } from "../../src/testing/files.ts";
+import { makePng } from "../../src/testing/images.ts";
 
 const root = resolve(import.meta.dir, "../..");
 let work: string;
@@ -119,6 +121,37 @@ describe("the compiled binary", () => {
     const doc = (await (await fetch(`${address}/api/v10/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.paths["/applications"]).toBeDefined();
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  }, 30_000);
+
+  test("files work inside the binary: upload, EXIF stripped, thumbnails (Bun.Image), duration, byte ranges", async () => {
+    const dataDir = join(work, "files");
+    const create = Bun.spawn([binary, "admin", "create-user", "--username", "snap", "--password-stdin", "--data-dir", dataDir], { cwd: work, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    create.stdin.write("a long and unusual passphrase\n");
+    create.stdin.end();
+    expect(await create.exited).toBe(0);
+    const { proc, address } = await startBinary(dataDir);
+    const login = (await (await fetch(`${address}/api/v10/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: "snap", password: "a long and unusual passphrase" }) })).json()) as { token: string };
+    const auth = { Authorization: `Bearer ${login.token}` };
+    const guild = (await (await fetch(`${address}/api/v10/guilds`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify({ name: "Files" }) })).json()) as { id: string };
+    const channel = ((await (await fetch(`${address}/api/v10/guilds/${guild.id}/channels`, { headers: auth })).json()) as { id: string; type: number }[]).find((c) => c.type === 0)!;
+    const form = new FormData();
+    form.set("payload_json", JSON.stringify({ content: "from the binary" }));
+    form.set("files[0]", new Blob([makePng(1200, 600) as Uint8Array<ArrayBuffer>]), "wide.png");
+    form.set("files[1]", new Blob([(await jpegWithExif(40, 30, "GPS 45.76N")) as Uint8Array<ArrayBuffer>]), "photo.jpg");
+    form.set("files[2]", new Blob([wav(2) as Uint8Array<ArrayBuffer>]), "tone.wav");
+    const sent = await fetch(`${address}/api/v10/channels/${channel.id}/messages`, { method: "POST", headers: auth, body: form });
+    expect(sent.status).toBe(200);
+    const files = ((await sent.json()) as { attachments: { url: string; content_type: string; width?: number; duration_secs?: number }[] }).attachments;
+    expect(files.map((f) => f.content_type)).toEqual(["image/png", "image/jpeg", "audio/wav"]);
+    expect(files[2]!.duration_secs).toBe(2);
+    const at = (url: string) => `${address}${new URL(url).pathname}${new URL(url).search}`;
+    const thumb = await fetch(at(`${files[0]!.url}?thumb=list`), { headers: auth });
+    expect(await new Bun.Image(new Uint8Array(await thumb.arrayBuffer())).metadata()).toMatchObject({ width: 800, height: 400, format: "webp" });
+    expect(Buffer.from(await (await fetch(at(files[1]!.url), { headers: auth })).arrayBuffer()).includes("GPS 45.76N")).toBe(false);
+    const range = await fetch(at(files[2]!.url), { headers: { ...auth, Range: "bytes=-10" } });
+    expect(range.status).toBe(206);
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
   }, 30_000);
