@@ -38,13 +38,20 @@ export function matchExpression(text: TextPart[], f: ScopeFilters): string {
   const and: string[] = [];
   const t = textExpression(text);
   if (t) and.push(t);
-  if ("guildId" in f.visibility) and.push(`scope : ${token("g", f.visibility.guildId)}`);
-  else and.push(`scope : ${anyOf(f.visibility.channels.map((c) => token("c", c)))}`);
-  if (f.authorIds.length) and.push(`scope : ${anyOf(f.authorIds.map((a) => token("a", a)))}`);
-  if (f.mentionIds.length) and.push(`scope : ${anyOf(f.mentionIds.map((m) => token("m", m)))}`);
-  if (f.channelIds.length) and.push(`scope : ${anyOf(f.channelIds.map((c) => token("c", c)))}`);
-  for (const kind of f.has) if (INDEXED_HAS.includes(kind)) and.push(`scope : ${kind}`);
-  if (f.pinned === true) and.push("scope : pin");
+  const guild = "guildId" in f.visibility ? f.visibility.guildId : null;
+  // In a server search a filter uses the facet token qualified by the server (a5g9): it already
+  // keeps the server, and its doclist is small, where the server's own token is the longest there is.
+  const facet = (name: string) => (guild ? `${name}${token("g", guild)}` : name);
+  const facets: string[] = [];
+  if (f.authorIds.length) facets.push(`scope : ${anyOf(f.authorIds.map((a) => facet(token("a", a))))}`);
+  if (f.mentionIds.length) facets.push(`scope : ${anyOf(f.mentionIds.map((m) => facet(token("m", m))))}`);
+  for (const kind of f.has) if (INDEXED_HAS.includes(kind)) facets.push(`scope : ${facet(kind)}`);
+  if (f.pinned === true) facets.push(`scope : ${facet("pin")}`);
+  // in: channels were checked readable in this part, so they keep the server too.
+  if (f.channelIds.length) facets.push(`scope : ${anyOf(f.channelIds.map((c) => token("c", c)))}`);
+  if (!guild && "channels" in f.visibility) and.push(`scope : ${anyOf(f.visibility.channels.map((c) => token("c", c)))}`);
+  else if (guild && facets.length === 0) and.push(`scope : ${token("g", guild)}`);
+  and.push(...facets);
   let expr = and.join(" AND ");
   const not: string[] = [];
   if ("guildId" in f.visibility) not.push(...f.visibility.hidden.map((c) => token("c", c)));

@@ -165,6 +165,18 @@ describe("who sees what", () => {
     expect((await api(app, "GET", `/guilds/${g.guildId}/messages/search?content=reunion`, undefined, leaver.bearer)).status).toBe(404);
   });
 
+  test("a filtered server search keeps to that server when the person also writes elsewhere", async () => {
+    await otherGuild.join(alice);
+    await send(alice, "réunion ailleurs aussi, voir https://example.com", otherGuild.generalId);
+    const here = await search(alice, `content=reunion&author_id=${alice.user.id}`);
+    expect(here.total_results).toBe(2);
+    expect(contents(here).some((c) => c.includes("ailleurs"))).toBe(false);
+    expect(contents(await search(alice, `content=reunion&author_id=${alice.user.id}`, otherGuild.guildId))).toEqual(["réunion ailleurs aussi, voir https://example.com"]);
+    expect((await search(alice, "has=link", otherGuild.guildId)).total_results).toBe(1);
+    expect((await search(alice, "has=link")).total_results).toBe(1);
+    expect((await api(app, "DELETE", `/users/@me/guilds/${otherGuild.guildId}`, undefined, alice.bearer)).status).toBe(204);
+  });
+
   test("DM search finds the reader's own DMs only", async () => {
     const dm = async (who: TestAccount) => json<Answer>(await api(app, "GET", "/users/@me/messages/search?content=reunion", undefined, who.bearer));
     expect(contents(await dm(alice))).toEqual(["réunion privée entre nous"]);
