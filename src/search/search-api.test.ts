@@ -7,6 +7,7 @@ import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
 import { createTestApp, type TestApp } from "../testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
 import { makePng } from "../testing/images.ts";
+import { sendMultipart, sendStaged, stage, wav } from "../testing/files.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -128,6 +129,26 @@ describe("filters", () => {
     expect(contents(await search(alice, "has=file"))).toEqual(["voici la photo"]);
     expect((await search(alice, "has=video")).total_results).toBe(0);
     expect((await search(alice, "has=audio")).total_results).toBe(0);
+  });
+
+  test("has=audio and has=video find their kind, also when a staged upload joins the message at send", async () => {
+    expect((await sendMultipart(app, carol, g.generalId, [{ bytes: wav(1), name: "memo.wav" }], { content: "le mémo vocal" })).status).toBe(200);
+    expect(contents(await search(alice, "has=audio"))).toEqual(["le mémo vocal"]);
+    // A tiny MP4 (ftyp + empty mdat): sniffed as video/mp4 from its bytes.
+    const mp4 = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode("ftypisom"), 0, 0, 2, 0, ...new TextEncoder().encode("isommp41"), 0, 0, 0, 8, ...new TextEncoder().encode("mdat")]);
+    const staged = await stage(app, carol, g.generalId, mp4, "clip.mp4");
+    expect(staged.status).toBe(201);
+    const { id } = await json<{ id: string }>(staged);
+    expect((await sendStaged(app, carol, g.generalId, [{ id }], "la vidéo du match")).status).toBeLessThan(400);
+    expect(contents(await search(alice, "has=video"))).toEqual(["la vidéo du match"]);
+    expect((await search(alice, "has=file")).total_results).toBe(3);
+  });
+
+  test("has=embed finds a message sent with an embed", async () => {
+    const res = await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "le compte-rendu", embeds: [{ title: "Compte-rendu", description: "Résumé de la réunion" }] }, bob.bearer);
+    expect(res.status).toBe(200);
+    expect(contents(await search(alice, "has=embed"))).toEqual(["le compte-rendu"]);
+    expect((await search(alice, "has=embed&content=reunion")).total_results).toBe(0);
   });
 
   test("an unknown has value or a bad id is a 400 that says which parameter", async () => {
