@@ -15,6 +15,9 @@ writeFileSync(join(vendor, "htmx.min.js"), `${readFileSync(join(dist, "htmx.min.
 rmSync(join(vendor, "hx-ws.min.js"), { force: true });
 // minisearch for the quick switcher's fuzzy search in the browser (its UMD build defines MiniSearch).
 writeFileSync(join(vendor, "minisearch.js"), readFileSync(join(root, "node_modules/minisearch/dist/umd/index.js"), "utf8"));
+// uPlot (MIT, ~50 KB) for the admin overview's live charts: its IIFE build defines uPlot.
+writeFileSync(join(vendor, "uplot.js"), readFileSync(join(root, "node_modules/uplot/dist/uPlot.iife.min.js"), "utf8"));
+writeFileSync(join(vendor, "uplot.css"), readFileSync(join(root, "node_modules/uplot/dist/uPlot.min.css"), "utf8"));
 
 function walk(dir: string): string[] {
   return readdirSync(dir)

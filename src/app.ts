@@ -59,6 +59,10 @@ import { apiRateLimits } from "./bots/rate-limit.ts";
 import { authorizePages, developerRoutes } from "./bots/routes.tsx";
 import { bulkDeleteApi } from "./messages/bulk-delete.ts";
 import { openapiApi } from "./openapi/api.ts";
+import { metricsRoutes, requestMetrics } from "./ops/metrics-route.ts";
+import { MAX_IMPORT_BYTES, opsApi } from "./ops/api.ts";
+import { opsRoutes } from "./ops/routes.tsx";
+import { instanceCssRoutes } from "./instance/routes.ts";
 
 /** Largest body the JSON API and HTML forms accept (uploads get their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -70,6 +74,8 @@ const UPLOAD_LIMITS: [RegExp, number][] = [
   // Files: the ceiling of the max-file-size setting; files/ enforces the setting itself with a clear 413.
   [/^\/channels\/\d{1,20}\/attachments$/, FILE_SIZE_CEILING + 64 * 1024],
   [/^\/api\/v10\/channels\/\d{1,20}\/messages$/, FILE_SIZE_CEILING + 1024 * 1024],
+  // Admin imports (Discord, Slack, Pokynano exports) carry whole workspaces.
+  [/^\/(?:api\/v10\/)?admin\/imports$/, MAX_IMPORT_BYTES],
 ];
 
 function limitBodies() {
@@ -90,6 +96,9 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   const https = core.config.publicUrl.startsWith("https:");
 
   app.use(requestId({ limitLength: 64 }));
+  app.use(requestMetrics(core));
+  // Before authenticate: the scrape token is not a session token (metrics-route.ts checks callers itself).
+  app.route("/", metricsRoutes(core));
   app.use(accessLog(core.logger));
   app.use(securityHeaders({ https }));
   app.use(sameOriginWrites((own) => [own, core.config.publicUrl]));
@@ -100,6 +109,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.use(chooseLocale);
 
   app.route("/", healthRoutes({ db: core.db, isShuttingDown }));
+  app.route("/", instanceCssRoutes(core));
   app.route("/static", assetRoutes);
   app.route("/avatars", imageRoutes(avatarDir, core));
   app.route("/icons", imageRoutes(iconDir, core));
@@ -122,6 +132,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/invite", invitePages(core));
   app.route("/admin", adminRoutes(core));
   app.route("/admin", fileAdminRoutes(core));
+  app.route("/admin", opsRoutes(core));
   app.route("/api/v10/auth", authApi(core));
   app.route("/api/v10/gateway", gatewayApi(core));
   app.route("/api/v10/users/@me", meApi(core));
@@ -138,6 +149,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/channels", typingApi(core));
   app.route("/api/v10/invites", invitesApi(core));
   app.route("/api/v10/admin", adminApi(core));
+  app.route("/api/v10/admin", opsApi(core));
   app.route("/api/v10/applications", applicationsApi(core));
   app.route("/api/v10/oauth2", oauth2Api(core));
   app.route("/api/v10/channels", bulkDeleteApi(core));

@@ -87,7 +87,8 @@ describe("config", () => {
 
   test("commands take their own flags and arguments", () => {
     expect(parse(["backup", "--out", "b.db"]).command).toEqual({ name: "backup", out: resolve("b.db") });
-    expect(parse(["restore", "b.db", "--data-dir", "/x"]).command).toEqual({ name: "restore", file: resolve("b.db") });
+    expect(parse(["restore", "b.db", "--data-dir", "/x"]).command).toEqual({ name: "restore", file: resolve("b.db"), dryRun: false });
+    expect(parse(["restore", "b.tar.gz", "--dry-run"]).command).toEqual({ name: "restore", file: resolve("b.tar.gz"), dryRun: true });
     expect(parse(["migrate", "--status"]).command).toEqual({ name: "migrate", statusOnly: true });
     expect(parse(["healthcheck", "--port", "8080"]).command).toEqual({ name: "healthcheck", url: "http://127.0.0.1:8080" });
     expect(() => parse(["serve", "--out", "x"])).toThrow(/unknown flag --out/);

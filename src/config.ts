@@ -23,7 +23,7 @@ export type Command =
   | { name: "help"; text: string }
   | { name: "version"; text: string }
   | { name: "backup"; out: string }
-  | { name: "restore"; file: string }
+  | { name: "restore"; file: string; dryRun: boolean }
   | { name: "migrate"; statusOnly: boolean }
   | { name: "healthcheck"; url: string }
   | { name: "create-user"; username: string; displayName: string | null; admin: boolean; passwordStdin: boolean }
@@ -65,14 +65,14 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   serve: { usage: "serve", summary: "run the server (the default command)", options: [], positionals: [] },
   backup: {
     usage: "backup --out FILE",
-    summary: "write a consistent, integrity-checked copy of the database to FILE",
+    summary: "write one archive (database snapshot, integrity-checked, plus uploaded files and a manifest) to FILE (.tar.gz)",
     options: [{ flag: "out", kind: "path", help: "where to write the backup" }],
     positionals: [],
   },
   restore: {
-    usage: "restore FILE",
-    summary: "replace the database with a backup (the server must be stopped)",
-    options: [],
+    usage: "restore FILE [--dry-run]",
+    summary: "replace the database and files with a backup (the server must be stopped); --dry-run only validates FILE",
+    options: [{ flag: "dry-run", kind: "bool", help: "check the archive and change nothing" }],
     positionals: ["FILE"],
   },
   migrate: {
@@ -258,7 +258,7 @@ export function parseCommandLine(
     case "restore": {
       const file = parsed.positionals[0];
       if (!file) throw new ConfigError("restore needs the backup FILE to restore");
-      return { command: { name: "restore", file: resolve(file) }, config };
+      return { command: { name: "restore", file: resolve(file), dryRun: parsed.values.get("dry-run") === true }, config };
     }
     case "migrate":
       return { command: { name: "migrate", statusOnly: parsed.values.get("status") === true }, config };

@@ -1,9 +1,10 @@
 // Entry point of `npm start` and of the compiled binary: parse the command line, run one command.
 import { cliCreateUser, cliResetPassword, readPasswordFromStdin } from "./cli/accounts.ts";
-import { backupDatabase } from "./cli/backup.ts";
 import { healthcheck } from "./cli/healthcheck.ts";
 import { runMigrate } from "./cli/migrate.ts";
-import { restoreDatabase } from "./cli/restore.ts";
+import { progressLine } from "./cli/progress.ts";
+import { createBackup } from "./backup/archive.ts";
+import { restoreBackup } from "./backup/restore.ts";
 import { ConfigError, parseCommandLine } from "./config.ts";
 import { StartupError } from "./db/client.ts";
 import { createLogger } from "./lib/log.ts";
@@ -32,13 +33,19 @@ async function main(): Promise<void> {
       console.log(command.text);
       return;
     case "backup": {
-      const { bytes } = backupDatabase(config.dataDir, command.out);
-      console.log(`backup written to ${command.out} (${bytes} bytes, integrity ok)`);
+      const line = progressLine();
+      const { bytes, manifest } = await createBackup(config.dataDir, command.out, { progress: line.update });
+      line.done();
+      console.log(`backup written to ${command.out} (${bytes} bytes, integrity ok, ${manifest.counts.messages} messages, ${manifest.files.count} files)`);
       return;
     }
     case "restore": {
-      const { keptAs } = restoreDatabase(config.dataDir, command.file, embeddedMigrations());
-      console.log(`restored ${command.file} into ${config.dataDir}${keptAs ? `; the previous database is kept as ${keptAs}` : ""}`);
+      const line = progressLine();
+      const { report, keptAs, filesKeptAs } = await restoreBackup(config.dataDir, command.file, embeddedMigrations(), { dryRun: command.dryRun, progress: line.update });
+      line.done();
+      const counts = report.manifest ? ` (${report.manifest.counts.messages} messages, ${report.files} files, taken ${report.manifest.created_at} by Pokynano ${report.manifest.pokynano})` : "";
+      if (command.dryRun) console.log(`${command.file} is a valid backup${counts}; nothing was changed`);
+      else console.log(`restored ${command.file} into ${config.dataDir}${counts}${keptAs ? `; the previous database is kept as ${keptAs}` : ""}${filesKeptAs ? `, the previous files as ${filesKeptAs}` : ""}`);
       return;
     }
     case "migrate":

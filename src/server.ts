@@ -24,6 +24,8 @@ import { startThreadSweep } from "./threads/sweep.ts";
 import { startFileSweep } from "./files/sweep.ts";
 import { FILE_SIZE_CEILING } from "./files/limits.ts";
 import type { Core } from "./core.ts";
+import { backupBeforeMigrating } from "./backup/pre-migrate.ts";
+import { startOperations } from "./ops/start.ts";
 
 export const PID_FILE = "pokynano.pid";
 /** Largest request body Bun will read at all; routes set tighter limits. */
@@ -101,6 +103,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   try {
     const large = databaseSize(db.path) > QUICK_CHECK_INLINE_LIMIT;
     if (!large) quickCheck(db.writer, db.path);
+    const preMigrate = backupBeforeMigrating(config.dataDir, db.writer, embeddedMigrations());
+    if (preMigrate) logger.info("database backed up before migrating", { path: preMigrate });
     const applied = migrate(db.writer, embeddedMigrations());
     if (applied.length) logger.info("migrations applied", { ids: applied });
     const assets = await loadAssets();
@@ -186,6 +190,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
     const stopThreadSweep = startThreadSweep(core);
     const stopFileSweep = startFileSweep(core);
+    const stopOperations = startOperations(core);
 
     const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
     let stopping: Promise<void> | undefined;
@@ -195,6 +200,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         clearInterval(sweep);
         stopThreadSweep();
         stopFileSweep();
+        await stopOperations();
         const closing = server.stop(false);
         hub.stop();
         await queue.close();

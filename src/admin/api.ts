@@ -57,7 +57,7 @@ export function adminApi(core: Core) {
     const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional(), max_file_size_mb: fileLimitFields.max_file_size_mb.optional(), storage_quota_mb: fileLimitFields.storage_quota_mb.optional(), api_rate_limit: apiRateLimitBody.optional() }));
     if (body.api_rate_limit) await setApiRateLimit(core, body.api_rate_limit);
     await setFileLimits(core, { maxFileMb: body.max_file_size_mb, quotaMb: body.storage_quota_mb });
-    await updateInstance(core, { name: body.name, registration: body.registration, serverCreation: body.server_creation, messageRateLimit: body.message_rate_limit });
+    await updateInstance(core, currentAuth(c).user.id, { name: body.name, registration: body.registration, serverCreation: body.server_creation, messageRateLimit: body.message_rate_limit });
     return c.json(instance());
   });
   app.get("/invites", (c) => c.json(listInstanceInvites(core)));

@@ -86,7 +86,7 @@ export function adminRoutes(core: Core) {
   app.post("/settings", async (c) => {
     const form = await parseForm(c, z.object({ instance_name: text(200), registration: z.enum(REGISTRATION_MODES), server_creation: z.enum(SERVER_CREATION).optional() }));
     try {
-      await updateInstance(core, { name: form.instance_name, registration: form.registration, serverCreation: form.server_creation });
+      await updateInstance(core, currentAuth(c).user.id, { name: form.instance_name, registration: form.registration, serverCreation: form.server_creation });
       return c.redirect("/admin/settings?saved=1", 303);
     } catch (err) {
       const { errors, status } = formErrors(c, err);

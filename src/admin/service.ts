@@ -4,12 +4,13 @@ import { and, asc, eq, isNull, or, sql } from "drizzle-orm";
 import { users, type User } from "../auth/table.ts";
 import { forcePasswordReset } from "../auth/service.ts";
 import type { Core } from "../core.ts";
-import { writeSetting, type RegistrationMode } from "../instance/service.ts";
+import { readSetting, writeSetting, type RegistrationMode } from "../instance/service.ts";
 import { cleanText } from "../auth/names.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { fieldError, keyedError } from "../lib/field-error.ts";
 import { deleteAccount, setDeactivated } from "../users/lifecycle.ts";
 import { findUser } from "../users/service.ts";
+import { auditRow, recordAdminAction } from "./audit.ts";
 
 export const PAGE_SIZE = 50;
 
@@ -40,26 +41,38 @@ function notSelf(adminId: string, userId: string): void {
 export async function setAdmin(core: Core, adminId: string, userId: string, isAdmin: boolean): Promise<User> {
   const user = target(core, userId);
   if (!isAdmin && user.isAdmin && activeAdmins(core) <= 1) throw keyedError(409, ErrorCode.conflict, "admin.lastAdmin");
-  return core.queue.write(({ orm }) => orm.update(users).set({ isAdmin }).where(eq(users.id, user.id)).returning().get());
+  return core.queue.write((tx) => {
+    auditRow(tx, adminId, isAdmin ? "user.admin.grant" : "user.admin.revoke", user.id, { username: user.username });
+    return tx.orm.update(users).set({ isAdmin }).where(eq(users.id, user.id)).returning().get();
+  });
 }
 
 export async function deactivateUser(core: Core, adminId: string, userId: string, deactivated: boolean): Promise<User> {
   notSelf(adminId, userId);
-  target(core, userId);
-  return (await setDeactivated(core, userId, deactivated))!;
+  const user = target(core, userId);
+  const updated = (await setDeactivated(core, userId, deactivated))!;
+  await recordAdminAction(core, adminId, deactivated ? "user.deactivate" : "user.reactivate", userId, { username: user.username });
+  return updated;
 }
 
 export async function resetUserPassword(core: Core, adminId: string, userId: string): Promise<string> {
   notSelf(adminId, userId);
-  return forcePasswordReset(core, target(core, userId).id, adminId);
+  const user = target(core, userId);
+  const link = await forcePasswordReset(core, user.id, adminId);
+  await recordAdminAction(core, adminId, "user.password_reset", userId, { username: user.username });
+  return link;
 }
 
 export async function deleteUser(core: Core, adminId: string, userId: string, removeMessages: boolean): Promise<void> {
   notSelf(adminId, userId);
-  await deleteAccount(core, target(core, userId), { removeMessages, byAdmin: true });
+  const user = target(core, userId);
+  await deleteAccount(core, user, { removeMessages, byAdmin: true });
+  await recordAdminAction(core, adminId, "user.delete", userId, { username: user.username, remove_messages: removeMessages });
 }
 
-export async function updateInstance(core: Core, input: { name?: string; registration?: RegistrationMode; serverCreation?: "everyone" | "admins"; messageRateLimit?: number }): Promise<void> {
+export async function updateInstance(core: Core, adminId: string | null, input: { name?: string; registration?: RegistrationMode; serverCreation?: "everyone" | "admins"; messageRateLimit?: number }): Promise<void> {
+  const keys = { name: "instance_name", registration: "registration_mode", serverCreation: "server_creation", messageRateLimit: "message_rate_limit" } as const;
+  const before = Object.fromEntries(Object.entries(keys).filter(([k]) => input[k as keyof typeof input] !== undefined).map(([k, key]) => [k, readSetting(core.db.readOrm, key) ?? null]));
   if (input.name !== undefined) {
     const name = cleanText(input.name);
     if (!name || [...name].length > 64) throw fieldError({ instance_name: "text.tooLong" }, { max: 64 });
@@ -68,5 +81,7 @@ export async function updateInstance(core: Core, input: { name?: string; registr
   if (input.registration) await writeSetting(core.queue, "registration_mode", input.registration);
   if (input.serverCreation) await writeSetting(core.queue, "server_creation", input.serverCreation);
   if (input.messageRateLimit !== undefined) await writeSetting(core.queue, "message_rate_limit", input.messageRateLimit);
+  const after = Object.fromEntries(Object.entries(keys).filter(([k]) => input[k as keyof typeof input] !== undefined).map(([k, key]) => [k, readSetting(core.db.readOrm, key) ?? null]));
+  if (Object.keys(after).length && JSON.stringify(before) !== JSON.stringify(after)) await recordAdminAction(core, adminId, "instance.update", "", { before, after });
 }
 

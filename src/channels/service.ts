@@ -1,5 +1,6 @@
 // Guild channels: text (0), voice (2), categories (4). Create, edit, move, reorder, delete, and
 // permission overwrites (a channel inherits its category's until it is given its own).
+import { auditChannel, auditOverwrite } from "../moderation/audit-hooks.ts";
 import { and, eq, max } from "drizzle-orm";
 import { cleanText } from "../auth/names.ts";
 import type { Core } from "../core.ts";
@@ -67,6 +68,7 @@ export async function createChannel(core: Core, userId: string, guildId: string,
   });
   // Members who can see it learn about it live (gateway CHANNEL_CREATE, the tabs' channel list).
   core.hub.recheckAccess({ guildId });
+  await auditChannel(core, guildId, null, created);
   return created;
 }
 
@@ -99,7 +101,9 @@ export async function updateChannel(core: Core, userId: string, channelId: strin
   if (patch.parentId !== undefined) set.parentId = checkParent(core, guild.guild.id, channel.type, patch.parentId);
   if (patch.position !== undefined) set.position = Math.max(0, Math.min(10_000, Math.trunc(patch.position)));
   if (Object.keys(set).length === 0) return channel;
-  return core.queue.write(({ orm }) => orm.update(channels).set(set).where(eq(channels.id, channelId)).returning().get());
+  const after = await core.queue.write(({ orm }) => orm.update(channels).set(set).where(eq(channels.id, channelId)).returning().get());
+  await auditChannel(core, guild.guild.id, channel, after);
+  return after;
 }
 
 export async function deleteChannel(core: Core, userId: string, channelId: string): Promise<Channel> {
@@ -107,6 +111,7 @@ export async function deleteChannel(core: Core, userId: string, channelId: strin
   if (!guild) throw unknownChannel();
   await core.queue.write(({ orm }) => orm.delete(channels).where(eq(channels.id, channelId)).run());
   core.hub.recheckAccess();
+  await auditChannel(core, guild.guild.id, channel, null);
   return channel;
 }
 
@@ -151,6 +156,7 @@ export async function setOverwrite(core: Core, userId: string, channelId: string
     if (!member) throw fieldError({ id: "member.unknown" });
   }
   const inherited = channel.synced && channel.parentId ? effectiveOverwrites(core, channel) : null;
+  const before = effectiveOverwrites(core, channel).find((o) => o.id === input.targetId) ?? null;
   await core.queue.write(({ orm }) => {
     if (inherited) {
       for (const o of inherited) orm.insert(permissionOverwrites).values({ channelId, targetId: o.id, type: o.type, allow: o.allow, deny: o.deny }).onConflictDoNothing().run();
@@ -167,6 +173,8 @@ export async function setOverwrite(core: Core, userId: string, channelId: string
       .run();
   });
   core.hub.recheckAccess();
+  const gone = input.allow === 0n && input.deny === 0n;
+  await auditOverwrite(core, guild.guild.id, channelId, before, gone ? null : { id: input.targetId, type: input.type, allow: input.allow & ~input.deny, deny: input.deny });
 }
 
 export async function deleteOverwrite(core: Core, userId: string, channelId: string, targetId: string): Promise<void> {

@@ -34,6 +34,8 @@ export class CommitQueue {
   private idleWaiters: (() => void)[] = [];
   /** Counters for tests, logs and benchmarks. */
   readonly stats = { commits: 0, writes: 0, failedCommits: 0 };
+  /** Called after each successful group commit with its duration (the commit latency metric). */
+  onCommit?: (ms: number, writes: number) => void;
 
   constructor(
     private readonly ctx: WriteContext,
@@ -91,6 +93,7 @@ export class CommitQueue {
 
   private runBatch(batch: Pending[]): ({ ok: true; value: unknown } | { ok: false; error: unknown })[] {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const started = performance.now();
     try {
       this.exec("BEGIN IMMEDIATE");
     } catch (error) {
@@ -123,6 +126,7 @@ export class CommitQueue {
     }
     this.stats.commits++;
     this.stats.writes += batch.length;
+    this.onCommit?.(performance.now() - started, batch.length);
     return outcomes;
   }
 }

@@ -61,6 +61,9 @@ export const members = sqliteTable(
     userId: snowflake("user_id").notNull(),
     nick: text("nick"),
     joinedAt: text("joined_at").notNull(),
+    // migrations/0012_moderation.sql: a timeout's end and member screening (src/moderation/).
+    communicationDisabledUntil: text("communication_disabled_until"),
+    pending: bool("pending").notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.guildId, t.userId] })],
 );

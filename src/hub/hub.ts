@@ -133,7 +133,11 @@ export class Hub {
     this.server = server;
   }
 
+  /** Events published since start (the /metrics events counter). */
+  publishedEvents = 0;
+
   publish(topic: string, data: string): void {
+    this.publishedEvents++;
     this.server?.publish(topic, data);
   }
 

@@ -9,6 +9,7 @@ import { enBots } from "./en-bots.ts";
 import { enMessages } from "./en-messages.ts";
 import { enFiles } from "./en-files.ts";
 import { enSearch } from "./en-search.ts";
+import { enOps } from "./en-ops.ts";
 
 const enCore = {
   "app.name": "Pokynano",
@@ -203,5 +204,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enSearch, ...enExpressions };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enSearch, ...enOps, ...enExpressions };
 export type MessageKey = keyof typeof en;

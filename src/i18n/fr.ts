@@ -9,6 +9,7 @@ import { frBots } from "./fr-bots.ts";
 import { frMessages } from "./fr-messages.ts";
 import { frFiles } from "./fr-files.ts";
 import { frSearch } from "./fr-search.ts";
+import { frOps } from "./fr-ops.ts";
 
 export const fr: Record<MessageKey, string> = {
   ...frGuilds,
@@ -20,6 +21,7 @@ export const fr: Record<MessageKey, string> = {
   ...frMessages,
   ...frFiles,
   ...frSearch,
+  ...frOps,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
   "common.saved": "Enregistré.",

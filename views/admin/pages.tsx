@@ -6,10 +6,21 @@ import { Document } from "../layouts/document.tsx";
 import { Alert, Choice, Field } from "../shared/form.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 
-function AdminLayout(props: { ctx: PageCtx; page: "users" | "settings"; children: Child; notice?: Child; error?: string }) {
+export type AdminPage = "overview" | "users" | "servers" | "settings" | "appearance" | "operations" | "audit";
+const NAV: [AdminPage, string, string][] = [
+  ["overview", "/admin/overview", "ops.overview"],
+  ["users", "/admin/users", "admin.users"],
+  ["servers", "/admin/servers", "ops.servers"],
+  ["settings", "/admin/settings", "admin.settings"],
+  ["appearance", "/admin/appearance", "ops.appearance"],
+  ["operations", "/admin/operations", "ops.operations"],
+  ["audit", "/admin/audit", "ops.audit"],
+];
+
+export function AdminLayout(props: { ctx: PageCtx; page: AdminPage; children: Child; notice?: Child; error?: string; scripts?: string[]; title?: string }) {
   const { t } = props.ctx;
   return (
-    <Document title={`${t("admin.title")} · ${props.ctx.instanceName}`} locale={props.ctx.locale} theme={props.ctx.theme} bodyClass="settings-page">
+    <Document title={`${t("admin.title")} · ${props.ctx.instanceName}`} locale={props.ctx.locale} theme={props.ctx.theme} bodyClass="settings-page" scripts={props.scripts}>
       <div class="settings-shell">
         <nav class="settings-nav" aria-label={t("admin.title")}>
           <a href="/" class="back-link">
@@ -17,20 +28,17 @@ function AdminLayout(props: { ctx: PageCtx; page: "users" | "settings"; children
           </a>
           <h2>{t("admin.title")}</h2>
           <ul>
-            <li>
-              <a href="/admin/users" aria-current={props.page === "users" ? "page" : undefined}>
-                {t("admin.users")}
-              </a>
-            </li>
-            <li>
-              <a href="/admin/settings" aria-current={props.page === "settings" ? "page" : undefined}>
-                {t("admin.settings")}
-              </a>
-            </li>
+            {NAV.map(([page, href, key]) => (
+              <li>
+                <a href={href} aria-current={props.page === page ? "page" : undefined}>
+                  {t(key as Parameters<typeof t>[0])}
+                </a>
+              </li>
+            ))}
           </ul>
         </nav>
         <main class="settings-main" id="main" tabindex={-1}>
-          <h1>{props.page === "users" ? t("admin.users") : t("admin.settings")}</h1>
+          <h1>{props.title ?? t(NAV.find(([page]) => page === props.page)![2] as Parameters<typeof t>[0])}</h1>
           {props.notice ? <div class="alert alert-success" role="status">{props.notice}</div> : null}
           {props.error ? <Alert kind="error">{props.error}</Alert> : null}
           {props.children}
@@ -85,6 +93,9 @@ export function AdminUsersPage(props: { ctx: PageCtx; users: User[]; total: numb
                     {actionForm(`/admin/users/${u.id}/admin`, u.isAdmin ? t("admin.removeAdmin") : t("admin.makeAdmin"), "link-button", <input type="hidden" name="admin" value={u.isAdmin ? "0" : "1"} />)}
                     {actionForm(`/admin/users/${u.id}/active`, u.deactivatedAt ? t("admin.reactivate") : t("admin.deactivate"), "link-button", <input type="hidden" name="active" value={u.deactivatedAt ? "1" : "0"} />)}
                     {actionForm(`/admin/users/${u.id}/reset`, t("admin.resetLink"))}
+                    <a href={`/admin/users/${u.id}/sessions`} class="link-button">
+                      {t("ops.sessions")}
+                    </a>
                     {actionForm(`/admin/users/${u.id}/delete`, t("admin.deleteUser"), "link-button danger-text")}
                   </>
                 )}

@@ -19,6 +19,8 @@ export function Document(props: { title: string; locale: string; theme?: string;
           <title>{props.title}</title>
           <link rel="stylesheet" href={assetUrl("css/app.css")} />
           {props.userCss ? <link rel="stylesheet" href="/me.css" /> : null}
+          {/* The admin's custom CSS comes last, so it wins (src/instance/routes.ts). */}
+          <link rel="stylesheet" href="/instance.css" />
           <link rel="icon" href={assetUrl("icons/logo.svg")} type="image/svg+xml" />
           <script src={assetUrl("vendor/htmx.min.js")} defer></script>
           {(props.scripts ?? []).map((s) => (

@@ -70,6 +70,9 @@ function Actions(props: { r: RenderedMessage }) {
           📌
         </button>
       </form>
+      <a class="link-button" href={`${base}/moderate`} aria-labelledby="label-moderate">
+        ⚑
+      </a>
       <form method="post" action={`${base}/delete`} hx-post={`${base}/delete`} hx-swap="none" class="own-or-manage">
         <button type="submit" class="link-button" aria-labelledby="label-delete">
           🗑

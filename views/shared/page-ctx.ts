@@ -8,6 +8,8 @@ export interface PageCtx {
   theme: "dark" | "light" | "system";
   user: User | null;
   instanceName: string;
+  /** The admin's announcement banner (empty: none), shown by the app shell. */
+  announcement?: string;
 }
 
 /** Errors to show on a re-rendered form: one general message and per-field messages. */

@@ -135,6 +135,11 @@ export function AppShell(props: ShellProps) {
       <a class="skip-link" href="#main">
         {t("shell.skip")}
       </a>
+      {props.ctx.announcement ? (
+        <div class="announcement-banner" role="status" hx-ignore="">
+          {props.ctx.announcement}
+        </div>
+      ) : null}
       <div class="app-shell">
         <nav class="server-rail" aria-label={t("shell.servers")}>
           <a class="rail-home" href="/" aria-label={t("dm.title")} aria-current={props.activeGuildId === null ? "page" : undefined} title={t("dm.title")}>

@@ -1,0 +1,24 @@
+// Everything operations runs beside the server: metrics (created now so the commit-latency hook is
+// in place before the first write), the overview sampler, the job runner (jobs a restart
+// interrupted are marked failed) and the backup schedule. Returns the stop function.
+import type { Core } from "../core.ts";
+import { jobRunner } from "../jobs/runner.ts";
+import { startBackupSchedule } from "../backup/service.ts";
+import "../transfer/jobs.ts"; // registers the export and import job kinds
+import { metricsFor } from "./metrics.ts";
+import { startSampler } from "./overview.ts";
+
+export function startOperations(core: Core): () => Promise<void> {
+  metricsFor(core);
+  const runner = jobRunner(core);
+  void runner.recover().catch((err) => core.logger.warn("could not mark interrupted jobs", { err }));
+  const stopSampler = startSampler(core);
+  const stopSchedule = startBackupSchedule(core);
+  return async () => {
+    stopSampler();
+    stopSchedule();
+    // A running job is cancelled (and cleans up after itself) before the queue closes.
+    await runner.cancelRunning();
+    await Promise.race([runner.settled(), Bun.sleep(4000)]);
+  };
+}
