@@ -144,11 +144,20 @@ describe("files in Chromium", () => {
     await other.close();
   }, 60_000);
 
-  test("a picked file can be cancelled with ✕ before sending, and nothing is sent", async () => {
+  test("a picked or pasted file can be cancelled with ✕ before sending, and nothing is sent", async () => {
     const [owner, other, problems] = await openBoth();
     await owner.locator("[data-attach-input]").setInputFiles({ name: "oops.txt", mimeType: "text/plain", buffer: Buffer.from("not this one") });
     await owner.locator(".attachment-item.uploaded").waitFor({ timeout: 10_000 });
     await owner.getByRole("button", { name: "Remove oops.txt" }).click();
+    expect(await owner.locator(".attachment-item").count()).toBe(0);
+    // Pasting a file (a screenshot from the clipboard) attaches it the same way.
+    await owner.getByLabel("Message #general").evaluate((box) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["pasted bytes"], "clipboard.txt", { type: "text/plain" }));
+      box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    await owner.locator(".attachment-item.uploaded").filter({ hasText: "clipboard.txt" }).waitFor({ timeout: 10_000 });
+    await owner.getByRole("button", { name: "Remove clipboard.txt" }).click();
     expect(await owner.locator(".attachment-item").count()).toBe(0);
     const box = owner.getByLabel("Message #general");
     await box.fill("only text");
