@@ -7,6 +7,7 @@ import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { basePermissions, channelPermissions, has, Permission, type MemberContext, type Overwrite } from "../permissions/permissions.ts";
 import { threadRow } from "../threads/table.ts";
+import { restrictionError, restrictPermissions } from "../moderation/restrict.ts";
 import { isThreadType, threadPermissions } from "../threads/rules.ts";
 import { channels, dmRecipients, guilds, memberRoles, members, permissionOverwrites, roles, type Channel, type Guild, type Member, type Role } from "./table.ts";
 
@@ -74,7 +75,8 @@ function lookupGuildAccess(core: Core, userId: string, guildId: string): GuildAc
   const everyone = statements(core).role.get({ id: id(guildId) })!;
   const held = memberRoleList(core, guildId, userId);
   const context: MemberContext = { userId, guildId, ownerId: row.guild.ownerId, everyone, roles: held };
-  return { guild: row.guild, member: row.member, isOwner: row.guild.ownerId === userId, everyone, roles: held, context, permissions: basePermissions(context) };
+  const isOwner = row.guild.ownerId === userId;
+  return { guild: row.guild, member: row.member, isOwner, everyone, roles: held, context, permissions: restrictPermissions(row.member, isOwner, basePermissions(context)) };
 }
 
 /** Like guildAccess, but a 404 for a non-member and a 403 without `permission`. */
@@ -103,8 +105,9 @@ export interface ChannelAccess {
 const DM_PERMISSIONS = Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.READ_MESSAGE_HISTORY | Permission.ADD_REACTIONS | Permission.PIN_MESSAGES | Permission.EMBED_LINKS | Permission.ATTACH_FILES | Permission.CONNECT | Permission.SPEAK | Permission.STREAM | Permission.USE_VAD;
 
 export function channelAccessFor(core: Core, access: GuildAccess, channel: Channel): bigint {
-  if (isThreadType(channel.type)) return threadAccessFor(core, access, channel);
-  return channelPermissions(access.context, effectiveOverwrites(core, channel), channel.type);
+  // A timeout or pending screening leaves only reading, in every channel (moderation/restrict.ts).
+  const perms = isThreadType(channel.type) ? threadAccessFor(core, access, channel) : channelPermissions(access.context, effectiveOverwrites(core, channel), channel.type);
+  return restrictPermissions(access.member, access.isOwner, perms);
 }
 
 /** A thread is seen through its parent channel; without its parent or its thread row, not at all. */
@@ -136,7 +139,8 @@ function lookupChannelAccess(core: Core, userId: string, channelId: string): Cha
 export function requireChannel(core: Core, userId: string, channelId: string, permission?: bigint): ChannelAccess {
   const access = channelAccess(core, userId, channelId);
   if (!access) throw unknownChannel();
-  if (permission !== undefined && !has(access.permissions, permission)) throw missingPermission();
+  // A timed-out or not-yet-screened member is told why and until when (moderation/restrict.ts).
+  if (permission !== undefined && !has(access.permissions, permission)) throw (access.guild && restrictionError(access.guild)) || missingPermission();
   return access;
 }
 

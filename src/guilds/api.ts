@@ -1,4 +1,5 @@
 // /api/v10/guilds/...: servers, their channels, roles, members and bans (Discord v10 shapes).
+import { banWithPurge, timeoutMember, unban } from "../moderation/members.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { currentAuth, requireUser } from "../auth/middleware.ts";
@@ -7,7 +8,7 @@ import type { Core } from "../core.ts";
 import type { AppEnv } from "../http/env.ts";
 import { parseJson, snowflakeParam, text } from "../http/validate.ts";
 import { inviteJson, listInvites } from "../invites/service.ts";
-import { banMember, findMember, listBans, listMembers, memberJson, setNickname, unbanMember } from "../members/service.ts";
+import { findMember, listBans, listMembers, memberJson, setNickname } from "../members/service.ts";
 import { parseBitfield, Permission } from "../permissions/permissions.ts";
 import { createRole, deleteRole, guildRoles, reorderRoles, roleJson, setMemberRole, updateRole } from "../roles/service.ts";
 import { publicUser } from "../users/service.ts";
@@ -118,9 +119,11 @@ export function guildsApi(core: Core) {
     return c.json(memberJson(await setNickname(core, me(c).id, gid(c), me(c).id, body.nick)));
   });
   app.patch("/:guild/members/:user", async (c) => {
-    const body = await parseJson(c, z.strictObject({ nick: text(100).nullish(), roles: z.array(snowflake).max(250).optional() }));
+    const body = await parseJson(c, z.strictObject({ nick: text(100).nullish(), roles: z.array(snowflake).max(250).optional(), communication_disabled_until: z.iso.datetime({ offset: true }).nullish() }));
     const guildId = gid(c);
     const target = id(c.req.param("user"), unknownGuild);
+    // Discord's timeout: MODERATE_MEMBERS; null removes it (moderation/members.ts).
+    if (body.communication_disabled_until !== undefined) await timeoutMember(core, me(c).id, guildId, target, body.communication_disabled_until ? new Date(body.communication_disabled_until) : null);
     if (body.nick !== undefined) await setNickname(core, me(c).id, guildId, target, body.nick);
     if (body.roles) {
       const current = new Set(findMember(core, guildId, target).roles.map((r) => r.id));
@@ -145,11 +148,11 @@ export function guildsApi(core: Core) {
   });
   app.put("/:guild/bans/:user", async (c) => {
     const body = c.req.header("Content-Type")?.includes("json") ? await parseJson(c, z.strictObject({ reason: text(512).optional(), delete_message_seconds: z.number().int().min(0).max(604800).optional() })) : {};
-    await banMember(core, me(c).id, gid(c), id(c.req.param("user"), unknownGuild), body.reason ?? "");
+    await banWithPurge(core, me(c).id, gid(c), id(c.req.param("user"), unknownGuild), { reason: body.reason, deleteMessageSeconds: body.delete_message_seconds });
     return c.body(null, 204);
   });
   app.delete("/:guild/bans/:user", async (c) => {
-    await unbanMember(core, me(c).id, gid(c), id(c.req.param("user"), unknownGuild));
+    await unban(core, me(c).id, gid(c), id(c.req.param("user"), unknownGuild));
     return c.body(null, 204);
   });
 

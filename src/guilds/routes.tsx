@@ -1,5 +1,6 @@
 // Browser pages of a server: its channels (the app shell), creating a server, the member card,
 // and the role colour stylesheet.
+import { sendBlockedNotice } from "../moderation/notice.tsx";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { NewGuildPage } from "../../views/guilds/forms.tsx";
@@ -149,6 +150,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
             history={loadHistory(core, access.member.userId, channel.id, access.guild.id, { around: c.req.query("around"), lastReadId })}
             intro={t("channel.start", { name: channel.name })}
             canSend={has(perms, Permission.SEND_MESSAGES)}
+            sendBlocked={sendBlockedNotice(core, ctx, access)}
             canManage={has(perms, Permission.MANAGE_MESSAGES)}
             canPin={has(perms, Permission.PIN_MESSAGES)}
             placeholder={t("message.placeholder", { name: channel.name })}

@@ -1,4 +1,5 @@
 // Servers: create (with the default layout), edit, delete, transfer, leave, list mine.
+import { auditGuild } from "../moderation/audit-hooks.ts";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { users } from "../auth/table.ts";
 import { cleanText } from "../auth/names.ts";
@@ -78,7 +79,10 @@ export async function updateGuild(core: Core, guildId: string, patch: { name?: s
   if (patch.description !== undefined) set.description = cleanDescription(patch.description);
   if (patch.icon !== undefined) set.icon = patch.icon;
   if (Object.keys(set).length === 0) return findGuild(core, guildId);
-  return core.queue.write(({ orm }) => orm.update(guilds).set(set).where(eq(guilds.id, guildId)).returning().get());
+  const before = findGuild(core, guildId);
+  const after = await core.queue.write(({ orm }) => orm.update(guilds).set(set).where(eq(guilds.id, guildId)).returning().get());
+  await auditGuild(core, guildId, before, after);
+  return after;
 }
 
 /** Only the owner deletes, and must type the server's name to confirm. */

@@ -9,7 +9,9 @@ import type { AppEnv } from "../http/env.ts";
 import { formErrors, pageCtx } from "../http/page.ts";
 import { checkboxes, parseForm, snowflakeParam, text } from "../http/validate.ts";
 import { listInvites } from "../invites/service.ts";
-import { banMember, listBans, listMembers, setNickname, unbanMember } from "../members/service.ts";
+import { listBans, listMembers, setNickname } from "../members/service.ts";
+import { banWithPurge, unban } from "../moderation/members.ts";
+import { isModerator } from "../moderation/reports.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { setGuildIcon } from "./icon.ts";
 import { fromNames, has, Permission, type PermissionName } from "../permissions/permissions.ts";
@@ -35,6 +37,8 @@ export function guildSettingsRoutes(core: Core) {
     ban: has(a.permissions, Permission.BAN_MEMBERS),
     isOwner: a.isOwner,
     manageExpressions: has(a.permissions, Permission.MANAGE_GUILD_EXPRESSIONS),
+    moderate: isModerator(a),
+    viewAudit: has(a.permissions, Permission.VIEW_AUDIT_LOG),
   });
   const saved = (c: Context<AppEnv>) => (c.req.query("saved") ? c.get("t")("common.saved") : undefined);
   const back = (c: Context<AppEnv>, path: string) => c.redirect(`/guilds/${gid(c)}${path}${path.includes("?") ? "&" : "?"}saved=1`, 303);
@@ -197,11 +201,11 @@ export function guildSettingsRoutes(core: Core) {
     return c.html(<BansPage ctx={pageCtx(c, core)} guild={a.guild} can={abilities(a)} bans={listBans(core, a.guild.id)} notice={saved(c)} />);
   });
   app.post("/:guild/bans/:user", async (c) => {
-    await banMember(core, me(c), gid(c), c.req.param("user"), "");
+    await banWithPurge(core, me(c), gid(c), c.req.param("user"), {});
     return back(c, "/settings/bans");
   });
   app.post("/:guild/bans/:user/remove", async (c) => {
-    await unbanMember(core, me(c), gid(c), c.req.param("user"));
+    await unban(core, me(c), gid(c), c.req.param("user"));
     return back(c, "/settings/bans");
   });
   return app;

@@ -1,5 +1,7 @@
 // Server invites: created from a channel, with an expiry and a use limit; joining through one.
+import { auditInvite } from "../moderation/audit-hooks.ts";
 import { and, eq, sql } from "drizzle-orm";
+import { joinsPending } from "../moderation/screening.ts";
 import { randomBytes } from "node:crypto";
 import { users, type User } from "../auth/table.ts";
 import type { Core } from "../core.ts";
@@ -25,7 +27,7 @@ export async function createInvite(core: Core, userId: string, channelId: string
   if (!Number.isInteger(opts.maxUses) || opts.maxUses < 0 || opts.maxUses > 100) throw fieldError({ max_uses: "error.invalidBody" });
   const now = new Date();
   const code = randomBytes(6).toString("base64url");
-  return core.queue.write(({ orm }) =>
+  const created = await core.queue.write(({ orm }) =>
     orm
       .insert(invites)
       .values({
@@ -41,6 +43,8 @@ export async function createInvite(core: Core, userId: string, channelId: string
       .returning()
       .get(),
   );
+  await auditInvite(core, guild.guild.id, code, channel.id, true);
+  return created;
 }
 
 const usable = (invite: Invite) => (!invite.expiresAt || invite.expiresAt > new Date().toISOString()) && (invite.maxUses === null || invite.uses < invite.maxUses);
@@ -78,7 +82,8 @@ export async function joinByInvite(core: Core, userId: string, code: string): Pr
     const fresh = orm.select().from(invites).where(eq(invites.code, code)).get();
     if (!fresh || !usable(fresh)) throw invalidInvite();
     orm.update(invites).set({ uses: sql`${invites.uses} + 1` }).where(eq(invites.code, code)).run();
-    orm.insert(members).values({ guildId: view.guild.id, userId, nick: null, joinedAt: new Date().toISOString() }).onConflictDoNothing().run();
+    // With member screening on, a newcomer only reads until they accept the rules (moderation/screening.ts).
+    orm.insert(members).values({ guildId: view.guild.id, userId, nick: null, joinedAt: new Date().toISOString(), pending: joinsPending(orm, view.guild.id) }).onConflictDoNothing().run();
   });
   // The newcomer's open gateway sessions and tabs start hearing the server (GUILD_CREATE, rail).
   core.hub.recheckAccess({ userId });
@@ -99,6 +104,7 @@ export async function revokeInvite(core: Core, userId: string, code: string): Pr
   if (!access) throw invalidInvite();
   if (invite.inviterId !== userId) requireGuild(core, userId, invite.guildId, Permission.MANAGE_GUILD);
   await core.queue.write(({ orm }) => orm.delete(invites).where(and(eq(invites.code, code), eq(invites.guildId, invite.guildId))).run());
+  await auditInvite(core, invite.guildId, code, invite.channelId, false);
 }
 
 export function inviteJson(v: InviteView) {

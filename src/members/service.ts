@@ -1,4 +1,5 @@
 // Members of a server: the list (grouped for the member pane), nicknames, bans.
+import { auditNickname } from "../moderation/audit-hooks.ts";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { users, type User } from "../auth/table.ts";
 import { cleanText } from "../auth/names.ts";
@@ -10,6 +11,7 @@ import { fieldError, keyedError } from "../lib/field-error.ts";
 import { canManageMember, has, Permission } from "../permissions/permissions.ts";
 import { publicUser } from "../users/service.ts";
 import { publicStatus, type PresenceStatus } from "../presence/status.ts";
+import { automodNickname } from "../moderation/automod/enforce.ts";
 
 export interface MemberView {
   member: Member;
@@ -66,7 +68,7 @@ export function groupMembers(list: MemberView[], hoisted: Role[], isOnline: (use
 export const displayName = (v: MemberView) => v.member.nick ?? v.user.displayName ?? v.user.username;
 
 export function memberJson(v: MemberView) {
-  return { user: publicUser(v.user), nick: v.member.nick, roles: v.roles.map((r) => r.id), joined_at: v.member.joinedAt, avatar: null, deaf: false, mute: false };
+  return { user: publicUser(v.user), nick: v.member.nick, roles: v.roles.map((r) => r.id), joined_at: v.member.joinedAt, avatar: null, deaf: false, mute: false, communication_disabled_until: v.member.communicationDisabledUntil, pending: v.member.pending };
 }
 
 /** Change a nickname: your own with CHANGE_NICKNAME, someone else's with MANAGE_NICKNAMES and rank. */
@@ -83,7 +85,10 @@ export async function setNickname(core: Core, actorId: string, guildId: string, 
   }
   const nick = raw === null ? null : cleanText(raw) || null;
   if (nick && [...nick].length > 32) throw fieldError({ nick: "text.tooLong" }, { max: 32 });
+  if (nick) await automodNickname(core, actor, targetId, nick);
+  const before = self ? actor.member.nick : (guildAccess(core, targetId, guildId)?.member.nick ?? null);
   await core.queue.write(({ orm }) => orm.update(members).set({ nick }).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run());
+  if (!self) await auditNickname(core, guildId, targetId, before, nick);
   return findMember(core, guildId, targetId);
 }
 

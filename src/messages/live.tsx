@@ -34,7 +34,7 @@ function publish(core: Core, event: MessageEvent): void {
   const list = row && isThreadType(row.type) ? "#thread-messages" : "#messages";
   if (event.type === "delete") {
     core.hub.publish(topic, partial(`#m-${message.id}`, "delete", ""));
-    core.hub.gateway?.dispatch(jsonTopic, "MESSAGE_DELETE", { id: message.id, channel_id: message.channelId, guild_id: guildId ?? undefined });
+    if (!event.bulk) core.hub.gateway?.dispatch(jsonTopic, "MESSAGE_DELETE", { id: message.id, channel_id: message.channelId, guild_id: guildId ?? undefined });
     return;
   }
   const [rendered] = renderMessages(core, guildId, [message]);

@@ -5,6 +5,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { users, type User } from "../auth/table.ts";
 import type { Core } from "../core.ts";
 import { requireChannel } from "../guilds/access.ts";
+import { restrictionError } from "../moderation/restrict.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { has, Permission } from "../permissions/permissions.ts";
 import { emitMessageEvent, unknownMessage } from "./service.ts";
@@ -44,6 +45,9 @@ function findMessage(core: Core, channelId: string, messageId: string) {
 
 export async function addReaction(core: Core, userId: string, channelId: string, messageId: string, rawEmoji: string): Promise<void> {
   const access = requireChannel(core, userId, channelId, Permission.READ_MESSAGE_HISTORY);
+  // A timed-out member cannot react at all, not even add to an existing reaction (as on Discord).
+  const restricted = access.guild && restrictionError(access.guild);
+  if (restricted) throw restricted;
   const emoji = parseEmoji(rawEmoji);
   if (!emoji) throw badEmoji();
   checkReactionEmoji(core, userId, access, emoji);

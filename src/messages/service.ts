@@ -1,5 +1,6 @@
 // Messages: send (idempotent by nonce), read history, edit, delete. Every change is acknowledged
 // only after its commit and published to the channel's topics after the commit.
+import { auditMessageDelete } from "../moderation/audit-hooks.ts";
 import { and, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { User } from "../auth/table.ts";
 import type { Core } from "../core.ts";
@@ -14,6 +15,7 @@ import { mentionedUsers, recordMentions } from "./read-state.ts";
 import { writeEmbeds, type Embed } from "../embeds/service.ts";
 import { customEmojiContent } from "../emoji/content.ts";
 import { checkAttachments, claimAttachments, type AttachmentChoice } from "../files/attach.ts";
+import { automodChannelText } from "../moderation/automod/enforce.ts";
 
 export const MAX_CONTENT = 4000;
 export const MAX_NONCE = 25;
@@ -27,7 +29,8 @@ function sendLimit(core: Core): number {
 
 export const unknownMessage = () => new AppError(404, ErrorCode.unknownRoute, "Unknown message.", { key: "error.notFound" });
 
-export type MessageEvent = { type: "create" | "update"; message: Message } | { type: "delete"; message: Message };
+/** `bulk`: one of a bulk delete or purge, announced to JSON clients once as MESSAGE_DELETE_BULK (moderation/purge.ts). */
+export type MessageEvent = { type: "create" | "update"; message: Message } | { type: "delete"; message: Message; bulk?: boolean };
 type Listener = (core: Core, event: MessageEvent) => void;
 const listeners: Listener[] = [];
 /** The hub (and later features) hear about committed changes here; services never import the hub's users. */
@@ -124,6 +127,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     const decision = core.limiter.hit(`slowmode:${channelId}:${author.id}`, { max: 1, windowMs: slowmode * 1000 });
     if (!decision.ok) throw rateLimited(decision.retryAfter);
   }
+  await automodChannelText(core, access, author.id, content, "message");
   let replyToId: string | null = null;
   let pinged: string | null = null;
   if (input.replyToId) {
@@ -188,6 +192,7 @@ export async function editMessage(core: Core, userId: string, channelId: string,
   const message = findMessage(core, channelId, messageId);
   if (message.authorId !== userId) throw new AppError(403, ErrorCode.forbidden, "You can only edit your own messages.", { key: "error.forbidden" });
   const clean = customEmojiContent(core, userId, access, cleanContent(content));
+  await automodChannelText(core, access, userId, clean, "edit");
   const updated = await core.queue.write(({ orm }) => orm.update(messages).set({ content: clean, editedAt: new Date().toISOString() }).where(eq(messages.id, messageId)).returning().get());
   emit(core, { type: "update", message: updated });
   return updated;
@@ -200,5 +205,6 @@ export async function deleteMessage(core: Core, userId: string, channelId: strin
   if (message.authorId !== userId && !has(access.permissions, Permission.MANAGE_MESSAGES)) throw new AppError(403, ErrorCode.forbidden, "You cannot delete this message.", { key: "error.forbidden" });
   await core.queue.write(({ orm }) => orm.delete(messages).where(eq(messages.id, messageId)).run());
   emit(core, { type: "delete", message });
+  if (message.authorId !== userId) await auditMessageDelete(core, access.channel.guildId, message.authorId, channelId);
 }
 

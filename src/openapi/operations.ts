@@ -4,6 +4,8 @@
 import type { z } from "zod";
 import { applicationBody, applicationPatch, authorizeBody } from "../bots/api.ts";
 import { bulkDeleteBody } from "../messages/bulk-delete.ts";
+import { ruleCreate, ruleUpdate } from "../moderation/automod/schema.ts";
+import { resolveBody } from "../moderation/api.ts";
 
 /** Who may call: anyone signed in (person or bot), people only, bots only, or no sign-in. */
 export type Caller = "any" | "people" | "bots" | "public";
@@ -56,6 +58,29 @@ export const OPERATIONS: readonly Operation[] = [
   ["GET", "/guilds/{guild}/bans", "Bans (BAN_MEMBERS)", "any"],
   ["PUT", "/guilds/{guild}/bans/{user}", "Ban (BAN_MEMBERS)", "any"],
   ["DELETE", "/guilds/{guild}/bans/{user}", "Unban (BAN_MEMBERS)", "any"],
+  // Moderation (src/moderation/api.ts, docs/moderation.md).
+  ["DELETE", "/guilds/{guild}/members/{user}", "Kick (KICK_MEMBERS)", "any"],
+  ["GET", "/guilds/{guild}/audit-logs", "Audit log (VIEW_AUDIT_LOG): user_id, action_type, before, limit", "any"],
+  ["GET", "/audit-log-action-types", "Audit log action type numbers by name", "any"],
+  ["GET", "/guilds/{guild}/auto-moderation/rules", "AutoMod rules (MANAGE_GUILD)", "any"],
+  ["POST", "/guilds/{guild}/auto-moderation/rules", "Create an AutoMod rule (MANAGE_GUILD)", "any", ruleCreate],
+  ["GET", "/guilds/{guild}/auto-moderation/rules/{rule}", "One AutoMod rule (MANAGE_GUILD)", "any"],
+  ["PATCH", "/guilds/{guild}/auto-moderation/rules/{rule}", "Change an AutoMod rule (MANAGE_GUILD)", "any", ruleUpdate],
+  ["DELETE", "/guilds/{guild}/auto-moderation/rules/{rule}", "Delete an AutoMod rule (MANAGE_GUILD)", "any"],
+  ["GET", "/guilds/{guild}/reports", "Report queue (moderators): status open, actioned, dismissed, all", "any"],
+  ["POST", "/guilds/{guild}/reports", "Report a member {user_id, reason}", "any"],
+  ["POST", "/guilds/{guild}/reports/{report}/resolve", "Act on a report and close it (moderators)", "any", resolveBody],
+  ["GET", "/guilds/{guild}/rules", "Server rules and whether screening is on", "any"],
+  ["PUT", "/guilds/{guild}/rules", "Set the rules and screening (MANAGE_GUILD)", "any"],
+  ["POST", "/guilds/{guild}/rules/accept", "Accept the server's rules (screening)", "any"],
+  ["PUT", "/channels/{channel}/lock", "Lock a channel: @everyone may not send (MANAGE_CHANNELS, MANAGE_ROLES)", "any"],
+  ["DELETE", "/channels/{channel}/lock", "Unlock a channel", "any"],
+  ["POST", "/channels/{channel}/messages/purge", "Delete the last N messages {limit} (MANAGE_MESSAGES)", "any"],
+  ["POST", "/channels/{channel}/messages/{message}/reports", "Report a message {reason}", "any"],
+  ["POST", "/channels/{channel}/messages/{message}/move", "Move a message into a thread {thread_id} or a new one {name} (MANAGE_MESSAGES)", "any"],
+  ["GET", "/admin/ip-bans", "Instance IP bans (admins)", "people"],
+  ["POST", "/admin/ip-bans", "Ban an IP or CIDR range, sign out and purge its accounts (admins)", "people"],
+  ["DELETE", "/admin/ip-bans/{id}", "Lift an IP ban (admins)", "people"],
   ["GET", "/guilds/{guild}/invites", "Invites of a server (MANAGE_GUILD)", "any"],
   ["GET", "/guilds/{guild}/threads/active", "Open threads", "any"],
   ["GET", "/guilds/{guild}/messages/search", "Search messages", "any"],

@@ -1,6 +1,7 @@
 // Roles: create, edit, reorder, delete, assign. The hierarchy rules of Discord hold: you manage
 // only roles below your highest role and members whose highest role is below yours, and you can
 // only hand out permissions you have.
+import { auditMemberRole, auditRole } from "../moderation/audit-hooks.ts";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { cleanText } from "../auth/names.ts";
 import type { Core } from "../core.ts";
@@ -49,7 +50,7 @@ export async function createRole(core: Core, userId: string, guildId: string, pa
   checkPatch(a, patch);
   const name = cleanRoleName(patch.name ?? "new role");
   const id = ids.nextString();
-  return core.queue.write(({ orm }) => {
+  const created = await core.queue.write(({ orm }) => {
     // New roles go just above @everyone, where anyone with MANAGE_ROLES can still manage them.
     orm.update(roles).set({ position: sqlIncrement() }).where(and(eq(roles.guildId, guildId), notEveryone(guildId))).run();
     return orm
@@ -58,6 +59,8 @@ export async function createRole(core: Core, userId: string, guildId: string, pa
       .returning()
       .get();
   });
+  await auditRole(core, guildId, null, created);
+  return created;
 }
 
 export async function updateRole(core: Core, userId: string, guildId: string, roleId: string, patch: RolePatch): Promise<Role> {
@@ -76,6 +79,7 @@ export async function updateRole(core: Core, userId: string, guildId: string, ro
   if (Object.keys(set).length === 0) return role;
   const updated = await core.queue.write(({ orm }) => orm.update(roles).set(set).where(eq(roles.id, roleId)).returning().get());
   if (set.permissions !== undefined) core.hub.recheckAccess();
+  await auditRole(core, guildId, role, updated);
   return updated;
 }
 
@@ -87,6 +91,7 @@ export async function deleteRole(core: Core, userId: string, guildId: string, ro
   if (role.id === guildId || !canManageRole(actor(a), role)) throw missingPermission();
   await core.queue.write(({ orm }) => orm.delete(roles).where(eq(roles.id, roleId)).run());
   core.hub.recheckAccess();
+  await auditRole(core, guildId, role, null);
 }
 
 /** Move roles: `order` lists role ids from highest to lowest; only roles below yours may move, and only below you. */
@@ -118,6 +123,7 @@ export async function setMemberRole(core: Core, userId: string, guildId: string,
     else orm.delete(memberRoles).where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, targetUserId), eq(memberRoles.roleId, roleId))).run();
   });
   core.hub.recheckAccess();
+  await auditMemberRole(core, guildId, targetUserId, role, give);
 }
 
 export function roleJson(role: Role) {

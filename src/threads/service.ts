@@ -6,6 +6,7 @@ import { cleanText } from "../auth/names.ts";
 import type { Core } from "../core.ts";
 import { ids } from "../db/snowflake.ts";
 import { missingPermission, requireChannel, type ChannelAccess } from "../guilds/access.ts";
+import { automodChannelText } from "../moderation/automod/enforce.ts";
 import { channels, type Channel } from "../guilds/table.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { fieldError, keyedError } from "../lib/field-error.ts";
@@ -55,6 +56,7 @@ function threadParent(core: Core, userId: string, channelId: string): ChannelAcc
 
 async function insertThread(core: Core, userId: string, parent: Channel, id: string, starterMessageId: string | null, input: NewThread): Promise<Channel | null> {
   const name = threadName(input.name);
+  await automodChannelText(core, requireChannel(core, userId, parent.id), userId, name, "thread");
   const duration = checkDuration(input.autoArchiveDuration) ?? DEFAULT_AUTO_ARCHIVE;
   const slowmode = checkSlowmode(input.rateLimitPerUser) ?? 0;
   const now = new Date();
@@ -115,6 +117,7 @@ export async function updateThread(core: Core, userId: string, threadId: string,
   if (state.archived && patch.archived !== false && editsContent) throw keyedError(400, ThreadErrorCode.archived, "thread.archived");
   const setChannel: Partial<Channel> = {};
   if (patch.name !== undefined) setChannel.name = threadName(patch.name);
+  if (setChannel.name !== undefined) await automodChannelText(core, requireChannel(core, userId, threadId), userId, setChannel.name, "thread");
   const slowmode = checkSlowmode(patch.rateLimitPerUser);
   if (slowmode !== undefined) setChannel.rateLimitPerUser = slowmode;
   const setState: Partial<ThreadRow> = {};

@@ -9,7 +9,7 @@ import { TableHead } from "../shared/table-head.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 import { SettingsFrame, type NavItem } from "./settings-frame.tsx";
 
-export type GuildSettingsPage = "overview" | "roles" | "members" | "invites" | "bans" | "emoji";
+export type GuildSettingsPage = "overview" | "roles" | "members" | "invites" | "bans" | "emoji" | "moderation" | "reports" | "automod" | "audit";
 
 export interface GuildAbilities {
   manageGuild: boolean;
@@ -18,6 +18,10 @@ export interface GuildAbilities {
   isOwner: boolean;
   /** MANAGE_GUILD_EXPRESSIONS: the Emoji page (src/emoji/routes.tsx). */
   manageExpressions?: boolean;
+  /** Kick, ban, timeout or manage messages: the Moderation and Reports pages (src/moderation/routes.tsx). */
+  moderate?: boolean;
+  /** VIEW_AUDIT_LOG: the Audit log page. */
+  viewAudit?: boolean;
 }
 
 export function guildNav(ctx: PageCtx, guild: Guild, page: GuildSettingsPage, can: GuildAbilities): NavItem[] {
@@ -27,6 +31,9 @@ export function guildNav(ctx: PageCtx, guild: Guild, page: GuildSettingsPage, ca
   if (can.manageGuild) items.push(item("invites", "guild.invites"));
   if (can.ban) items.push(item("bans", "guild.bans"));
   if (can.manageExpressions) items.push(item("emoji", "emoji.title"));
+  if (can.moderate) items.push(item("moderation", "moderation.title"), item("reports", "moderation.reports"));
+  if (can.manageGuild) items.push(item("automod", "automod.title"));
+  if (can.viewAudit) items.push(item("audit", "moderation.audit"));
   return items;
 }
 

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { HistoryView } from "../../src/messages/history.ts";
 import type { RenderedMessage } from "../../src/messages/render.ts";
 import type { MessageKey } from "../../src/i18n/en.ts";
@@ -10,6 +11,7 @@ import { ComposerEmoji } from "../emoji/picker.tsx";
 /** Labels that messages (rendered once for every language) point at with aria-labelledby. */
 const LABELS: [string, MessageKey][] = [
   ["label-delete", "message.delete"],
+  ["label-moderate", "moderation.messageTitle"],
   ["label-edited", "message.edited"],
   ["label-edit", "message.edit"],
   ["label-reply", "message.reply"],
@@ -55,7 +57,7 @@ export function HistoryPage(props: { ctx: PageCtx; channelId: string; direction:
  * A channel's conversation: history, the live connection (htmx hx-ws: the server pushes
  * <hx-partial> fragments for new, edited and deleted messages) and the composer.
  */
-export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: string; canSend: boolean; canManage: boolean; canPin: boolean; placeholder: string }) {
+export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: string; canSend: boolean; canManage: boolean; canPin: boolean; placeholder: string; sendBlocked?: Child }) {
   const { t } = props.ctx;
   const h = props.history;
   const channelId = h.channelId;
@@ -137,7 +139,8 @@ export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: 
           <p class="composer-error field-error" role="alert" hidden></p>
         </form>
       ) : (
-        <p class="muted composer-disabled">{t("message.cannotSend")}</p>
+        // A timeout or the server's rules to accept say why instead (moderation/routes.tsx).
+        (props.sendBlocked ?? <p class="muted composer-disabled">{t("message.cannotSend")}</p>)
       )}
       <TypingIndicator ctx={props.ctx} />
     </section>
