@@ -5,7 +5,7 @@
 import { ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { MAX_PIXELS } from "./limits.ts";
-import { BadImage, stripMetadata } from "./strip.ts";
+import { BadImage, firstWebpFrame, stripMetadata } from "./strip.ts";
 
 /** A size for the message list (shown at most 400x300 CSS px, so 2x for dense screens) and one for the lightbox. */
 export const THUMBS = { list: { width: 800, height: 600, quality: 80 }, preview: { width: 1920, height: 1920, quality: 85 } } as const;
@@ -53,8 +53,10 @@ export async function processImage(type: string, original: Uint8Array): Promise<
       bytes = await new Bun.Image(original, { maxPixels: MAX_PIXELS }).jpeg({ quality: 92 }).bytes();
       size = await header(bytes);
     }
+    // Bun.Image decodes the first frame of a GIF itself, but refuses an animated WebP outright.
+    const still = stripped.animated && type === "image/webp" ? firstWebpFrame(bytes) : bytes;
     const thumb = (s: ThumbSize) => {
-      const resized = new Bun.Image(bytes, { maxPixels: MAX_PIXELS }).resize(THUMBS[s].width, THUMBS[s].height, { fit: "inside", withoutEnlargement: true });
+      const resized = new Bun.Image(still, { maxPixels: MAX_PIXELS }).resize(THUMBS[s].width, THUMBS[s].height, { fit: "inside", withoutEnlargement: true });
       return (thumbFormat(type) === "jpeg" ? resized.jpeg({ quality: THUMBS[s].quality }) : resized.webp({ quality: THUMBS[s].quality })).bytes();
     };
     const [list, preview] = await Promise.all([thumb("list"), thumb("preview")]);

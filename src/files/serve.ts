@@ -37,7 +37,7 @@ export function parseRange(header: string | undefined, size: number): Range {
 
 // RFC 6266: an ASCII fallback plus the UTF-8 name.
 const disposition = (kind: "inline" | "attachment", filename: string) =>
-  `${kind}; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  `${kind}; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 
 export function serveFile(c: Context, file: ServedFile): Response {
   const inline = servedInline(file.contentType);

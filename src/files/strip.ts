@@ -179,6 +179,39 @@ function stripGif(b: Uint8Array): Stripped {
   return { bytes: join(parts), animated: frames > 1, orientation: 1 };
 }
 
+/**
+ * The first frame of an animated WebP as a still WebP, for thumbnails: Bun.Image (libwebp's
+ * simple decoder) refuses animated WebP. The frame's bitstream (and alpha) is moved from its ANMF
+ * chunk into a plain container.
+ */
+export function firstWebpFrame(b: Uint8Array): Uint8Array {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let at = 12; at + 8 <= b.length; ) {
+    const type = ascii(b, at, 4);
+    const len = view.getUint32(at + 4, true);
+    if (type === "ANMF" && len >= 16 && at + 8 + len <= b.length) {
+      const frame = b.subarray(at + 8, at + 8 + len);
+      const u24 = (o: number) => frame[o]! | (frame[o + 1]! << 8) | (frame[o + 2]! << 16);
+      const [w, h] = [u24(6) + 1, u24(9) + 1];
+      const inner = frame.subarray(16);
+      const hasAlpha = ascii(inner, 0, 4) === "ALPH";
+      const vp8x = new Uint8Array(18);
+      vp8x.set(new TextEncoder().encode("VP8X"));
+      new DataView(vp8x.buffer).setUint32(4, 10, true);
+      vp8x[8] = hasAlpha ? 0x10 : 0;
+      vp8x.set([(w - 1) & 255, ((w - 1) >> 8) & 255, ((w - 1) >> 16) & 255, (h - 1) & 255, ((h - 1) >> 8) & 255, ((h - 1) >> 16) & 255], 12);
+      const body = join([vp8x, inner]);
+      const header = new Uint8Array(12);
+      header.set(new TextEncoder().encode("RIFF"));
+      new DataView(header.buffer).setUint32(4, body.length + 4, true);
+      header.set(new TextEncoder().encode("WEBP"), 8);
+      return join([header, body]);
+    }
+    at += 8 + len + (len & 1);
+  }
+  return fail("animated WebP without frames");
+}
+
 export function stripMetadata(type: string, bytes: Uint8Array): Stripped {
   switch (type) {
     case "image/png":

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { writeSetting } from "../instance/service.ts";
 import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
 import { createTestApp, type TestApp } from "../testing/app.ts";
-import { animatedGif, jpegWithExif, sendMultipart, sendStaged, stage, wav } from "../testing/files.ts";
+import { animatedGif, animatedWebp, jpegWithExif, sendMultipart, sendStaged, stage, wav } from "../testing/files.ts";
 import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
 import { makePng } from "../testing/images.ts";
 
@@ -133,7 +133,19 @@ describe("images", () => {
     expect(page).toContain(`<img src="/attachments/${g.generalId}/${a.id}/dance.gif"`);
   });
 
-  test("thumbnails come in two sizes as WebP, never larger than the list and preview boxes", async () => {
+  test("an animated WebP stays animated (both frames kept, EXIF dropped) and gets a thumbnail of its first frame", async () => {
+    const msg = await json<Msg>(await sendMultipart(app, member, g.generalId, [{ bytes: await animatedWebp("GPS 43.29N"), name: "loop.webp" }]));
+    const a = msg.attachments[0]!;
+    expect(a).toMatchObject({ content_type: "image/webp", width: 4, height: 4 });
+    expect(a.flags! & 32).toBe(32);
+    const copy = Buffer.from(await stored(a));
+    expect(copy.includes("GPS 43.29N")).toBe(false);
+    expect(copy.toString("latin1").split("ANMF").length - 1).toBe(2);
+    const thumb = await app.fetch(`${new URL(a.url).pathname}?thumb=list`, { headers: { Cookie: member.cookie } });
+    expect(await new Bun.Image(new Uint8Array(await thumb.arrayBuffer())).metadata()).toMatchObject({ width: 4, height: 4, format: "webp" });
+  });
+
+  test("thumbnails come in two sizes (WebP for a PNG), never larger than the list and preview boxes", async () => {
     const msg = await json<Msg>(await sendMultipart(app, member, g.generalId, [{ bytes: makePng(3000, 1000), name: "wide.png" }]));
     const path = new URL(msg.attachments[0]!.url).pathname;
     for (const [size, width] of [["list", 800], ["preview", 1920]] as const) {

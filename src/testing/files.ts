@@ -77,3 +77,26 @@ export function wav(seconds: number, rate = 8000): Uint8Array {
   for (let i = 0; i < n; i++) v.setInt16(44 + i * 2, Math.round(Math.sin(i / 8) * 8000), true);
   return out;
 }
+
+/** A 4x4 animated WebP: two lossless frames (red, blue) in ANMF chunks, plus an EXIF chunk storage must drop. */
+export async function animatedWebp(exif = "GPS secret"): Promise<Uint8Array> {
+  const le24 = (n: number) => [n & 255, (n >> 8) & 255, (n >> 16) & 255];
+  const chunk = (type: string, data: number[]) => {
+    const out = [...new TextEncoder().encode(type), ...le24(data.length), 0, ...data];
+    if (data.length & 1) out.push(0);
+    return out;
+  };
+  const frame = async (rgb: [number, number, number]) => {
+    const still = await new Bun.Image(makePng(4, 4, rgb)).webp({ lossless: true }).bytes();
+    const len = new DataView(still.buffer, still.byteOffset).getUint32(16, true);
+    return [...still.subarray(12, 20 + len + (len & 1))];
+  };
+  const frames = [await frame([255, 0, 0]), await frame([0, 0, 255])];
+  const body = [
+    ...chunk("VP8X", [0x02 | 0x08, 0, 0, 0, ...le24(3), ...le24(3)]),
+    ...chunk("ANIM", [0, 0, 0, 0, 0, 0]),
+    ...frames.flatMap((f) => chunk("ANMF", [...le24(0), ...le24(0), ...le24(3), ...le24(3), ...le24(100), 0, ...f])),
+    ...chunk("EXIF", [...new TextEncoder().encode(exif)]),
+  ];
+  return new Uint8Array([...new TextEncoder().encode("RIFF"), ...le24(body.length + 4), 0, ...new TextEncoder().encode("WEBP"), ...body]);
+}
