@@ -1,7 +1,7 @@
 // The file pipeline inside compiled binaries on both architectures we ship: files-probe.ts is
 // compiled for this machine and for linux-arm64 (a Raspberry Pi), and the arm64 one runs under
 // qemu-aarch64. Both must print the same thing: thumbnails made (Bun.Image), EXIF gone and the
-// photo turned upright, the GIF still animated, the 20000x20000 PNG refused, types sniffed
+// photo turned upright, the GIF and WebP still animated (with a first-frame thumbnail), the 20000x20000 PNG refused, types sniffed
 // (file-type) and the WAV's duration read (music-metadata).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -47,6 +47,7 @@ const expected = {
   png: { size: [3000, 1500], list: [800, 400, "webp"], preview: [1920, 960, "webp"] },
   jpeg: { size: [20, 60], exif: false },
   gif: { animated: true },
+  webp: { animated: true, thumb: [4, 4, "webp"] },
   bomb: "413",
   sniff: ["audio/wav", "image/svg+xml", "image/png"],
   wavSeconds: 1.5,
