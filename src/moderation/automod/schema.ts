@@ -82,7 +82,16 @@ export const ruleCreate = z.strictObject({
   exempt_channels: z.array(snowflake).max(50).default([]),
 });
 export type RuleCreate = z.infer<typeof ruleCreate>;
-export const ruleUpdate = ruleCreate.omit({ trigger_type: true }).partial();
+// No defaults here: a field left out of a PATCH keeps its value.
+export const ruleUpdate = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  event_type: z.union([z.literal(1), z.literal(2)]).optional(),
+  trigger_metadata: triggerMetadata.optional(),
+  actions: z.array(action).min(1).max(5).optional(),
+  enabled: z.boolean().optional(),
+  exempt_roles: z.array(snowflake).max(20).optional(),
+  exempt_channels: z.array(snowflake).max(50).optional(),
+});
 export type RuleUpdate = z.infer<typeof ruleUpdate>;
 
 /** The parts of a rule that must agree with its trigger type; the message says what is missing. */
