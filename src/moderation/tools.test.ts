@@ -120,7 +120,7 @@ describe("channel tools", () => {
 
   test("bulk delete takes 2-100 ids of this channel, deletes all or nothing; 'last N' deletes the newest N", async () => {
     const m = await member();
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await json<{ id: string }>(await send(m, `bulk ${i}`))).id);
     expect((await api(app, "POST", `/channels/${g.generalId}/messages/bulk-delete`, { messages: [ids[0]] }, g.owner.bearer)).status).toBe(400);
     expect((await api(app, "POST", `/channels/${g.generalId}/messages/bulk-delete`, { messages: [ids[0], "123"] }, g.owner.bearer)).status).toBe(400);
@@ -129,7 +129,7 @@ describe("channel tools", () => {
     const purged = await json<{ deleted: number }>(await api(app, "POST", `/channels/${g.generalId}/messages/purge`, { limit: 2 }, g.owner.bearer));
     expect(purged.deleted).toBe(2);
     const left = await json<{ id: string }[]>(await api(app, "GET", `/channels/${g.generalId}/messages?limit=100`, undefined, g.owner.bearer));
-    expect(ids.filter((id) => left.some((x) => x.id === id))).toEqual([ids[2]]);
+    expect(ids.filter((id) => left.some((x) => x.id === id))).toEqual([ids[2]!]);
     expect((await auditLog("?action_type=73")).length).toBe(2);
   });
 
