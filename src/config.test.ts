@@ -42,6 +42,8 @@ describe("config", () => {
       logLevel: "debug",
       logFormat: "pretty",
       trustProxy: true,
+      // The voice options have their own tests (src/voice/config.test.ts).
+      voice: { ports: [50000, 50999], listenIp: null, publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null },
     });
     expect(parse(["--trust-proxy"]).config.trustProxy).toBe(true);
     expect(parse([], { POKYNANO_TRUST_PROXY: "no" }).config.trustProxy).toBe(false);

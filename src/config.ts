@@ -16,6 +16,22 @@ export interface Config {
   logFormat: LogFormat;
   /** Take the client address from X-Forwarded-For (set only behind a reverse proxy you run). */
   trustProxy: boolean;
+  /** Voice and video networking (docs/voice.md); absent = any free UDP port on every interface. */
+  voice?: VoiceConfig;
+}
+
+export interface VoiceConfig {
+  /** UDP ports for media, inclusive; null = any free port. */
+  ports: [number, number] | null;
+  /** The local address media sockets bind to; null = every interface. */
+  listenIp: string | null;
+  /** The address (or host name) clients are told to send media to, for a server behind NAT. */
+  publicIp: string | null;
+  /** STUN servers handed to browsers (the server itself never queries one). */
+  stunUrls: string[];
+  /** A TURN server for browsers that cannot reach the UDP ports, with coturn's REST shared secret. */
+  turnUrl: string | null;
+  turnSecret: string | null;
 }
 
 export type Command =
@@ -52,6 +68,12 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flag: "log-level", env: "POKYNANO_LOG_LEVEL", kind: "level", default: "info", help: "debug, info, warn or error" },
   { flag: "log-format", env: "POKYNANO_LOG_FORMAT", kind: "format", default: "auto", help: "json, pretty, or auto (pretty on a terminal, JSON lines otherwise)" },
   { flag: "trust-proxy", env: "POKYNANO_TRUST_PROXY", kind: "bool", help: "client IPs come from X-Forwarded-For (only behind your own reverse proxy)" },
+  { flag: "voice-ports", env: "POKYNANO_VOICE_PORTS", kind: "string", default: "50000-50999", help: "UDP port range for voice and video (MIN-MAX), or \"any\"" },
+  { flag: "voice-listen-ip", env: "POKYNANO_VOICE_LISTEN_IP", kind: "string", help: "local address for voice UDP sockets (default: every interface)" },
+  { flag: "voice-public-ip", env: "POKYNANO_VOICE_PUBLIC_IP", kind: "string", help: "public IP or host name clients send voice to (a server behind NAT)" },
+  { flag: "stun-url", env: "POKYNANO_STUN_URL", kind: "string", help: "STUN server(s) for browsers, comma-separated (stun:host:port); none by default" },
+  { flag: "turn-url", env: "POKYNANO_TURN_URL", kind: "string", help: "TURN server for browsers that cannot reach the UDP ports (turn:host:3478)" },
+  { flag: "turn-secret", env: "POKYNANO_TURN_SECRET", kind: "string", help: "coturn static-auth-secret: short-lived TURN credentials are minted from it" },
 ];
 
 interface CommandSpec {
@@ -236,7 +258,35 @@ function resolveGlobal(parsed: ParsedArgs, env: Readonly<Record<string, string |
     logLevel: value("log-level") as LogLevel,
     logFormat: format === "auto" ? (isTty ? "pretty" : "json") : format,
     trustProxy: value("trust-proxy") === true,
+    voice: voiceConfig(value as (flag: string) => string | undefined),
   };
+}
+
+function voiceConfig(value: (flag: string) => string | undefined): VoiceConfig {
+  const rawPorts = value("voice-ports")!;
+  let ports: [number, number] | null = null;
+  if (rawPorts !== "any") {
+    const m = /^(\d{1,5})-(\d{1,5})$/.exec(rawPorts);
+    const min = Number(m?.[1]);
+    const max = Number(m?.[2]);
+    // werift refuses a range whose ends are equal.
+    if (!m || min < 1024 || max > 65535 || max <= min) throw new ConfigError(`--voice-ports: must be MIN-MAX with 1024 <= MIN < MAX <= 65535, or "any" (got ${JSON.stringify(rawPorts)})`);
+    ports = [min, max];
+  }
+  const address = (flag: string, allowName: boolean): string | null => {
+    const raw = value(flag);
+    if (raw === undefined) return null;
+    const ip = /^(\d{1,3}\.){3}\d{1,3}$/.test(raw) || (raw.includes(":") && /^[0-9a-f:.]+$/i.test(raw));
+    if (!ip && !(allowName && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(raw))) throw new ConfigError(`--${flag}: must be an IP address${allowName ? " or a host name" : ""} (got ${JSON.stringify(raw.slice(0, 80))})`);
+    return raw;
+  };
+  const stunUrls = (value("stun-url") ?? "").split(",").map((u) => u.trim()).filter(Boolean);
+  for (const url of stunUrls) if (!/^stuns?:[^\s/?#]+$/.test(url)) throw new ConfigError(`--stun-url: each must look like stun:host:port (got ${JSON.stringify(url.slice(0, 80))})`);
+  const turnUrl = value("turn-url") ?? null;
+  if (turnUrl !== null && !/^turns?:[^\s/#]+$/.test(turnUrl)) throw new ConfigError(`--turn-url: must look like turn:host:3478 or turns:host:5349 (got ${JSON.stringify(turnUrl.slice(0, 80))})`);
+  const turnSecret = value("turn-secret") ?? null;
+  if ((turnUrl === null) !== (turnSecret === null)) throw new ConfigError("--turn-url and --turn-secret go together (coturn's use-auth-secret / static-auth-secret)");
+  return { ports, listenIp: address("voice-listen-ip", false), publicIp: address("voice-public-ip", true), stunUrls, turnUrl, turnSecret };
 }
 
 /** Parse argv (without the executable and script) and env into a command and a config. Throws ConfigError. */

@@ -24,6 +24,8 @@ import { startThreadSweep } from "./threads/sweep.ts";
 import { startFileSweep } from "./files/sweep.ts";
 import { FILE_SIZE_CEILING } from "./files/limits.ts";
 import type { Core } from "./core.ts";
+import { voiceClosed, voiceFrame } from "./voice/signal.ts";
+import { recheck as recheckVoice, stopVoice, voiceOf } from "./voice/service.ts";
 import { backupBeforeMigrating } from "./backup/pre-migrate.ts";
 import { startOperations } from "./ops/start.ts";
 
@@ -125,6 +127,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     hub.refreshFragment = refreshFragment;
     hub.welcome = (data) => browserWelcome(core, data);
     hub.onPresence = (userId) => announcePresence(core, userId);
+    hub.voiceFrame = (ws, text) => void voiceFrame(voiceOf(core), ws, text);
+    hub.voiceClosed = (ws) => voiceClosed(voiceOf(core), ws);
+    hub.onRecheck = (scope) => recheckVoice(voiceOf(core), scope);
     hub.gateway = new Gateway(gatewayAuthority(core), (topic, data) => hub.publish(topic, data), () => config.publicUrl.replace(/^http/, "ws") + "/gateway");
 
     const server = listen(config, () => Bun.serve<SocketData>({
@@ -201,6 +206,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         stopThreadSweep();
         stopFileSweep();
         await stopOperations();
+        await stopVoice(core).catch((err) => logger.warn("voice shutdown failed", { err }));
         const closing = server.stop(false);
         hub.stop();
         await queue.close();

@@ -31,13 +31,13 @@ export function channelsApi(core: Core) {
   app.get("/:channel", (c) => c.json(json(c, cid(c))));
   app.patch("/:channel", async (c) => {
     const channelId = cid(c);
-    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), topic: text(2000).nullish(), rate_limit_per_user: z.number().int().optional(), nsfw: z.boolean().optional(), parent_id: z.string().regex(/^\d{1,20}$/).nullish(), position: z.number().int().optional() }));
+    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), topic: text(2000).nullish(), rate_limit_per_user: z.number().int().optional(), nsfw: z.boolean().optional(), parent_id: z.string().regex(/^\d{1,20}$/).nullish(), position: z.number().int().optional(), user_limit: z.number().int().optional(), bitrate: z.number().int().optional() }));
     const access = requireChannel(core, me(c), channelId);
     if (!access.guild) {
       if (body.name !== undefined) await renameGroup(core, me(c), channelId, body.name);
       return c.json(json(c, channelId));
     }
-    const channel = await updateChannel(core, me(c), channelId, { name: body.name, topic: body.topic ?? undefined, rateLimitPerUser: body.rate_limit_per_user, nsfw: body.nsfw, parentId: body.parent_id, position: body.position });
+    const channel = await updateChannel(core, me(c), channelId, { name: body.name, topic: body.topic ?? undefined, rateLimitPerUser: body.rate_limit_per_user, nsfw: body.nsfw, parentId: body.parent_id, position: body.position, userLimit: body.user_limit });
     return c.json(channelJson(core, channel));
   });
   app.delete("/:channel", async (c) => {

@@ -85,6 +85,8 @@ export interface ChannelPatch {
   nsfw?: boolean;
   parentId?: string | null;
   position?: number;
+  /** Voice channels: most participants at once, 0-99 (0 = no limit). */
+  userLimit?: number;
 }
 
 export async function updateChannel(core: Core, userId: string, channelId: string, patch: ChannelPatch): Promise<Channel> {
@@ -100,6 +102,10 @@ export async function updateChannel(core: Core, userId: string, channelId: strin
   if (patch.nsfw !== undefined) set.nsfw = patch.nsfw;
   if (patch.parentId !== undefined) set.parentId = checkParent(core, guild.guild.id, channel.type, patch.parentId);
   if (patch.position !== undefined) set.position = Math.max(0, Math.min(10_000, Math.trunc(patch.position)));
+  if (patch.userLimit !== undefined) {
+    if (channel.type !== 2 || !Number.isInteger(patch.userLimit) || patch.userLimit < 0 || patch.userLimit > 99) throw fieldError({ user_limit: "voice.userLimitInvalid" });
+    set.userLimit = patch.userLimit;
+  }
   if (Object.keys(set).length === 0) return channel;
   const after = await core.queue.write(({ orm }) => orm.update(channels).set(set).where(eq(channels.id, channelId)).returning().get());
   await auditChannel(core, guild.guild.id, channel, after);
@@ -207,6 +213,7 @@ export function channelJson(core: Core, channel: Channel) {
     parent_id: channel.parentId,
     rate_limit_per_user: channel.rateLimitPerUser,
     nsfw: channel.nsfw,
+    ...(channel.type === 2 ? { user_limit: channel.userLimit, bitrate: 64000 } : {}),
     permission_overwrites: channel.guildId
       ? effectiveOverwrites(core, channel).map((o) => ({ id: o.id, type: o.type, allow: o.allow.toString(), deny: o.deny.toString() }))
       : [],

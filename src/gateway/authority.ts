@@ -19,6 +19,7 @@ import { channels } from "../guilds/table.ts";
 import { CHOSEN_STATUSES, presenceJson } from "../presence/status.ts";
 import { setPresence } from "../presence/service.ts";
 import { LIMITS } from "../users/profile.ts";
+import { gatewayVoiceState } from "../voice/gateway.ts";
 
 export const JsonTopic = {
   channel: (id: string) => `json:channel:${id}`,
@@ -122,5 +123,6 @@ export function gatewayAuthority(core: Core): GatewayAuthority {
       setPresence(core, userId, { status: parsed.data.status, customStatus: parsed.data.activities ? (custom?.state ?? "") : undefined }).catch((err) => core.logger.warn("gateway presence update failed", { err, userId }));
       return true;
     },
+    voiceState: (userId, d) => gatewayVoiceState(core, userId, d),
   };
 }

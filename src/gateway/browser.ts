@@ -29,6 +29,8 @@ export function browserView(core: Core, userId: string, url: URL, req: Request):
   const locale = localeOfRequest(req, findUser(core, userId)?.locale);
   const channelId = url.searchParams.get("channel");
   const guildId = url.searchParams.get("guild");
+  // A call's own socket (static/js/voice.js): signalling only, no page topics.
+  if (url.searchParams.has("voice")) return { channelId: null, guildId: null, locale, voice: true };
   if (channelId !== null) {
     const access = snowflake.test(channelId) ? channelAccess(core, userId, channelId) : null;
     return access ? { channelId, guildId: access.channel.guildId, locale } : null;
@@ -41,6 +43,7 @@ export function browserView(core: Core, userId: string, url: URL, req: Request):
 export function browserTopics(core: Core, data: SocketData): string[] {
   const userId = data.userId!;
   const view = data.view;
+  if (view?.voice) return [];
   const shown = view?.channelId ? channelAccess(core, userId, view.channelId) : null;
   // A thread pane's own socket hears its thread only. The page's socket hears the rest; with its
   // server's topics here, the channel the page shows would be marked unread by this socket.

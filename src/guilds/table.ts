@@ -38,6 +38,8 @@ export const channels = sqliteTable("channels", {
   synced: bool("synced").notNull(),
   ownerId: snowflake("owner_id"),
   createdAt: text("created_at").notNull(),
+  // migrations/0014_voice.sql: a voice channel's participant limit (0 = none).
+  userLimit: int("user_limit").notNull().default(0),
 });
 export type Channel = typeof channels.$inferSelect;
 

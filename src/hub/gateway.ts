@@ -10,7 +10,7 @@ import type { ServerWebSocket } from "bun";
 import type { SocketData } from "./hub.ts";
 import { contentVisibleTo, isContentEvent, MAX_INTENTS, redactContent, suffixesFor, suffixOf, withoutContent } from "./intents.ts";
 
-export const Op = { dispatch: 0, heartbeat: 1, identify: 2, presenceUpdate: 3, resume: 6, reconnect: 7, invalidSession: 9, hello: 10, heartbeatAck: 11 } as const;
+export const Op = { dispatch: 0, heartbeat: 1, identify: 2, presenceUpdate: 3, voiceStateUpdate: 4, resume: 6, reconnect: 7, invalidSession: 9, hello: 10, heartbeatAck: 11 } as const;
 export const GatewayClose = { unknownError: 4000, unknownOpcode: 4001, decodeError: 4002, notAuthenticated: 4003, authenticationFailed: 4004, alreadyAuthenticated: 4005, rateLimited: 4008, sessionTimedOut: 4009, invalidIntents: 4013 } as const;
 
 export const HEARTBEAT_INTERVAL_MS = 41_250;
@@ -45,6 +45,8 @@ export interface GatewayAuthority {
   channelCreate(channelId: string): { guild_id?: string | null } | null;
   /** op 3 PRESENCE_UPDATE: false when `d` is malformed (the connection is then closed). */
   presence(userId: string, d: unknown): boolean;
+  /** op 4 VOICE_STATE_UPDATE: false when `d` is malformed (the connection is then closed). */
+  voiceState?(userId: string, d: unknown): boolean;
 }
 
 interface Dispatch {
@@ -159,6 +161,12 @@ export class Gateway {
         const session = state.sessionId ? this.sessions.get(state.sessionId) : undefined;
         if (!session) return ws.close(GatewayClose.notAuthenticated, "Not authenticated.");
         if (!this.authority.presence(session.userId, payload.d)) return ws.close(GatewayClose.decodeError, "Decode error.");
+        return;
+      }
+      case Op.voiceStateUpdate: {
+        const session = state.sessionId ? this.sessions.get(state.sessionId) : undefined;
+        if (!session) return ws.close(GatewayClose.notAuthenticated, "Not authenticated.");
+        if (!this.authority.voiceState?.(session.userId, payload.d)) return ws.close(GatewayClose.decodeError, "Decode error.");
         return;
       }
       case Op.resume:

@@ -15,7 +15,7 @@ export interface SocketData {
   kind: "browser" | "gateway";
   gateway?: { sessionId: string | null; events: number[] };
   /** A browser tab: what it shows (so access changes can add topics to it) and its language. */
-  view?: { guildId: string | null; channelId: string | null; locale: string };
+  view?: { guildId: string | null; channelId: string | null; locale: string; voice?: boolean };
   /** A browser tab said it is idle (hidden or no input for a while). */
   idle?: boolean;
   /** Times of the tab's recent frames (rate limit). */
@@ -77,6 +77,11 @@ export class Hub {
   welcome: ((data: SocketData) => string | null) | null = null;
   /** Told when a user's connection state may have changed (first socket, last socket gone, idle). */
   onPresence: ((userId: string) => void) | null = null;
+  /** A tab's voice socket (`/ws?voice`): its frames are voice signalling, handled by the voice feature. */
+  voiceFrame: ((ws: ServerWebSocket<SocketData>, text: string) => void) | null = null;
+  voiceClosed: ((ws: ServerWebSocket<SocketData>) => void) | null = null;
+  /** Told of every access recheck (voice drops people who lost a channel at once). */
+  onRecheck: ((scope: RecheckScope) => void) | null = null;
 
   /**
    * After membership, roles or permission overwrites change: drop every subscription that is no
@@ -87,6 +92,11 @@ export class Hub {
    * to messages); the expected topics are computed once per user and page.
    */
   recheckAccess(scope: RecheckScope = {}): number {
+    try {
+      this.onRecheck?.(scope);
+    } catch {
+      // The sockets below are rechecked regardless.
+    }
     const check = this.accessCheck;
     if (!check) return 0;
     let changed = 0;
@@ -172,10 +182,12 @@ export class Hub {
         if (ws.data.userId && ws.data.userId !== before) this.bind(ws);
         return;
       }
+      if (ws.data.view?.voice) return this.voiceFrame?.(ws, typeof raw === "string" ? raw : raw.toString("utf8"));
       this.browserFrame(ws, raw);
     },
     close: (ws) => {
       this.forget(ws);
+      if (ws.data.view?.voice) this.voiceClosed?.(ws);
       if (ws.data.kind === "gateway") this.gateway?.close(ws);
     },
   };

@@ -7,6 +7,7 @@ import { enThreads } from "./en-threads.ts";
 import { enExpressions } from "./en-expressions.ts";
 import { enBots } from "./en-bots.ts";
 import { enMessages } from "./en-messages.ts";
+import { enVoice } from "./en-voice.ts";
 import { enFiles } from "./en-files.ts";
 import { enSearch } from "./en-search.ts";
 import { enOps } from "./en-ops.ts";
@@ -204,5 +205,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enSearch, ...enOps, ...enExpressions };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enSearch, ...enOps, ...enExpressions, ...enVoice };
 export type MessageKey = keyof typeof en;

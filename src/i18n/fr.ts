@@ -7,6 +7,7 @@ import { frThreads } from "./fr-threads.ts";
 import { frExpressions } from "./fr-expressions.ts";
 import { frBots } from "./fr-bots.ts";
 import { frMessages } from "./fr-messages.ts";
+import { frVoice } from "./fr-voice.ts";
 import { frFiles } from "./fr-files.ts";
 import { frSearch } from "./fr-search.ts";
 import { frOps } from "./fr-ops.ts";
@@ -19,6 +20,7 @@ export const fr: Record<MessageKey, string> = {
   ...frExpressions,
   ...frBots,
   ...frMessages,
+  ...frVoice,
   ...frFiles,
   ...frSearch,
   ...frOps,

@@ -2,7 +2,10 @@
 // chat event loop. The main thread sends calls ({id, op, args}); answers carry the same id,
 // events carry `event`. Listed as a build entrypoint in scripts/build.ts (compiled binaries
 // bundle workers only when told).
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import { RTCDtlsTransport } from "werift";
+import type { IceSettings } from "./sfu.ts";
 import { Engine } from "./engine.ts";
 import { guardUdpSockets } from "./guard.ts";
 
@@ -19,7 +22,10 @@ self.onmessage = async (ev: MessageEvent<Call>) => {
   try {
     let value: unknown;
     if (op === "init") {
-      engine = new Engine(args[0] as ConstructorParameters<typeof Engine>[0], (event) => self.postMessage(event));
+      const ice = args[0] as IceSettings;
+      // A host name for the public address (a dynamic-DNS name at home) is resolved once, here.
+      if (ice.announcedIp && !isIP(ice.announcedIp)) ice.announcedIp = (await lookup(ice.announcedIp, { family: 4 })).address;
+      engine = new Engine(ice, (event) => self.postMessage(event));
       // werift makes one DTLS certificate per process and shares it; make it before the first
       // caller waits for it (seconds on a slow machine).
       await RTCDtlsTransport.SetupCertificate();

@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createTestApp, type TestApp } from "../testing/app.ts";
+import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
+import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
+import { until, VoiceClient } from "../testing/voice-client.ts";
+import { Permission } from "../permissions/permissions.ts";
+import { voiceOf } from "./service.ts";
+
+let app: TestApp;
+let g: GuildFixture;
+let voiceId: string;
+const clients: VoiceClient[] = [];
+
+const LOOPBACK = { ports: null, listenIp: "127.0.0.1", publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null };
+
+beforeAll(async () => {
+  app = await createTestApp({ voice: LOOPBACK });
+  g = await createGuildFixture(app);
+  const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${g.guildId}/channels`, undefined, g.owner.bearer));
+  voiceId = channels.find((c) => c.type === 2)!.id;
+});
+afterAll(async () => {
+  for (const c of clients) await c.close().catch(() => {});
+  await app.close();
+});
+
+async function member(): Promise<TestAccount> {
+  const acct = await createAccount(app);
+  await g.join(acct);
+  return acct;
+}
+
+async function client(acct: TestAccount): Promise<VoiceClient> {
+  const c = await VoiceClient.open(app, acct);
+  clients.push(c);
+  return c;
+}
+
+async function newVoiceChannel(name: string, overwrites: { deny?: bigint; allow?: bigint } = {}): Promise<string> {
+  const ch = await json<{ id: string }>(await api(app, "POST", `/guilds/${g.guildId}/channels`, { name, type: 2 }, g.owner.bearer));
+  if (overwrites.deny || overwrites.allow) {
+    const res = await api(app, "PUT", `/channels/${ch.id}/permissions/${g.guildId}`, { type: 0, allow: String(overwrites.allow ?? 0n), deny: String(overwrites.deny ?? 0n) }, g.owner.bearer);
+    expect(res.status).toBe(204);
+  }
+  return ch.id;
+}
+
+/** Every client sends `n` loud mic packets, paced like 20 ms Opus frames but faster. */
+async function talk(senders: VoiceClient[], n = 40): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    for (const s of senders) s.peer.send("mic");
+    await Bun.sleep(4);
+  }
+  await Bun.sleep(400);
+}
+
+const connected = (cs: VoiceClient[]) => until(() => cs.every((c) => c.peer.connected), 10000);
+const stats = () => voiceOf(app.server.core).sfu.stats();
+
+describe("voice channels through the real signalling", () => {
+  test("three members in a voice channel each receive every other one's audio, complete and in order", async () => {
+    const cs = await Promise.all([g.owner, await member(), await member()].map(client));
+    for (const c of cs) expect((await c.join(voiceId)).v).toBe("joined");
+    await connected(cs);
+    // Everyone has a downlink for the two others once the last renegotiation settled.
+    await until(() => cs.every((c) => c.peer.pc.getTransceivers().filter((t) => t.direction === "recvonly" || t.direction === "sendonly").length >= 3));
+    await Bun.sleep(300);
+    await talk(cs);
+    for (const c of cs) {
+      for (const other of cs.filter((o) => o !== c)) {
+        const r = c.peer.count(other.account.user.id);
+        expect({ from: other.account.user.username, packets: r.packets, gaps: r.gaps }).toEqual({ from: other.account.user.username, packets: 40, gaps: 0 });
+      }
+    }
+    const s = await stats();
+    expect(s.peers).toBe(3);
+    // Nothing leaves the machine: the SFU only ever sent to its (loopback) clients.
+    expect(s.sentTo).toEqual(["127.0.0.1"]);
+    expect(s.socketErrors).toBe(0);
+    // Loud audio-level packets made everyone "speaking" on the room roster.
+    const roster = cs[0]!.frames.filter((f) => f.v === "room").at(-1) as unknown as { members: { user: string }[] };
+    expect(roster.members.map((m) => m.user).sort()).toEqual(cs.map((c) => c.account.user.id).sort());
+
+    // Leaving removes the leaver's track from the others and stops their packets.
+    const leaver = cs[2]!;
+    leaver.send({ v: "leave" });
+    await leaver.waitFor((f) => f.v === "left");
+    await until(async () => (await stats()).peers === 2);
+    await until(() => cs[0]!.frames.some((f) => f.v === "offer" && !(f.tracks as { user: string }[]).some((t) => t.user === leaver.account.user.id)));
+    const before = cs[0]!.peer.count(leaver.account.user.id).packets;
+    await talk([leaver], 10);
+    expect(cs[0]!.peer.count(leaver.account.user.id).packets).toBe(before);
+
+    // A socket that closes (tab gone) leaves the room at once.
+    await cs[1]!.close();
+    await until(async () => (await stats()).peers === 1);
+    cs[0]!.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 60000);
+
+  test("joining a channel you cannot see, a text channel or a channel without CONNECT is refused", async () => {
+    const acct = await member();
+    const c = await client(acct);
+    const hidden = await newVoiceChannel("hidden", { deny: Permission.VIEW_CHANNEL });
+    const noConnect = await newVoiceChannel("no-connect", { deny: Permission.CONNECT });
+    expect(await c.join(hidden)).toMatchObject({ v: "error", code: "unknown_channel" });
+    expect(await c.join("999999999999999999")).toMatchObject({ v: "error", code: "unknown_channel" });
+    expect(await c.join(g.generalId)).toMatchObject({ v: "error", code: "not_voice" });
+    expect(await c.join(noConnect)).toMatchObject({ v: "error", code: "forbidden" });
+    expect((await stats()).peers).toBe(0);
+  }, 20000);
+
+  test("without SPEAK a member only listens: the SFU gives them no microphone uplink", async () => {
+    const channel = await newVoiceChannel("listen-only");
+    const speaker = await client(await member());
+    const listenerAcct = await member();
+    // SPEAK denied for this one member only.
+    await api(app, "PUT", `/channels/${channel}/permissions/${listenerAcct.user.id}`, { type: 1, allow: "0", deny: String(Permission.SPEAK) }, g.owner.bearer);
+    const listener = await client(listenerAcct);
+    expect(await speaker.join(channel)).toMatchObject({ v: "joined" });
+    expect(await listener.join(channel)).toMatchObject({ v: "joined", grants: { speak: false } });
+    await connected([speaker, listener]);
+    await until(() => listener.peer.pc.getTransceivers().some((t) => t.direction === "recvonly"));
+    expect(listener.peer.uplink.mic).toBeUndefined();
+    await talk([speaker, listener], 20);
+    expect(listener.peer.count(speaker.account.user.id).packets).toBe(20);
+    expect(speaker.peer.count(listenerAcct.user.id).packets).toBe(0);
+    speaker.send({ v: "leave" });
+    listener.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 30000);
+
+  test("server mute is enforced by the SFU and needs MUTE_MEMBERS; USE_VAD-less members are heard only while push-to-talk is held", async () => {
+    const channel = await newVoiceChannel("moderated");
+    const modAcct = g.owner;
+    const talkerAcct = await member();
+    // No voice activity for this member: push-to-talk only.
+    await api(app, "PUT", `/channels/${channel}/permissions/${talkerAcct.user.id}`, { type: 1, allow: "0", deny: String(Permission.USE_VAD) }, g.owner.bearer);
+    const mod = await client(modAcct);
+    const talker = await client(talkerAcct);
+    await mod.join(channel);
+    await talker.join(channel);
+    await connected([mod, talker]);
+    await until(() => mod.peer.pc.getTransceivers().some((t) => t.direction === "recvonly"));
+    await Bun.sleep(200);
+    const heard = () => mod.peer.count(talkerAcct.user.id).packets;
+    await talk([talker], 10);
+    expect(heard()).toBe(0);
+    talker.send({ v: "ptt", on: true });
+    await Bun.sleep(100);
+    await talk([talker], 10);
+    expect(heard()).toBe(10);
+    // A member cannot server-mute (no MUTE_MEMBERS); the owner can, and packets stop at the SFU.
+    talker.send({ v: "mod", user: modAcct.user.id, mute: true });
+    expect(await talker.waitFor((f) => f.v === "error" && f.op === "mod")).toMatchObject({ code: "forbidden" });
+    mod.send({ v: "mod", user: talkerAcct.user.id, mute: true });
+    await mod.waitFor((f) => f.v === "room" && (f.members as { user: string; muted: boolean }[]).some((m) => m.user === talkerAcct.user.id && m.muted));
+    const gatedBefore = (await stats()).gated;
+    await talk([talker], 10);
+    expect(heard()).toBe(10);
+    expect((await stats()).gated).toBeGreaterThanOrEqual(gatedBefore + 10);
+    // Disconnect by a moderator (MOVE_MEMBERS).
+    mod.send({ v: "mod", user: talkerAcct.user.id, channel: null });
+    expect(await talker.waitFor((f) => f.v === "left")).toMatchObject({ reason: "disconnected by a moderator" });
+    mod.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 30000);
+
+  test("a member kicked from the server is dropped from voice at once, and a full channel refuses one more", async () => {
+    const channel = await newVoiceChannel("small");
+    expect((await api(app, "PATCH", `/channels/${channel}`, { user_limit: 1 }, g.owner.bearer)).status).toBe(200);
+    expect((await api(app, "PATCH", `/channels/${g.generalId}`, { user_limit: 1 }, g.owner.bearer)).status).toBe(400);
+    const a = await member();
+    const b = await member();
+    const ca = await client(a);
+    const cb = await client(b);
+    expect(await ca.join(channel)).toMatchObject({ v: "joined" });
+    expect(await cb.join(channel)).toMatchObject({ v: "error", code: "full" });
+    const kick = await api(app, "DELETE", `/guilds/${g.guildId}/members/${a.user.id}`, undefined, g.owner.bearer);
+    expect(kick.status).toBe(204);
+    expect(await ca.waitFor((f) => f.v === "left")).toMatchObject({ reason: "access changed" });
+    await until(async () => (await stats()).peers === 0);
+  }, 20000);
+
+  test("malformed frames, unknown ops and a malformed SDP answer get an error frame and break nothing", async () => {
+    const c = await client(await member());
+    c.ws.send("not json");
+    expect(await c.waitFor((f) => f.v === "error")).toMatchObject({ code: "bad_request" });
+    c.frames.length = 0;
+    c.send({ v: "teleport" });
+    expect(await c.waitFor((f) => f.v === "error")).toMatchObject({ op: "teleport", code: "bad_request" });
+    c.frames.length = 0;
+    c.send({ v: "answer", sdp: "v=0 nonsense that is not an sdp" });
+    expect(await c.waitFor((f) => f.v === "error")).toMatchObject({ code: "not_in_voice" });
+    c.answering = false;
+    await c.join(voiceId);
+    await c.waitFor((f) => f.v === "offer");
+    c.frames.length = 0;
+    c.send({ v: "answer", sdp: "v=0\r\no=- 0 0 IN IP4 0.0.0.0\r\nm=audio 9 nonsense\r\n" });
+    expect(await c.waitFor((f) => f.v === "error" && f.op === "answer")).toMatchObject({ code: "bad_request" });
+    c.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 20000);
+
+  test("500 join/leave cycles leave no peer connection and no UDP socket behind", async () => {
+    const base = await stats();
+    const acct = await member();
+    let c = await client(acct);
+    c.answering = false;
+    for (let i = 0; i < 500; i++) {
+      // A fresh tab every 50 cycles: one socket may send 200 frames per 10 s.
+      if (i % 50 === 49) {
+        c.ws.close();
+        c = await client(acct);
+        c.answering = false;
+      }
+      c.frames.length = 0;
+      c.send({ v: "join", channel: voiceId });
+      await c.waitFor((f) => f.v === "offer");
+      c.send({ v: "leave" });
+      await c.waitFor((f) => f.v === "left");
+    }
+    await until(async () => {
+      const s = await stats();
+      return s.peers === 0 && s.peerConnections === base.peerConnections && s.udpSockets === base.udpSockets;
+    }, 15000);
+    const after = await stats();
+    expect({ pcs: after.peerConnections, sockets: after.udpSockets }).toEqual({ pcs: base.peerConnections, sockets: base.udpSockets });
+  }, 120000);
+});
