@@ -125,6 +125,33 @@ describe("the compiled binary", () => {
     expect(await proc.exited).toBe(0);
   }, 30_000);
 
+  test("AutoMod works inside the binary: re2js regexes and the embedded preset word lists", async () => {
+    const dataDir = join(work, "automod");
+    const create = Bun.spawn([binary, "admin", "create-user", "--username", "mod", "--password-stdin", "--data-dir", dataDir], { cwd: work, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    create.stdin.write("a long and unusual passphrase\n");
+    create.stdin.end();
+    expect(await create.exited).toBe(0);
+    const { proc, address } = await startBinary(dataDir);
+    const call = async (method: string, path: string, body?: unknown, token?: string) =>
+      fetch(`${address}/api/v10${path}`, { method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const { token } = (await (await call("POST", "/auth/login", { login: "mod", password: "a long and unusual passphrase" })).json()) as { token: string };
+    const guild = (await (await call("POST", "/guilds", { name: "Bin" }, token)).json()) as { id: string };
+    const channel = ((await (await call("GET", `/guilds/${guild.id}/channels`, undefined, token)).json()) as { id: string; type: number }[]).find((c) => c.type === 0)!;
+    // The owner is exempt from AutoMod: a member who joins through an invite is the one checked.
+    expect((await call("POST", `/guilds/${guild.id}/auto-moderation/rules`, { name: "bad", event_type: 1, trigger_type: 1, trigger_metadata: { regex_patterns: ["(a)\\1"] }, actions: [{ type: 1 }] }, token)).status).toBe(400);
+    expect((await call("POST", `/guilds/${guild.id}/auto-moderation/rules`, { name: "re", event_type: 1, trigger_type: 1, trigger_metadata: { regex_patterns: ["(a+)+$"] }, actions: [{ type: 1 }], enabled: true }, token)).status).toBe(200);
+    expect((await call("POST", `/guilds/${guild.id}/auto-moderation/rules`, { name: "pre", event_type: 1, trigger_type: 4, trigger_metadata: { presets: [1, 3] }, actions: [{ type: 1 }], enabled: true }, token)).status).toBe(200);
+    const invite = (await (await call("POST", `/channels/${channel.id}/invites`, { max_age: 0, max_uses: 0 }, token)).json()) as { code: string };
+    const reg = (await (await call("POST", "/auth/register", { username: "member1", password: "another long passphrase", invite: invite.code })).json()) as { token?: string };
+    expect(reg.token).toBeString();
+    await call("POST", `/invites/${invite.code}`, undefined, reg.token);
+    expect((await call("POST", `/channels/${channel.id}/messages`, { content: `${"a".repeat(30)}!` }, reg.token)).status).toBe(200);
+    expect((await call("POST", `/channels/${channel.id}/messages`, { content: "aaaa" }, reg.token)).status).toBe(400);
+    expect((await call("POST", `/channels/${channel.id}/messages`, { content: "quelle merde" }, reg.token)).status).toBe(400);
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  }, 30_000);
+
   test("files work inside the binary: upload, EXIF stripped, thumbnails (Bun.Image), duration, byte ranges", async () => {
     const dataDir = join(work, "files");
     const create = Bun.spawn([binary, "admin", "create-user", "--username", "snap", "--password-stdin", "--data-dir", dataDir], { cwd: work, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
