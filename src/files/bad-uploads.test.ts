@@ -2,7 +2,6 @@
 // that lie about what they are, empty and oversized files, a full quota.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { writeSetting } from "../instance/service.ts";
 import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
 import { createTestApp, type TestApp } from "../testing/app.ts";

@@ -3,7 +3,7 @@
 // deletes the stored copy and thumbnails of each such hash that no row uses any more. It runs in
 // the single writer, where uploads also move their files into place, so it can never remove a file
 // that a new row has just started to use. Staged uploads never sent are deleted after STAGED_TTL_MS.
-import { and, isNull, lt, sql } from "drizzle-orm";
+import { and, isNull, lt } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { onMessageEvent } from "../messages/service.ts";
 import { STAGED_TTL_MS } from "./limits.ts";
