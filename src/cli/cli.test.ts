@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
+import * as tar from "tar";
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DB_FILE } from "../db/client.ts";
@@ -92,13 +93,17 @@ describe("backup and restore", () => {
     const a = await app();
     await a.server.queue.write(({ sqlite }) => sqlite.run("INSERT INTO instance_settings VALUES ('instance_name', '\"Les Copains\"', 'now')"));
     const outDir = dir();
-    const out = join(outDir, "backup.db");
+    const out = join(outDir, "backup.tar.gz");
     const res = await run(["backup", "--out", out, "--data-dir", a.dataDir]);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain("integrity ok");
-    expect(readdirSync(outDir)).toEqual(["backup.db"]); // no partial file left behind
-    const copy = new Database(out, { readonly: true });
-    expect(copy.query("SELECT value FROM instance_settings").get()).toEqual({ value: '"Les Copains"' });
+    expect(readdirSync(outDir)).toEqual(["backup.tar.gz"]); // no partial file left behind
+    // One archive: manifest, database snapshot, files.
+    const unpacked = dir();
+    await tar.x({ file: out, cwd: unpacked });
+    expect(readdirSync(unpacked).sort()).toEqual(["manifest.json", DB_FILE]);
+    const copy = new Database(join(unpacked, DB_FILE), { readonly: true });
+    expect(copy.query("SELECT value FROM instance_settings WHERE key = 'instance_name'").get()).toEqual({ value: '"Les Copains"' });
     copy.close();
   });
 
@@ -115,9 +120,9 @@ describe("backup and restore", () => {
   test("restore replaces the database and keeps the previous one; it refuses while the server runs", async () => {
     const a = await app();
     await a.server.queue.write(({ sqlite }) => sqlite.run("INSERT INTO instance_settings VALUES ('instance_name', '\"Before\"', 'now')"));
-    const out = join(dir(), "b.db");
+    const out = join(dir(), "b.tar.gz");
     expect((await run(["backup", "--out", out, "--data-dir", a.dataDir])).code).toBe(0);
-    await a.server.queue.write(({ sqlite }) => sqlite.run("UPDATE instance_settings SET value = '\"After\"'"));
+    await a.server.queue.write(({ sqlite }) => sqlite.run("UPDATE instance_settings SET value = '\"After\"' WHERE key = 'instance_name'"));
 
     const refused = await run(["restore", out, "--data-dir", a.dataDir]);
     expect(refused.code).toBe(1);
@@ -128,7 +133,7 @@ describe("backup and restore", () => {
     expect(restored.code).toBe(0);
     expect(restored.stdout).toContain("the previous database is kept as");
     const db = new Database(join(a.dataDir, DB_FILE), { readonly: true });
-    expect(db.query("SELECT value FROM instance_settings").get()).toEqual({ value: '"Before"' });
+    expect(db.query("SELECT value FROM instance_settings WHERE key = 'instance_name'").get()).toEqual({ value: '"Before"' });
     db.close();
     expect(readdirSync(a.dataDir).some((f) => f.startsWith(`${DB_FILE}.before-restore-`))).toBe(true);
   });
@@ -139,7 +144,7 @@ describe("backup and restore", () => {
     writeFileSync(junk, "<html>not a database</html>".repeat(200));
     const res = await run(["restore", junk, "--data-dir", join(d, "data")]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/not a healthy SQLite database/);
+    expect(res.stderr).toMatch(/cannot be restored: .* is not a readable backup archive .*nothing was changed/);
     const other = join(d, "other.db");
     new Database(other).run("CREATE TABLE x (a INTEGER)");
     const notOurs = await run(["restore", other, "--data-dir", join(d, "data")]);

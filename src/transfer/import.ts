@@ -179,7 +179,9 @@ function writeChunk(
     ids_.push(id);
     // Attachments whose bytes were not in the export stay visible as their links.
     const missing = m.attachments.filter((a, i) => !staged.some((s) => s.messageIndex === chunk.indexOf(m) && s.position === i)).map((a) => a.url ?? a.filename);
-    const content = [m.content, ...missing].filter(Boolean).join("\n").slice(0, 4000);
+    // Mentions name people by their id in the source: point them at the matched or created account.
+    const remapped = m.content.replace(/<@!?([^<>\s]{1,64})>/g, (whole, source: string) => (maps.userMap.has(source) ? `<@${maps.userMap.get(source)}>` : whole));
+    const content = [remapped, ...missing].filter(Boolean).join("\n").slice(0, 4000);
     const reply = m.reply_to_id ? maps.messageMap.get(m.reply_to_id) ?? null : null;
     insert.run(id, maps.channelMap.get(m.channel_id)!, BigInt(maps.userMap.get(m.author_id)!), content, reply, m.edited_timestamp, m.pinned ? 1 : 0, m.pinned ? m.timestamp : null);
     maps.result.messages++;
