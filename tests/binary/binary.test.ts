@@ -100,6 +100,14 @@ describe("the compiled binary", () => {
     const page = await (await fetch(`${address}/channels/${guild.id}/${channel.id}`, { headers: { Cookie: `pokynano_session=${body.token}` } })).text();
     expect(page).toContain('<span class="hljs-keyword">const</span>');
     expect(page).toContain("🎉");
+    // Search: FTS5 (contentless-delete, unicode61 without accents) in the binary's SQLite, and
+    // minisearch for the quick switcher embedded as a static file.
+    await fetch(`${address}/api/v10/channels/${channel.id}/messages`, { method: "POST", headers: auth, body: JSON.stringify({ content: "Réunion à la médiathèque" }) });
+    const found = (await (await fetch(`${address}/api/v10/guilds/${guild.id}/messages/search?content=mediatheque`, { headers: auth })).json()) as { total_results: number };
+    expect(found.total_results).toBe(1);
+    const vendor = page.match(/\/static\/vendor\/minisearch\.js\?v=\w+/)?.[0];
+    expect(vendor).toBeDefined();
+    expect(await (await fetch(`${address}${vendor}`)).text()).toContain("MiniSearch");
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
   }, 30_000);
