@@ -2,7 +2,7 @@
 // every message acknowledged before the backup began; --dry-run validates; bad archives are refused.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { api, createAccount } from "../testing/accounts.ts";
 import { createTestApp, tempDir, type TestApp } from "../testing/app.ts";
@@ -11,6 +11,8 @@ import { writeSetting } from "../instance/service.ts";
 import { embeddedMigrations } from "../server.ts";
 import { DB_FILE } from "../db/client.ts";
 import { restoreBackup } from "./restore.ts";
+import { backupHours, backupKeep, scheduledBackupDue, setBackupSchedule } from "./service.ts";
+import { jobRunner } from "../jobs/runner.ts";
 
 const apps: TestApp[] = [];
 afterAll(async () => {
@@ -121,5 +123,53 @@ describe("restore checks", () => {
     expect(v.result).toMatchObject({ ok: true, problems: [] });
     expect((await api(app, "POST", "/admin/backups/..%2F..%2Fetc/verify", undefined, admin.bearer)).status).toBe(404);
     expect(readdirSync(join(app.dataDir)).some((f) => f.startsWith(".backup-staging"))).toBe(false);
+  }, 30_000);
+});
+
+describe("schedule", () => {
+  test("a scheduled backup runs once its interval has passed and keeps only the newest N archives", async () => {
+    const app = await createTestApp();
+    apps.push(app);
+    const core = app.server.core;
+    expect(backupHours(core)).toBe(24);
+    expect(backupKeep(core)).toBe(7);
+    await setBackupSchedule(core, { hours: 1, keep: 2 });
+    await writeSetting(app.server.queue, "backup_last_at", new Date().toISOString());
+    expect(await scheduledBackupDue(core)).toBeNull(); // not due yet
+    for (let i = 0; i < 3; i++) {
+      await writeSetting(app.server.queue, "backup_last_at", new Date(Date.now() - 2 * 3_600_000).toISOString());
+      expect(await scheduledBackupDue(core)).not.toBeNull();
+      await jobRunner(core).settled();
+      await Bun.sleep(1100); // archive names carry the second
+    }
+    const names = readdirSync(join(app.dataDir, "backups")).filter((n) => n.endsWith(".tar.gz"));
+    expect(names.length).toBe(2);
+    await setBackupSchedule(core, { hours: 0 });
+    await writeSetting(app.server.queue, "backup_last_at", "2000-01-01T00:00:00.000Z");
+    expect(await scheduledBackupDue(core)).toBeNull(); // 0 = off
+    const log = app.server.db.reader.query("SELECT admin_id, detail FROM admin_audit_log WHERE action = 'backup.create'").all() as { admin_id: bigint | null; detail: string }[];
+    expect(log.length).toBe(3);
+    expect(log.every((r) => r.admin_id === null && JSON.parse(r.detail).scheduled === true)).toBe(true);
+  }, 30_000);
+});
+
+describe("upgrades", () => {
+  test("before migrating an existing database the server copies it, and a failing migration leaves it untouched", async () => {
+    const app = await createTestApp();
+    const dataDir = app.dataDir;
+    await app.server.stop();
+    // Pretend migration 15 is new: it will try to create tables that exist, and fail.
+    const db = new Database(join(dataDir, DB_FILE));
+    db.run("DELETE FROM schema_migrations WHERE id = 15");
+    const before = (db.query("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n;
+    db.close();
+    await expect(createTestApp({ dataDir })).rejects.toThrow(/already exists/);
+    const copies = readdirSync(join(dataDir, "backups")).filter((n) => /^pre-migrate-00\d\d-.*\.db$/.test(n));
+    expect(copies.length).toBe(1);
+    const after = new Database(join(dataDir, DB_FILE), { readonly: true });
+    expect((after.query("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n).toBe(before);
+    expect(after.query("SELECT id FROM schema_migrations WHERE id = 15").get()).toBeNull();
+    after.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }, 30_000);
 });

@@ -91,19 +91,20 @@ registerJobKind("verify-backup", async ({ core, params, signal, progress }) => {
   }
 });
 
+/** One check of the schedule: starts a scheduled backup when one is due. Returns its job id, if any. */
+export async function scheduledBackupDue(core: Core, now = Date.now()): Promise<string | null> {
+  const hours = backupHours(core);
+  if (hours === 0) return null;
+  const last = Date.parse(readSetting<string>(core.db.readOrm, "backup_last_at") ?? "") || now;
+  if (now - last < hours * 3_600_000 || jobRunner(core).isBusyWith("backup")) return null;
+  return (await jobRunner(core).start("backup", { scheduled: true }, null)).id;
+}
+
 /** The schedule: checks once a minute whether a backup is due. Returns the stop function. */
 export function startBackupSchedule(core: Core): () => void {
   // The first scheduled backup comes one interval after the first start; the clock is kept in the
   // database so that restarts do not keep pushing it back.
   if (!readSetting<string>(core.db.readOrm, "backup_last_at")) void writeSetting(core.queue, "backup_last_at", new Date().toISOString());
-  const tick = () => {
-    const hours = backupHours(core);
-    if (hours === 0) return;
-    const last = Date.parse(readSetting<string>(core.db.readOrm, "backup_last_at") ?? "") || Date.now();
-    if (Date.now() - last < hours * 3_600_000) return;
-    const pending = jobRunner(core).isBusyWith("backup");
-    if (!pending) void jobRunner(core).start("backup", { scheduled: true }, null).catch((err) => core.logger.warn("scheduled backup not started", { err }));
-  };
-  const timer = setInterval(tick, CHECK_EVERY_MS);
+  const timer = setInterval(() => void scheduledBackupDue(core).catch((err) => core.logger.warn("scheduled backup not started", { err })), CHECK_EVERY_MS);
   return () => clearInterval(timer);
 }

@@ -42,6 +42,7 @@ const WRITE_EVERY_MS = 500;
 
 class Runner {
   private running: { id: string; abort: AbortController } | null = null;
+  private stopped = false;
   private idle: (() => void)[] = [];
   readonly listeners = new Set<(e: JobEvent) => void>();
   constructor(private readonly core: Core) {}
@@ -73,6 +74,7 @@ class Runner {
 
   /** Shutdown: abort the running job and drop the queued ones (they are marked failed at next start). */
   async cancelRunning(): Promise<void> {
+    this.stopped = true;
     this.running?.abort.abort();
   }
 
@@ -82,13 +84,13 @@ class Runner {
 
   /** Resolves when no job is queued or running (tests, shutdown). */
   settled(): Promise<void> {
-    const busy = this.running || this.core.db.readOrm.select({ id: jobs.id }).from(jobs).where(eq(jobs.status, "queued")).get();
+    const busy = this.running || (!this.stopped && this.core.db.readOrm.select({ id: jobs.id }).from(jobs).where(eq(jobs.status, "queued")).get());
     return busy ? new Promise((resolve) => this.idle.push(resolve)) : Promise.resolve();
   }
 
   private async next(): Promise<void> {
     if (this.running) return;
-    const job = this.core.db.readOrm.select().from(jobs).where(eq(jobs.status, "queued")).orderBy(jobs.id).get();
+    const job = this.stopped ? undefined : this.core.db.readOrm.select().from(jobs).where(eq(jobs.status, "queued")).orderBy(jobs.id).get();
     if (!job) {
       for (const wake of this.idle.splice(0)) wake();
       return;

@@ -197,7 +197,46 @@ describe("the compiled binary", () => {
     const status = Bun.spawnSync([binary, "migrate", "--status", "--data-dir", join(work, "data")], { cwd: work });
     expect(status.exitCode).toBe(0);
     expect(status.stdout.toString()).toContain("0 pending");
-    const backup = Bun.spawnSync([binary, "backup", "--out", join(work, "b.db"), "--data-dir", join(work, "data")], { cwd: work });
+    const backup = Bun.spawnSync([binary, "backup", "--out", join(work, "b.tar.gz"), "--data-dir", join(work, "data")], { cwd: work });
     expect(backup.exitCode).toBe(0);
+    const check = Bun.spawnSync([binary, "restore", join(work, "b.tar.gz"), "--dry-run", "--data-dir", join(work, "restored")], { cwd: work });
+    expect(check.stdout.toString()).toContain("is a valid backup");
+    expect(check.exitCode).toBe(0);
   });
+
+  test("operations work inside the binary: /metrics (prom-client), a backup job (node-tar), a Slack import (fflate), uPlot", async () => {
+    const dataDir = join(work, "ops");
+    const create = Bun.spawn([binary, "admin", "create-user", "--username", "ops", "--admin", "--password-stdin", "--data-dir", dataDir], { cwd: work, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    create.stdin.write("a long and unusual passphrase\n");
+    create.stdin.end();
+    expect(await create.exited).toBe(0);
+    const { proc, address } = await startBinary(dataDir);
+    const metrics = await (await fetch(`${address}/metrics`)).text();
+    expect(metrics).toContain("pokynano_db_commit_duration_seconds_bucket");
+    const { token } = (await (await fetch(`${address}/api/v10/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: "ops", password: "a long and unusual passphrase" }) })).json()) as { token: string };
+    const auth = { Authorization: `Bearer ${token}` };
+    const wait = async (job: { id: string }) => {
+      for (;;) {
+        const now = (await (await fetch(`${address}/api/v10/admin/jobs/${job.id}`, { headers: auth })).json()) as { status: string; error: string | null; result: Record<string, unknown> };
+        if (now.status !== "queued" && now.status !== "running") return now;
+        await Bun.sleep(50);
+      }
+    };
+    const backup = await wait((await (await fetch(`${address}/api/v10/admin/backups`, { method: "POST", headers: auth })).json()) as { id: string });
+    expect(backup).toMatchObject({ status: "done", error: null });
+    const fixtures = join(root, "src/transfer/fixtures/slack");
+    const { zipSync } = await import("fflate");
+    const entries: Record<string, Uint8Array> = {};
+    for (const rel of new Bun.Glob("**/*").scanSync({ cwd: fixtures })) entries[rel] = new Uint8Array(await Bun.file(join(fixtures, rel)).arrayBuffer());
+    const form = new FormData();
+    form.set("file", new File([zipSync(entries) as Uint8Array<ArrayBuffer>], "Team.zip"));
+    const imported = await wait((await (await fetch(`${address}/api/v10/admin/imports`, { method: "POST", headers: auth, body: form })).json()) as { id: string });
+    expect(imported).toMatchObject({ status: "done", error: null });
+    expect(imported.result.messages).toBe(6);
+    const page = await (await fetch(`${address}/admin/overview`, { headers: { Cookie: `pokynano_session=${token}` } })).text();
+    const uplot = /\/static\/vendor\/uplot\.js\?v=\w+/.exec(page)![0];
+    expect(await (await fetch(`${address}${uplot}`)).text()).toContain("uPlot");
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  }, 60_000);
 });
