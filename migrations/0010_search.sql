@@ -23,7 +23,8 @@ INSERT INTO message_search(message_search, rank) VALUES ('rank', 'bm25(1.0, 0.0)
 -- What is indexed for a message, in one place for every trigger and the backfill below. The
 -- "facets" (author, pin, link, mentions, attachment kinds) are indexed twice: alone, and suffixed
 -- with the server (a5g9 = by user 5 in server 9), so a server search with a filter intersects two
--- small doclists instead of the server's whole doclist (measured at 1M messages: 8-11 ms -> <1 ms).
+-- small doclists instead of the server's whole doclist (at 1M messages, CPU per query: from: 4-11 ms -> 1-2 ms,
+-- has:image 14 ms -> 1 ms).
 CREATE VIEW message_search_source AS
 SELECT
   id,
