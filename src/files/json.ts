@@ -15,7 +15,7 @@ export function attachmentJson(a: AttachmentView) {
     size: a.size,
     url: a.url,
     // Discord's media proxy serves resized copies from proxy_url; ours is the lightbox-size thumbnail.
-    proxy_url: thumbable ? `${a.url}?thumb=preview` : a.url,
+    proxy_url: thumbable ? `${a.url}&thumb=preview` : a.url,
     width: a.width ?? undefined,
     height: a.height ?? undefined,
     duration_secs: a.durationSecs ?? undefined,

@@ -3,12 +3,13 @@
 import { asc, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { idList } from "../db/columns.ts";
+import { signature } from "./sign.ts";
 import { attachments, type Attachment } from "./table.ts";
 
 export interface AttachmentView extends Attachment {
   /** Same-origin path, for HTML rendered once for every viewer. */
   path: string;
-  /** Absolute URL, for the API. */
+  /** Absolute, signed URL for the API (fetchable without a session until it expires, see sign.ts). */
   url: string;
 }
 
@@ -16,7 +17,7 @@ export const attachmentPath = (a: Pick<Attachment, "id" | "channelId" | "filenam
 
 export function viewOf(core: Core, a: Attachment): AttachmentView {
   const path = attachmentPath(a);
-  return { ...a, path, url: `${core.config.publicUrl.replace(/\/$/, "")}${path}` };
+  return { ...a, path, url: `${core.config.publicUrl.replace(/\/$/, "")}${path}?${signature(core, a.id)}` };
 }
 
 const build = (orm: Core["db"]["readOrm"]) =>

@@ -16,6 +16,7 @@ import { thumbFormat } from "./image.ts";
 import { attachmentJson } from "./json.ts";
 import { viewOf } from "./queries.ts";
 import { serveFile } from "./serve.ts";
+import { validSignature } from "./sign.ts";
 import { deleteStaged, stageUpload } from "./service.ts";
 import { blobPath, thumbPath } from "./store.ts";
 import { attachments } from "./table.ts";
@@ -65,7 +66,8 @@ export function fileRoutes(core: Core) {
 
   // GET /attachments/{channel}/{attachment}/{filename}[?thumb=list|preview]. The name in the URL is
   // decoration (as on Discord's CDN); the row is found by id and channel, and shown only to who may
-  // see that channel (a staged upload: only to its uploader). Everyone else gets a 404.
+  // see that channel (a staged upload: only to its uploader), or with the API's signed URL until it
+  // expires. Everyone else gets a 404.
   const serve = (c: Context<AppEnv>) => {
     const auth = c.get("auth");
     const channelId = param(c, "channel");
@@ -74,8 +76,10 @@ export function fileRoutes(core: Core) {
       .from(attachments)
       .where(and(eq(attachments.id, param(c, "attachment")), eq(attachments.channelId, channelId)))
       .get();
-    if (!auth || !row) throw unknownFile();
-    const visible = row.messageId === null ? row.uploaderId === auth.user.id : channelAccess(core, auth.user.id, channelId) !== null;
+    if (!row) throw unknownFile();
+    // A sent file with a valid signature from the API (sign.ts), or a reader who can see its channel.
+    const signed = row.messageId !== null && validSignature(core, row.id, { ex: c.req.query("ex"), hm: c.req.query("hm") });
+    const visible = signed || (auth !== undefined && auth !== null && (row.messageId === null ? row.uploaderId === auth.user.id : channelAccess(core, auth.user.id, channelId) !== null));
     if (!visible) throw unknownFile();
     const thumb = c.req.query("thumb");
     if ((thumb === "list" || thumb === "preview") && row.width !== null && row.contentType.startsWith("image/")) {

@@ -10,6 +10,7 @@ import { sendMultipart, sendStaged, stage, wav } from "../testing/files.ts";
 import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
 import { sweepFiles } from "./sweep.ts";
 import { STAGED_TTL_MS } from "./limits.ts";
+import { signature } from "./sign.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -113,6 +114,20 @@ describe("who may fetch a file", () => {
     const staged = await json<Att>(await stage(app, member, g.generalId, "draft", "draft.txt"));
     expect((await fetchAs(member, staged)).status).toBe(200);
     expect((await fetchAs(g.owner, staged)).status).toBe(404);
+  });
+
+  test("the API's signed url works without a session until it expires; tampered, expired or staged ones are a 404", async () => {
+    const msg = await json<Msg>(await sendMultipart(app, member, g.generalId, [{ bytes: "for the bot", name: "bot.txt" }]));
+    const a = msg.attachments[0]!;
+    const signed = `${path(a)}${new URL(a.url).search}`;
+    expect((await app.fetch(signed)).status).toBe(200);
+    expect((await app.fetch(signed.replace(/hm=[0-9a-f]/, (m) => (m.endsWith("0") ? "hm=1" : "hm=0")))).status).toBe(404);
+    expect((await app.fetch(`${path(a)}?${signature(app.server.core, a.id, Date.now() - 3 * 86_400_000)}`)).status).toBe(404);
+    // A signature is for one attachment: moved onto another id it opens nothing.
+    const other = (await json<Msg>(await sendMultipart(app, member, g.generalId, [{ bytes: "another", name: "x.txt" }]))).attachments[0]!;
+    expect((await app.fetch(`${path(other)}${new URL(a.url).search}`)).status).toBe(404);
+    const staged = await json<Att>(await stage(app, member, g.generalId, "draft only", "draft.txt"));
+    expect((await app.fetch(`${path(staged)}${new URL(staged.url).search}`)).status).toBe(404);
   });
 
   test("someone who leaves the server loses its files", async () => {

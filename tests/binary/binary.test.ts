@@ -182,7 +182,7 @@ describe("the compiled binary", () => {
     expect(files.map((f) => f.content_type)).toEqual(["image/png", "image/jpeg", "audio/wav"]);
     expect(files[2]!.duration_secs).toBe(2);
     const at = (url: string) => `${address}${new URL(url).pathname}${new URL(url).search}`;
-    const thumb = await fetch(at(`${files[0]!.url}?thumb=list`), { headers: auth });
+    const thumb = await fetch(at(`${files[0]!.url}&thumb=list`), { headers: auth });
     expect(await new Bun.Image(new Uint8Array(await thumb.arrayBuffer())).metadata()).toMatchObject({ width: 800, height: 400, format: "webp" });
     expect(Buffer.from(await (await fetch(at(files[1]!.url), { headers: auth })).arrayBuffer()).includes("GPS 45.76N")).toBe(false);
     const range = await fetch(at(files[2]!.url), { headers: { ...auth, Range: "bytes=-10" } });
