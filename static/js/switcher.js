@@ -1,7 +1,8 @@
 // The quick switcher (Ctrl+K / Cmd+K): a modal dialog with a combobox over every server, channel,
 // DM and member the reader can see (GET /search/switcher), searched in the browser with
-// minisearch (prefix and fuzzy, so typos still find), ranked up by recent jumps, which are kept
-// per user in localStorage. Keyboard first: arrows, Enter, Escape.
+// minisearch (prefix and fuzzy, so typos still find), ranked up by recent use: the pages opened
+// (from the switcher or not), kept per user in localStorage by URL. Keyboard first: arrows, Enter,
+// Escape.
 // Each script is its own scope: the page loads several side by side.
 (() => {
   const labels = document.getElementById("search-labels");
@@ -91,7 +92,7 @@
   async function load() {
     const res = await fetch("/search/switcher", { headers: { Accept: "application/json" } });
     all = res.ok ? await res.json() : [];
-    all.forEach((item, i) => (item.key = `${item.kind}:${item.id}`, item.n = i));
+    all.forEach((item, i) => (item.key = item.url, item.n = i));
     index = new MiniSearch({ idField: "n", fields: ["name", "detail"], storeFields: ["n"], searchOptions: { prefix: true, fuzzy: 0.25, boost: { name: 2 } } });
     index.addAll(all);
   }
@@ -156,7 +157,7 @@
 
   function go(item) {
     if (!item) return;
-    remember(item.key);
+    remember(item.url);
     dialog.close();
     window.location.href = item.url;
   }
@@ -169,6 +170,9 @@
     await load();
     render();
   }
+
+  // Opening a conversation is a use too, however it was reached.
+  if (/^\/channels\/[^/]+\/[^/]+$/.test(location.pathname)) remember(location.pathname);
 
   document.addEventListener("keydown", (e) => {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === "k") {
