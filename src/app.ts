@@ -63,6 +63,9 @@ import { metricsRoutes, requestMetrics } from "./ops/metrics-route.ts";
 import { MAX_IMPORT_BYTES, opsApi } from "./ops/api.ts";
 import { opsRoutes } from "./ops/routes.tsx";
 import { instanceCssRoutes } from "./instance/routes.ts";
+import { commandsApi, interactionsApi } from "./interactions/api.ts";
+import { interactionPages } from "./interactions/routes.tsx";
+import { channelWebhooksApi, guildWebhooksApi, webhooksApi } from "./webhooks/api.ts";
 
 /** Largest body the JSON API and HTML forms accept (uploads get their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -118,6 +121,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/settings/developer", developerRoutes(core));
   app.route("/oauth2", authorizePages(core));
   app.route("/", messagePages(core));
+  app.route("/", interactionPages(core));
   app.route("/", searchPages(core));
   app.route("/", previewRoutes(core));
   app.route("/", emojiRoutes(core));
@@ -150,7 +154,13 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/invites", invitesApi(core));
   app.route("/api/v10/admin", adminApi(core));
   app.route("/api/v10/admin", opsApi(core));
+  // Before applicationsApi: PATCH /applications/@me (interactions endpoint) is not an application id.
+  app.route("/api/v10/applications", commandsApi(core));
   app.route("/api/v10/applications", applicationsApi(core));
+  app.route("/api/v10/interactions", interactionsApi(core));
+  app.route("/api/v10/webhooks", webhooksApi(core));
+  app.route("/api/v10/channels", channelWebhooksApi(core));
+  app.route("/api/v10/guilds", guildWebhooksApi(core));
   app.route("/api/v10/oauth2", oauth2Api(core));
   app.route("/api/v10/channels", bulkDeleteApi(core));
   app.route("/api/v10", openapiApi(core));

@@ -20,7 +20,8 @@ export const USER_ONLY: readonly Rule[] = [
   ["POST", /^\/guilds$/],
   ["POST", /^\/invites\/[^/]+$/],
   ["*", /^\/admin(\/|$)/],
-  ["*", /^\/applications(\/\d+.*)?$/],
+  // A bot manages its own commands (applications/{id}/commands, .../guilds/{id}/commands), nothing else.
+  ["*", /^\/applications(\/\d+(?!\d)(?!\/(commands|guilds)(\/|$)).*)?$/],
   ["*", /^\/oauth2\/authorize$/],
 ];
 

@@ -6,6 +6,7 @@ import { enPermissions } from "./en-permissions.ts";
 import { enThreads } from "./en-threads.ts";
 import { enExpressions } from "./en-expressions.ts";
 import { enBots } from "./en-bots.ts";
+import { enInteractions } from "./en-interactions.ts";
 import { enMessages } from "./en-messages.ts";
 import { enVoice } from "./en-voice.ts";
 import { enFiles } from "./en-files.ts";
@@ -205,5 +206,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enSearch, ...enOps, ...enExpressions, ...enVoice };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enInteractions, ...enSearch, ...enOps, ...enExpressions, ...enVoice };
 export type MessageKey = keyof typeof en;

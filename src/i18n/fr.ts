@@ -6,6 +6,7 @@ import { frPermissions } from "./fr-permissions.ts";
 import { frThreads } from "./fr-threads.ts";
 import { frExpressions } from "./fr-expressions.ts";
 import { frBots } from "./fr-bots.ts";
+import { frInteractions } from "./fr-interactions.ts";
 import { frMessages } from "./fr-messages.ts";
 import { frVoice } from "./fr-voice.ts";
 import { frFiles } from "./fr-files.ts";
@@ -19,6 +20,7 @@ export const fr: Record<MessageKey, string> = {
   ...frThreads,
   ...frExpressions,
   ...frBots,
+  ...frInteractions,
   ...frMessages,
   ...frVoice,
   ...frFiles,

@@ -16,6 +16,10 @@ import { isSnowflake } from "./history.ts";
 import { embedsSchema } from "../embeds/schema.ts";
 import { fromInput } from "../embeds/service.ts";
 import { changeEmbeds, SUPPRESS_EMBEDS } from "../embeds/edit.ts";
+import { componentsSchema } from "../interactions/components.ts";
+import { allowedMentionsSchema } from "../interactions/payload.ts";
+import { changeComponents, onlyApplications } from "../interactions/message-components.ts";
+import { removeReactions } from "./reactions-manage.ts";
 
 const snowflakeQuery = z.string().refine(isSnowflake).optional();
 const sendBody = z.strictObject({
@@ -25,7 +29,8 @@ const sendBody = z.strictObject({
   nonce: z.union([z.string().max(25), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]).nullish(),
   enforce_nonce: z.boolean().optional(),
   tts: z.boolean().optional(),
-  allowed_mentions: z.object({ parse: z.array(z.enum(["users", "roles", "everyone"])).optional(), users: z.array(z.string()).max(100).optional(), roles: z.array(z.string()).max(100).optional(), replied_user: z.boolean().optional() }).optional(),
+  allowed_mentions: allowedMentionsSchema.optional(),
+  components: componentsSchema.optional(),
   message_reference: z.object({ message_id: z.string().refine(isSnowflake, "Not a message id."), channel_id: z.string().optional(), guild_id: z.string().optional(), fail_if_not_exists: z.boolean().optional() }).optional(),
 });
 
@@ -89,20 +94,22 @@ export function messagesApi(core: Core) {
     const body = await parseJson(c, sendBody);
     const channelId = cid(c);
     // The client's own id, author and timestamp are never taken: strictObject refuses them.
-    const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content ?? "", embeds: body.embeds?.map(fromInput), nonce: body.nonce, replyToId: body.message_reference?.message_id, replyPing: body.allowed_mentions?.replied_user ?? false });
+    if (body.components?.length) onlyApplications(currentAuth(c).user);
+    const { message, guildId } = await sendMessage(core, currentAuth(c).user, channelId, { content: body.content ?? "", embeds: body.embeds?.map(fromInput), nonce: body.nonce, replyToId: body.message_reference?.message_id, replyPing: body.allowed_mentions?.replied_user ?? false, allowedMentions: body.allowed_mentions, components: body.components });
     // The send already checked access to the channel: render without checking it again.
     const rendered = renderedBefore(message) ?? renderMessages(core, guildId, [message], { html: false })[0]!;
     return c.json(messageJson(rendered, currentAuth(c).user.id));
   });
   app.patch("/:channel/messages/:message", async (c) => {
     // discord.js sends tts and enforce_nonce with every edit; Discord ignores them there, and so do we.
-    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000).optional(), embeds: embedsSchema.nullish(), flags: z.number().int().nonnegative().max(2 ** 31).optional(), tts: z.boolean().optional(), enforce_nonce: z.boolean().optional(), allowed_mentions: sendBody.shape.allowed_mentions }));
+    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000).optional(), embeds: embedsSchema.nullish(), flags: z.number().int().nonnegative().max(2 ** 31).optional(), tts: z.boolean().optional(), enforce_nonce: z.boolean().optional(), allowed_mentions: sendBody.shape.allowed_mentions, components: componentsSchema.optional() }));
     const channelId = cid(c);
     const userId = currentAuth(c).user.id;
     let message = body.content !== undefined ? await editMessage(core, userId, channelId, mid(c), body.content) : findMessage(core, channelId, mid(c));
     // Embeds (author only) and the SUPPRESS_EMBEDS flag (author or MANAGE_MESSAGES), as in Discord.
     if (body.embeds !== undefined || body.flags !== undefined)
       message = await changeEmbeds(core, userId, channelId, message.id, { embeds: body.embeds === undefined ? undefined : (body.embeds ?? []).map(fromInput), suppress: body.flags === undefined ? undefined : (body.flags & SUPPRESS_EMBEDS) !== 0 });
+    if (body.components !== undefined) message = await changeComponents(core, currentAuth(c).user, channelId, message.id, body.components);
     return c.json(render(c, channelId, [message])[0]);
   });
   app.put("/:channel/messages/:message/reactions/:emoji/@me", async (c) => {
@@ -111,6 +118,21 @@ export function messagesApi(core: Core) {
   });
   app.delete("/:channel/messages/:message/reactions/:emoji/@me", async (c) => {
     await removeReaction(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji"));
+    return c.body(null, 204);
+  });
+  // Other people's reactions (MANAGE_MESSAGES): one person's, one emoji's, or all.
+  app.delete("/:channel/messages/:message/reactions/:emoji/:user", async (c) => {
+    const target = snowflakeParam.safeParse(c.req.param("user"));
+    if (!target.success) throw new AppError(404, ErrorCode.unknownUser, "Unknown user.", { key: "error.notFound" });
+    await removeReactions(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji"), target.data);
+    return c.body(null, 204);
+  });
+  app.delete("/:channel/messages/:message/reactions/:emoji", async (c) => {
+    await removeReactions(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji"), null);
+    return c.body(null, 204);
+  });
+  app.delete("/:channel/messages/:message/reactions", async (c) => {
+    await removeReactions(core, currentAuth(c).user.id, cid(c), mid(c), null, null);
     return c.body(null, 204);
   });
   app.get("/:channel/messages/:message/reactions/:emoji", (c) => c.json(reactors(core, currentAuth(c).user.id, cid(c), mid(c), c.req.param("emoji")).map(publicUser)));

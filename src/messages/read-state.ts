@@ -21,16 +21,25 @@ export interface ChannelState {
  * Visibility is checked per candidate, so a message mentioning nobody costs nothing and only
  * @everyone / big roles cost a pass over the server's members.
  */
-export function mentionedUsers(tx: WriteContext, message: Message, guildId: string | null, core: Core): string[] {
+/** Discord's allowed_mentions, as the send validated it: what may notify (absent = everything). */
+export interface AllowedMentions {
+  parse?: ("users" | "roles" | "everyone")[];
+  users?: string[];
+  roles?: string[];
+}
+
+export function mentionedUsers(tx: WriteContext, message: Message, guildId: string | null, core: Core, allowed?: AllowedMentions): string[] {
   const { orm } = tx;
   if (guildId === null) {
     return orm.select({ id: dmRecipients.userId }).from(dmRecipients).where(eq(dmRecipients.channelId, message.channelId)).all().map((r) => r.id).filter((id) => id !== message.authorId);
   }
   const content = message.content;
   const candidates = new Set<string>();
-  const userIds = content.includes("<@") ? [...new Set([...content.matchAll(/<@!?(\d{1,20})>/g)].map((m) => m[1]!))] : [];
+  // allowed_mentions: parse "users"/"roles" lets every such mention notify; `users`/`roles` only the listed ones.
+  const allowedIds = (kind: "users" | "roles", ids: string[]) => (!allowed || allowed.parse?.includes(kind) ? ids : ids.filter((id) => allowed[kind]?.includes(id)));
+  const userIds = allowedIds("users", content.includes("<@") ? [...new Set([...content.matchAll(/<@!?(\d{1,20})>/g)].map((m) => m[1]!))] : []);
   if (userIds.length) for (const r of orm.select({ id: members.userId }).from(members).where(and(eq(members.guildId, guildId), inArray(members.userId, userIds))).all()) candidates.add(r.id);
-  const roleIds = content.includes("<@&") ? [...new Set([...content.matchAll(/<@&(\d{1,20})>/g)].map((m) => m[1]!))] : [];
+  const roleIds = allowedIds("roles", content.includes("<@&") ? [...new Set([...content.matchAll(/<@&(\d{1,20})>/g)].map((m) => m[1]!))] : []);
   if (roleIds.length) {
     const authorMayPingAll = message.mentionsEveryone || has(channelAccess(core, message.authorId, message.channelId)?.permissions ?? 0n, Permission.MENTION_EVERYONE);
     const pingable = orm.select({ id: roles.id, mentionable: roles.mentionable }).from(roles).where(and(eq(roles.guildId, guildId), inArray(roles.id, roleIds))).all().filter((r) => r.id !== guildId && (r.mentionable || authorMayPingAll)).map((r) => r.id);

@@ -12,6 +12,8 @@ import { threadSummaries, type ThreadSummaryInfo } from "../threads/queries.ts";
 import { attachmentsOf, type AttachmentView } from "../files/queries.ts";
 import { attachmentJson } from "../files/json.ts";
 import { embedJson, embedsFor, type Embed } from "../embeds/service.ts";
+import { componentsFor, type Components } from "../interactions/components.ts";
+import { webhookAuthors, type WebhookAuthor } from "../webhooks/render.ts";
 
 export interface RenderedMessage {
   message: Message;
@@ -36,6 +38,10 @@ export interface RenderedMessage {
   embeds: Embed[];
   /** ...and the API's objects with absolute proxy URLs. */
   embedsJson: Embed[];
+  /** Buttons and select menus (interactions/components.ts). */
+  components: Components;
+  /** For a webhook message: the name and avatar it was posted as. */
+  webhook?: WebhookAuthor;
 }
 
 export interface ReplyQuote {
@@ -129,6 +135,8 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
   const { quotes, pinged } = replyQuotes(core, guildId, list);
   const filesOf = attachmentsOf(core, list.map((m) => m.id));
   const embedsOf = embedsFor(core, list.filter((m) => !m.suppressEmbeds).map((m) => m.id));
+  const componentsOf = componentsFor(core, list.map((m) => m.id));
+  const hooksOf = webhookAuthors(core, list, authors);
   const mentionLists = list.map((message) => {
     const ids = idsIn(message.content, userMention);
     const quote = message.replyToId ? quotes.get(message.replyToId) : undefined;
@@ -144,7 +152,7 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
     return {
       message,
       author,
-      authorName: nicks.get(author.id) ?? author.displayName ?? author.username,
+      authorName: hooksOf.get(message.id)?.name ?? nicks.get(author.id) ?? author.displayName ?? author.username,
       html: opts.html === false ? "" : renderMarkdown(message.content, names),
       reactions: reactionsOf.get(message.id) ?? [],
       thread: threadsOf.get(message.id),
@@ -155,6 +163,8 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
       attachments: filesOf.get(message.id) ?? [],
       embeds: embedsOf.get(message.id) ?? [],
       embedsJson: (embedsOf.get(message.id) ?? []).map((e) => embedJson(core.config.publicUrl, e)),
+      components: componentsOf.get(message.id)?.components ?? [],
+      webhook: hooksOf.get(message.id),
     };
   });
 }
@@ -173,7 +183,9 @@ export function messageJson(r: RenderedMessage, viewerId?: string) {
     id: m.id,
     type: m.replyToId ? 19 : 0,
     channel_id: m.channelId,
-    author: publicUser(r.author),
+    author: r.webhook ? { ...publicUser(r.author), id: r.webhook.id, username: r.webhook.name, global_name: null, bot: true } : publicUser(r.author),
+    webhook_id: r.webhook?.id,
+    components: r.components,
     content: m.content,
     timestamp: snowflakeTime(m.id),
     edited_timestamp: m.editedAt,

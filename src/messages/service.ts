@@ -11,7 +11,8 @@ import { AppError, ErrorCode, rateLimited } from "../lib/errors.ts";
 import { has, Permission } from "../permissions/permissions.ts";
 import { messages, type Message } from "./table.ts";
 import { readSetting } from "../instance/service.ts";
-import { mentionedUsers, recordMentions } from "./read-state.ts";
+import { mentionedUsers, recordMentions, type AllowedMentions } from "./read-state.ts";
+import { writeComponents, type Components } from "../interactions/components.ts";
 import { writeEmbeds, type Embed } from "../embeds/service.ts";
 import { customEmojiContent } from "../emoji/content.ts";
 import { checkAttachments, claimAttachments, type AttachmentChoice } from "../files/attach.ts";
@@ -90,6 +91,10 @@ export interface SendInput {
   embeds?: Embed[];
   /** Staged uploads of the author in this channel (files/): claimed in the same transaction. */
   attachments?: AttachmentChoice[];
+  /** Discord's allowed_mentions (parse/users/roles): which mentions notify; absent = all. */
+  allowedMentions?: AllowedMentions;
+  /** Buttons and select menus (only bots send them: the API checks); clicks go to the author's application. */
+  components?: Components;
 }
 
 /** `allowEmpty`: a message with attachments may have no text. */
@@ -115,7 +120,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     if (!has(access.permissions, Permission.ATTACH_FILES)) throw new AppError(403, ErrorCode.forbidden, "You cannot attach files in this channel.", { key: "error.forbidden" });
     checkAttachments(core, author.id, channelId, files);
   }
-  const content = customEmojiContent(core, author.id, access, cleanContent(input.content, files.length > 0 || (input.embeds?.length ?? 0) > 0));
+  const content = customEmojiContent(core, author.id, access, cleanContent(input.content, files.length > 0 || (input.embeds?.length ?? 0) > 0 || (input.components?.length ?? 0) > 0));
   const limit = sendLimit(core);
   if (limit > 0) {
     const rate = core.limiter.hit(`send:${author.id}`, { max: limit, windowMs: 5000 });
@@ -136,7 +141,8 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     replyToId = original.id;
     if (input.replyPing && original.authorId !== author.id) pinged = original.authorId;
   }
-  const mentionsEveryone = /@(everyone|here)\b/.test(content) && has(access.permissions, Permission.MENTION_EVERYONE);
+  const everyoneAllowed = !input.allowedMentions || (input.allowedMentions.parse?.includes("everyone") ?? false);
+  const mentionsEveryone = everyoneAllowed && /@(everyone|here)\b/.test(content) && has(access.permissions, Permission.MENTION_EVERYONE);
   const id = ids.nextString();
   const result = await core.queue.write((tx) => {
     const { orm } = tx;
@@ -146,10 +152,12 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
       if (raced) return { message: raced, created: false };
     }
     const message = writeQueries(orm).insert.get({ id, channelId, authorId: author.id, content, nonce, replyToId: replyToId === null ? null : BigInt(replyToId), mentionsEveryone });
-    const mentioned = mentionedUsers(tx, message, access.channel.guildId, core);
+    const mentioned = mentionedUsers(tx, message, access.channel.guildId, core, input.allowedMentions);
     recordMentions(tx, message, pinged && !mentioned.includes(pinged) ? [...mentioned, pinged] : mentioned);
     if (input.embeds?.length) writeEmbeds(orm, message.id, "api", input.embeds);
     if (files.length > 0) claimAttachments(orm, message.id, author.id, channelId, files);
+    // A bot's components go to its application; a person's can only be the server's own (a /poll).
+    if (input.components?.length) writeComponents(orm, message.id, author.isBot ? author.id : null, input.components);
     return { message, created: true };
   });
   if (result.created) emit(core, { type: "create", message: result.message });

@@ -5,6 +5,7 @@ import { ThreadControls } from "../threads/summary.tsx";
 import { EmojiGlyph } from "../emoji/glyph.tsx";
 import { Embeds } from "../embeds/embed.tsx";
 import { Attachments } from "../files/attachments.tsx";
+import { MessageComponents } from "../interactions/components.tsx";
 
 const QUICK = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
 
@@ -105,7 +106,7 @@ export function MessageItem(props: { r: RenderedMessage }) {
       aria-label={authorName}
       tabindex={-1}
     >
-      <Avatar user={author} size={40} />
+      {props.r.webhook?.avatarSrc ? <img class="avatar" src={props.r.webhook.avatarSrc} alt="" width={40} height={40} /> : <Avatar user={author} size={40} />}
       <div class="message-body">
         <ReplyQuote r={props.r} />
         <header class="message-header">
@@ -132,6 +133,7 @@ export function MessageItem(props: { r: RenderedMessage }) {
         </div>
         <Embeds channelId={m.channelId} messageId={m.id} embeds={props.r.embeds} />
         <Attachments files={props.r.attachments} />
+        <MessageComponents channelId={m.channelId} messageId={m.id} components={props.r.components} />
         <div class="message-edit-slot" id={`edit-${m.id}`}></div>
         <Reactions r={props.r} />
         <ThreadControls messageId={m.id} channelId={m.channelId} thread={props.r.thread} />
