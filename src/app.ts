@@ -79,6 +79,7 @@ const UPLOAD_LIMITS: [RegExp, number][] = [
   [/^\/api\/v10\/channels\/\d{1,20}\/messages$/, FILE_SIZE_CEILING + 1024 * 1024],
   // Admin imports (Discord, Slack, Pokynano exports) carry whole workspaces.
   [/^\/(?:api\/v10\/)?admin\/imports$/, MAX_IMPORT_BYTES],
+  [/^\/(?:api\/v10\/)?admin\/appearance\/logo$/, AVATAR_MAX_BYTES + 64 * 1024],
 ];
 
 function limitBodies() {

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Core } from "../core.ts";
 import { instanceName } from "../instance/service.ts";
-import { announcement } from "../instance/appearance.ts";
+import { announcement, instanceDescription, instanceLogo } from "../instance/appearance.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import { AppError } from "../lib/errors.ts";
 import type { FormErrors, PageCtx } from "../../views/shared/page-ctx.ts";
@@ -10,7 +10,7 @@ import { localMessage } from "./errors.tsx";
 
 export function pageCtx(c: Context<AppEnv>, core: Core): PageCtx {
   const user = c.get("auth")?.user ?? null;
-  return { t: c.get("t"), locale: c.get("locale"), theme: user?.theme ?? "system", user, instanceName: instanceName(core.db.readOrm), announcement: announcement(core.db.readOrm) };
+  return { t: c.get("t"), locale: c.get("locale"), theme: user?.theme ?? "system", user, instanceName: instanceName(core.db.readOrm), announcement: announcement(core.db.readOrm), logo: instanceLogo(core.db.readOrm), description: user ? undefined : instanceDescription(core.db.readOrm) };
 }
 
 /** A service error as messages to show on the form that caused it; other errors go on up. */

@@ -5,6 +5,9 @@
 import type { Core } from "../core.ts";
 import type { Orm } from "../db/client.ts";
 import { cleanText } from "../auth/names.ts";
+import { AVATAR_MAX_BYTES, storeSquareImage } from "../users/avatar.ts";
+import { iconDir } from "../guilds/icon.ts";
+import { AppError, ErrorCode } from "../lib/errors.ts";
 import { readSetting, writeSetting } from "./service.ts";
 
 export const MAX_ANNOUNCEMENT = 500;
@@ -14,6 +17,18 @@ export const MAX_CUSTOM_CSS = 100 * 1024;
 export const announcement = (orm: Orm) => readSetting<string>(orm, "announcement") ?? "";
 export const customCss = (orm: Orm) => readSetting<string>(orm, "custom_css") ?? "";
 export const instanceDescription = (orm: Orm) => readSetting<string>(orm, "instance_description") ?? "";
+/** The logo's hash under <data>/icons (served at /icons/<hash>.webp), or "" for the default logo. */
+export const instanceLogo = (orm: Orm) => readSetting<string>(orm, "instance_logo") ?? "";
+export const LOGO_MAX_BYTES = AVATAR_MAX_BYTES;
+
+/** A new logo (the server-icon pipeline: decoded, square 256 px WebP, named by hash), or null to go back to the default. */
+export async function setInstanceLogo(core: Core, upload: Uint8Array | null): Promise<{ before: string; after: string }> {
+  if (upload && upload.length > LOGO_MAX_BYTES) throw new AppError(413, ErrorCode.tooLarge, "The logo is larger than 8 MiB.");
+  const before = instanceLogo(core.db.readOrm);
+  const after = upload ? await storeSquareImage(iconDir(core), upload) : "";
+  await writeSetting(core.queue, "instance_logo", after);
+  return { before, after };
+}
 
 export interface Appearance {
   announcement: string;

@@ -13,7 +13,7 @@ import { parseJson, snowflakeParam, text } from "../http/validate.ts";
 import { AppError, ErrorCode, notFound } from "../lib/errors.ts";
 import { listAdminActions, recordAdminAction } from "../admin/audit.ts";
 import { deleteServerAsAdmin, listServers } from "../admin/servers.ts";
-import { appearance, MAX_ANNOUNCEMENT, MAX_CUSTOM_CSS, MAX_DESCRIPTION, setAppearance } from "../instance/appearance.ts";
+import { appearance, instanceLogo, MAX_ANNOUNCEMENT, MAX_CUSTOM_CSS, MAX_DESCRIPTION, setAppearance, setInstanceLogo } from "../instance/appearance.ts";
 import { getJob, jobEvent, jobRunner, recentJobs } from "../jobs/runner.ts";
 import { backupHours, backupKeep, backupPath, listBackups, setBackupSchedule } from "../backup/service.ts";
 import { EXPORT_FORMATS, exportPath, importsDir, listExports } from "../transfer/jobs.ts";
@@ -131,7 +131,20 @@ export function opsApi(core: Core) {
     return c.body(null, 204);
   });
 
-  app.get("/appearance", (c) => c.json(appearance(core)));
+  app.get("/appearance", (c) => c.json({ ...appearance(core), logo: instanceLogo(core.db.readOrm) ? `/icons/${instanceLogo(core.db.readOrm)}.webp` : null }));
+  // The logo: the image as the raw body (PUT) or removed (DELETE).
+  app.put("/appearance/logo", async (c) => {
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (bytes.length === 0) throw new AppError(400, ErrorCode.invalidBody, "Send the image as the request body.");
+    const change = await setInstanceLogo(core, bytes);
+    await recordAdminAction(core, me(c), "instance.logo", "", change);
+    return c.json({ logo: `/icons/${change.after}.webp` });
+  });
+  app.delete("/appearance/logo", async (c) => {
+    const change = await setInstanceLogo(core, null);
+    await recordAdminAction(core, me(c), "instance.logo", "", change);
+    return c.body(null, 204);
+  });
   app.patch("/appearance", async (c) => {
     const body = await parseJson(c, z.strictObject({ announcement: text(MAX_ANNOUNCEMENT).optional(), description: text(MAX_DESCRIPTION).optional(), custom_css: z.string().max(MAX_CUSTOM_CSS, `At most ${MAX_CUSTOM_CSS} characters.`).optional() }));
     const change = await setAppearance(core, body);

@@ -4,6 +4,7 @@ import { api, createAccount, postForm, type TestAccount } from "../testing/accou
 import { createTestApp, type TestApp } from "../testing/app.ts";
 import { createGuildFixture } from "../testing/guilds.ts";
 import { setVoiceRooms } from "./metrics.ts";
+import { makePng } from "../testing/images.ts";
 
 let app: TestApp;
 let admin: TestAccount;
@@ -77,6 +78,8 @@ describe("appearance", () => {
     expect((await app.fetch("/instance.css", { headers: { "If-None-Match": served.headers.get("ETag")! } })).status).toBe(304);
     expect((await api(app, "PATCH", "/admin/appearance", { custom_css: "x" }, member.bearer)).status).toBe(403);
     expect((await api(app, "PATCH", "/admin/appearance", { custom_css: "a".repeat(200_000) }, admin.bearer)).status).toBe(400);
+    await api(app, "PATCH", "/admin/appearance", { description: "A server for <the> neighbourhood" }, admin.bearer);
+    expect(await (await app.fetch("/login")).text()).toContain("A server for &lt;the&gt; neighbourhood");
     await api(app, "PATCH", "/admin/appearance", { announcement: "" }, admin.bearer);
     expect(await (await app.fetch("/", { headers: { Cookie: member.cookie } })).text()).not.toContain("announcement-banner");
   });
@@ -115,5 +118,26 @@ describe("instance audit log", () => {
     for (const s of sessions) expect((await api(app, "DELETE", `/admin/users/${someone.user.id}/sessions/${s.id}`, undefined, admin.bearer)).status).toBe(204);
     expect((await api(app, "GET", "/users/@me", undefined, someone.bearer)).status).toBe(401);
     expect((await api(app, "DELETE", `/admin/users/${someone.user.id}/sessions/123`, undefined, admin.bearer)).status).toBe(404);
+  });
+});
+
+describe("logo", () => {
+  test("an uploaded logo replaces Pokynano's in the app shell; junk is refused; removing it restores the default", async () => {
+    const png = makePng(300, 200);
+    const set = await app.fetch("/api/v10/admin/appearance/logo", { method: "PUT", body: png as Uint8Array<ArrayBuffer>, headers: admin.bearer });
+    expect(set.status).toBe(200);
+    const { logo } = (await set.json()) as { logo: string };
+    expect(logo).toMatch(/^\/icons\/[0-9a-f]{64}\.webp$/);
+    expect((await app.fetch(logo)).headers.get("Content-Type")).toBe("image/webp");
+    expect(await (await app.fetch("/", { headers: { Cookie: member.cookie } })).text()).toContain(`src="${logo}"`);
+    expect((await app.fetch("/api/v10/admin/appearance/logo", { method: "PUT", body: "<svg onload=alert(1)>", headers: admin.bearer })).status).toBe(400);
+    expect((await app.fetch("/api/v10/admin/appearance/logo", { method: "PUT", body: png as Uint8Array<ArrayBuffer>, headers: member.bearer })).status).toBe(403);
+    expect((await api(app, "DELETE", "/admin/appearance/logo", undefined, admin.bearer)).status).toBe(204);
+    expect(await (await app.fetch("/", { headers: { Cookie: member.cookie } })).text()).not.toContain(logo);
+    const form = new FormData();
+    form.set("logo", new File([png as Uint8Array<ArrayBuffer>], "logo.png"));
+    expect((await app.fetch("/admin/appearance/logo", { method: "POST", body: form, headers: { Cookie: admin.cookie, Origin: app.url } })).status).toBe(303);
+    const log = (await (await api(app, "GET", "/admin/audit-log?action=instance.logo", undefined, admin.bearer)).json()) as unknown[];
+    expect(log.length).toBe(3);
   });
 });

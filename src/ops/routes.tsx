@@ -9,12 +9,12 @@ import type { Core } from "../core.ts";
 import type { AppEnv } from "../http/env.ts";
 import { formErrors, pageCtx } from "../http/page.ts";
 import { parseForm, snowflakeParam, text } from "../http/validate.ts";
-import { notFound } from "../lib/errors.ts";
+import { AppError, notFound } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { listAdminActions, recordAdminAction } from "../admin/audit.ts";
 import { deleteServerAsAdmin, listServers } from "../admin/servers.ts";
-import { appearance, MAX_ANNOUNCEMENT, MAX_CUSTOM_CSS, MAX_DESCRIPTION, setAppearance } from "../instance/appearance.ts";
+import { appearance, instanceLogo, MAX_ANNOUNCEMENT, MAX_CUSTOM_CSS, MAX_DESCRIPTION, setAppearance, setInstanceLogo } from "../instance/appearance.ts";
 import { jobEvent, jobRunner, recentJobs, type JobEvent } from "../jobs/runner.ts";
 import { backupHours, backupKeep, backupPath, listBackups, setBackupSchedule } from "../backup/service.ts";
 import { EXPORT_FORMATS } from "../transfer/jobs.ts";
@@ -129,7 +129,23 @@ export function opsRoutes(core: Core) {
     return c.redirect("/admin/servers?saved=1", 303);
   });
 
-  app.get("/appearance", (c) => c.html(<AppearancePage ctx={pageCtx(c, core)} values={appearance(core)} notice={c.req.query("saved") ? c.get("t")("common.saved") : undefined} />));
+  const appearancePage = (c: Context<AppEnv>, extra: { notice?: string; error?: string } = {}, status: 200 | 400 | 413 = 200) =>
+    c.html(<AppearancePage ctx={pageCtx(c, core)} values={appearance(core)} logo={instanceLogo(core.db.readOrm)} {...extra} />, status);
+  app.get("/appearance", (c) => appearancePage(c, { notice: c.req.query("saved") ? c.get("t")("common.saved") : undefined }));
+  app.post("/appearance/logo", async (c) => {
+    const body = await c.req.parseBody();
+    try {
+      const file = body.logo;
+      const remove = body.remove === "1";
+      if (!remove && !(file instanceof File && file.size > 0)) throw new AppError(400, ErrorCode.invalidBody, "Choose an image.", { key: "profile.avatarInvalid" });
+      const change = await setInstanceLogo(core, remove ? null : new Uint8Array(await (file as File).arrayBuffer()));
+      await recordAdminAction(core, me(c), "instance.logo", "", change);
+      return c.redirect("/admin/appearance?saved=1", 303);
+    } catch (err) {
+      const { errors, status } = formErrors(c, err);
+      return appearancePage(c, { error: errors.general }, status as 400);
+    }
+  });
   app.post("/appearance", async (c) => {
     const form = await parseForm(c, z.object({ announcement: text(MAX_ANNOUNCEMENT).default(""), description: text(MAX_DESCRIPTION).default(""), custom_css: z.string().max(MAX_CUSTOM_CSS).default("") }));
     const change = await setAppearance(core, form);

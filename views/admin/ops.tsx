@@ -236,10 +236,24 @@ export function ServersPage(props: { ctx: PageCtx; servers: ServerRow[]; query: 
   );
 }
 
-export function AppearancePage(props: { ctx: PageCtx; values: Appearance; notice?: Child; error?: string }) {
+export function AppearancePage(props: { ctx: PageCtx; values: Appearance; logo: string; notice?: Child; error?: string }) {
   const { t } = props.ctx;
   return (
     <AdminLayout ctx={props.ctx} page="appearance" notice={props.notice} error={props.error}>
+      <form method="post" action="/admin/appearance/logo" enctype="multipart/form-data" class="stack settings-section">
+        <label for="f-logo">{t("ops.logo")}</label>
+        <img src={props.logo ? `/icons/${props.logo}.webp` : assetUrl("icons/logo.svg")} alt="" width="64" height="64" class="ops-logo" />
+        <input id="f-logo" type="file" name="logo" accept="image/png,image/jpeg,image/gif,image/webp" />
+        <p class="hint">{t("ops.logoHint")}</p>
+        <div class="inline-fields">
+          <button type="submit">{t("common.save")}</button>
+          {props.logo ? (
+            <button type="submit" name="remove" value="1" class="link-button">
+              {t("ops.logoRemove")}
+            </button>
+          ) : null}
+        </div>
+      </form>
       <form method="post" action="/admin/appearance" class="stack settings-section">
         <Field label={t("ops.announcement")} name="announcement" value={props.values.announcement} maxlength={500} hint={t("ops.announcementHint")} />
         <label for="f-description">{t("ops.description")}</label>

@@ -12,6 +12,11 @@ function AuthPage(props: { ctx: PageCtx; title: string; children: Child }) {
     <Document title={`${props.title} · ${ctx.instanceName}`} locale={ctx.locale} theme={ctx.theme} bodyClass="centered-page">
       <main class="card narrow" id="main">
         <p class="brand">{ctx.instanceName}</p>
+        {ctx.description ? (
+          <p class="muted instance-description" hx-ignore="">
+            {ctx.description}
+          </p>
+        ) : null}
         <h1>{props.title}</h1>
         {props.children}
         <form method="post" action="/language" class="language-switch">

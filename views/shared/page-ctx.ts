@@ -10,6 +10,10 @@ export interface PageCtx {
   instanceName: string;
   /** The admin's announcement banner (empty: none), shown by the app shell. */
   announcement?: string;
+  /** The admin's logo (its hash: /icons/<hash>.webp), or "" for Pokynano's. */
+  logo?: string;
+  /** The admin's description of the instance, shown on the sign-in and registration pages. */
+  description?: string;
 }
 
 /** Errors to show on a re-rendered form: one general message and per-field messages. */

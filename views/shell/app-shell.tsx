@@ -143,7 +143,7 @@ export function AppShell(props: ShellProps) {
       <div class="app-shell">
         <nav class="server-rail" aria-label={t("shell.servers")}>
           <a class="rail-home" href="/" aria-label={t("dm.title")} aria-current={props.activeGuildId === null ? "page" : undefined} title={t("dm.title")}>
-            <img src={assetUrl("icons/logo.svg")} alt="" width="28" height="28" />
+            <img src={props.ctx.logo ? `/icons/${props.ctx.logo}.webp` : assetUrl("icons/logo.svg")} alt="" width="28" height="28" />
             <HomeBadge count={props.dmMentions ?? 0} />
           </a>
           <hr class="rail-separator" />
