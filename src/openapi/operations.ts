@@ -154,6 +154,8 @@ export const OPERATIONS: readonly Operation[] = [
   ["DELETE", "/admin/users/{id}/sessions/{sid}", "Sign out one session of an account (admins)", "people"],
   ["GET", "/admin/appearance", "Instance appearance (admins)", "people"],
   ["PATCH", "/admin/appearance", "Change the instance appearance (admins)", "people"],
+  ["PUT", "/admin/appearance/logo", "Set the instance logo from the image in the body (admins)", "people"],
+  ["DELETE", "/admin/appearance/logo", "Go back to the default logo (admins)", "people"],
   ["POST", "/admin/metrics-token", "A new token for /metrics (admins)", "people"],
   ["GET", "/applications", "Your applications", "people"],
   ["POST", "/applications", "Create an application and its bot; the bot token is in the answer, once", "people", applicationBody],
