@@ -6,6 +6,11 @@ import { applicationBody, applicationPatch, authorizeBody } from "../bots/api.ts
 import { bulkDeleteBody } from "../messages/bulk-delete.ts";
 import { ruleCreate, ruleUpdate } from "../moderation/automod/schema.ts";
 import { resolveBody } from "../moderation/api.ts";
+import { commandListSchema, commandSchema } from "../interactions/command-schema.ts";
+import { endpointBody } from "../interactions/api.ts";
+import { messagePayload } from "../interactions/payload.ts";
+import { callbackBody } from "../interactions/service.ts";
+import { executeBody, webhookCreateBody, webhookPatchBody } from "../webhooks/api.ts";
 
 /** Who may call: anyone signed in (person or bot), people only, bots only, or no sign-in. */
 export type Caller = "any" | "people" | "bots" | "public";
@@ -108,6 +113,27 @@ export const OPERATIONS: readonly Operation[] = [
   ["PUT", "/channels/{channel}/messages/{message}/reactions/{emoji}/@me", "React", "any"],
   ["DELETE", "/channels/{channel}/messages/{message}/reactions/{emoji}/@me", "Remove your reaction", "any"],
   ["GET", "/channels/{channel}/messages/{message}/reactions/{emoji}", "Who reacted", "any"],
+  ["DELETE", "/channels/{channel}/messages/{message}/reactions/{emoji}/{user}", "Remove someone's reaction (MANAGE_MESSAGES)", "any"],
+  ["DELETE", "/channels/{channel}/messages/{message}/reactions/{emoji}", "Remove every reaction with this emoji (MANAGE_MESSAGES)", "any"],
+  ["DELETE", "/channels/{channel}/messages/{message}/reactions", "Remove all reactions (MANAGE_MESSAGES)", "any"],
+  ["POST", "/channels/{channel}/webhooks", "Create an incoming webhook (MANAGE_WEBHOOKS); its token and url are in the answer, once", "any", webhookCreateBody],
+  ["GET", "/channels/{channel}/webhooks", "The channel's webhooks (MANAGE_WEBHOOKS)", "any"],
+  ["GET", "/guilds/{guild}/webhooks", "The server's webhooks (MANAGE_WEBHOOKS)", "any"],
+  ["GET", "/webhooks/{id}", "A webhook (MANAGE_WEBHOOKS)", "any"],
+  ["PATCH", "/webhooks/{id}", "Rename or move a webhook (MANAGE_WEBHOOKS)", "any", webhookPatchBody],
+  ["DELETE", "/webhooks/{id}", "Delete a webhook (its messages stay)", "any"],
+  ["POST", "/webhooks/{id}/token", "A new URL for a webhook (the old one stops)", "any"],
+  ["GET", "/webhooks/{id}/{token}", "A webhook, with its token", "public"],
+  ["PATCH", "/webhooks/{id}/{token}", "Rename a webhook, with its token", "public", webhookPatchBody],
+  ["DELETE", "/webhooks/{id}/{token}", "Delete a webhook, with its token", "public"],
+  ["POST", "/webhooks/{id}/{token}", "Execute a webhook (Discord payload; ?wait=true answers the message), or an interaction follow-up (application id and interaction token)", "public", executeBody],
+  ["POST", "/webhooks/{id}/{token}/slack", "Execute a webhook with Slack's payload (text, blocks, attachments)", "public"],
+  ["POST", "/webhooks/{id}/{token}/github", "Execute a webhook with a GitHub event (X-GitHub-Event: push, pull_request, issues, release)", "public"],
+  ["GET", "/webhooks/{id}/{token}/messages/{message}", "A webhook's or interaction's message (@original: the response)", "public"],
+  ["PATCH", "/webhooks/{id}/{token}/messages/{message}", "Edit a webhook's or interaction's message", "public", messagePayload],
+  ["DELETE", "/webhooks/{id}/{token}/messages/{message}", "Delete a webhook's or interaction's message", "public"],
+  ["POST", "/interactions/{id}/{token}/callback", "Answer an interaction: 4 reply (flags 64: ephemeral), 5 deferred, 6 deferred update, 7 update message", "public", callbackBody],
+  ["PATCH", "/applications/@me", "Set the bot's interactions_endpoint_url (checked with a signed PING)", "bots", endpointBody],
   ["POST", "/channels/{channel}/messages/{message}/threads", "Start a thread from a message", "any"],
   ["GET", "/channels/{channel}/messages/pins", "Pinned messages (paged)", "any"],
   ["PUT", "/channels/{channel}/messages/pins/{message}", "Pin", "any"],
@@ -161,6 +187,18 @@ export const OPERATIONS: readonly Operation[] = [
   ["POST", "/applications", "Create an application and its bot; the bot token is in the answer, once", "people", applicationBody],
   ["GET", "/applications/@me", "The calling bot's application", "bots"],
   ["GET", "/applications/{id}", "One of your applications", "people"],
+  ["GET", "/applications/{app}/commands", "The application's global commands", "any"],
+  ["PUT", "/applications/{app}/commands", "Replace the application's global commands", "any", commandListSchema],
+  ["POST", "/applications/{app}/commands", "Create (or overwrite by name) a global command", "any", commandSchema],
+  ["GET", "/applications/{app}/commands/{command}", "One global command", "any"],
+  ["PATCH", "/applications/{app}/commands/{command}", "Edit a global command", "any"],
+  ["DELETE", "/applications/{app}/commands/{command}", "Delete a global command", "any"],
+  ["GET", "/applications/{app}/guilds/{guild}/commands", "The application's server commands", "any"],
+  ["PUT", "/applications/{app}/guilds/{guild}/commands", "Replace the application's server commands", "any", commandListSchema],
+  ["POST", "/applications/{app}/guilds/{guild}/commands", "Create (or overwrite by name) a server command", "any", commandSchema],
+  ["GET", "/applications/{app}/guilds/{guild}/commands/{command}", "One server command", "any"],
+  ["PATCH", "/applications/{app}/guilds/{guild}/commands/{command}", "Edit a server command", "any"],
+  ["DELETE", "/applications/{app}/guilds/{guild}/commands/{command}", "Delete a server command", "any"],
   ["PATCH", "/applications/{id}", "Rename or describe an application", "people", applicationPatch],
   ["POST", "/applications/{id}/bot/reset", "A new bot token (the old one stops at once)", "people"],
   ["GET", "/oauth2/applications/@me", "The calling bot's application (older form)", "bots"],
