@@ -1,5 +1,6 @@
 // /api/v10/admin: instance administration for admins (tokens need the admin scope).
 import { Hono } from "hono";
+import { searchRateLimit, setSearchRateLimit } from "../search/service.ts";
 import { apiRateLimitBody, apiRateLimitJson, setApiRateLimit } from "../bots/rate-limit.ts";
 import { z } from "zod";
 import { currentAuth, requireAdmin, requireUser } from "../auth/middleware.ts";
@@ -51,10 +52,11 @@ export function adminApi(core: Core) {
     return c.body(null, 204);
   });
 
-  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core), message_rate_limit: readSetting<number>(core.db.readOrm, "message_rate_limit") ?? DEFAULT_SEND_LIMIT, max_file_size_mb: maxFileMb(core), storage_quota_mb: quotaMb(core), api_rate_limit: apiRateLimitJson(core) });
+  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core), message_rate_limit: readSetting<number>(core.db.readOrm, "message_rate_limit") ?? DEFAULT_SEND_LIMIT, max_file_size_mb: maxFileMb(core), storage_quota_mb: quotaMb(core), api_rate_limit: apiRateLimitJson(core), search_rate_limit: searchRateLimit(core) });
   app.get("/instance", (c) => c.json(instance()));
   app.patch("/instance", async (c) => {
-    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional(), max_file_size_mb: fileLimitFields.max_file_size_mb.optional(), storage_quota_mb: fileLimitFields.storage_quota_mb.optional(), api_rate_limit: apiRateLimitBody.optional() }));
+    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional(), max_file_size_mb: fileLimitFields.max_file_size_mb.optional(), storage_quota_mb: fileLimitFields.storage_quota_mb.optional(), api_rate_limit: apiRateLimitBody.optional(), search_rate_limit: z.number().int().min(0).max(10_000).optional() }));
+    if (body.search_rate_limit !== undefined) await setSearchRateLimit(core, body.search_rate_limit);
     if (body.api_rate_limit) await setApiRateLimit(core, body.api_rate_limit);
     await setFileLimits(core, { maxFileMb: body.max_file_size_mb, quotaMb: body.storage_quota_mb });
     await updateInstance(core, currentAuth(c).user.id, { name: body.name, registration: body.registration, serverCreation: body.server_creation, messageRateLimit: body.message_rate_limit });

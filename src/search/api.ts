@@ -13,7 +13,7 @@ import { isSnowflake } from "../messages/history.ts";
 import { messageJson, renderMessages } from "../messages/render.ts";
 import { HAS_KINDS, MAX_QUERY, parseQuery, type HasKind } from "./query.ts";
 import { dmScope, guildScope, type SearchScope } from "./scope.ts";
-import { MAX_LIMIT, MAX_OFFSET, searchMessages, type SortOrder } from "./service.ts";
+import { checkSearchRate, MAX_LIMIT, MAX_OFFSET, searchMessages, type SortOrder } from "./service.ts";
 
 const id = z.string().refine(isSnowflake, "Not an id.");
 const many = <T extends z.ZodType>(item: T) => z.array(item).max(25).default([]);
@@ -48,6 +48,7 @@ function readQuery(c: Context<AppEnv>) {
 
 function answer(c: Context<AppEnv>, core: Core, scopes: SearchScope[]) {
   const q = readQuery(c);
+  checkSearchRate(core, currentAuth(c).user);
   const me = currentAuth(c).user.id;
   // `content` is free text only (Discord's filters are separate parameters): quotes and prefix* work.
   const text = parseQuery((q.content ?? "").replace(/\b[a-z]+:/gi, (m) => `${m.slice(0, -1)} `)).text;

@@ -26,6 +26,7 @@ const count = (html: string) => Number(/data-total="(\d+)"/.exec(html)?.[1] ?? -
 beforeAll(async () => {
   app = await createTestApp();
   await writeSetting(app.server.queue, "message_rate_limit", 0);
+  await writeSetting(app.server.queue, "search_rate_limit", 0);
   g = await createGuildFixture(app, "Pages de recherche");
   alice = await createAccount(app, { username: "alice_p", displayName: "Alice Martin" });
   bob = await createAccount(app, { username: "bob_p" });

@@ -20,7 +20,7 @@ import { excerpt } from "./highlight.ts";
 import { highlightTerms, MAX_QUERY, parseQuery } from "./query.ts";
 import { resolveQuery } from "./resolve.ts";
 import { dmScope, guildScope, type SearchScope } from "./scope.ts";
-import { MAX_OFFSET, searchMessages, type SearchHit } from "./service.ts";
+import { checkSearchRate, MAX_OFFSET, searchMessages, type SearchHit } from "./service.ts";
 import { suggestChannels, suggestPeople, switcherItems } from "./suggest.ts";
 
 const PAGE = 25;
@@ -70,6 +70,7 @@ export function searchPages(core: Core) {
     const notes = [...(query.errors.length ? [t("search.badFilter", { filters: query.errors.join(", ") })] : []), ...(unknown.length ? [t("search.unknown", { names: unknown.join(", ") })] : [])];
     const base = { q, scope, sort, offset, limit: PAGE, notes };
     if (!q.trim() || unknown.length || query.errors.length) return { ...base, total: 0, items: [] };
+    checkSearchRate(core, currentAuth(c).user);
     const result = searchMessages(core, scopes, request);
     const terms = highlightTerms(query.text);
     // Authors and their names in each server, one batch per server (nicknames are per server).

@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from "../testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
 import { makePng } from "../testing/images.ts";
 import { sendMultipart, sendStaged, stage, wav } from "../testing/files.ts";
+import { SEARCH_RATE } from "./service.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -31,6 +32,7 @@ const contents = (a: Answer) => a.messages.map((m) => m[0]!.content);
 beforeAll(async () => {
   app = await createTestApp();
   await writeSetting(app.server.queue, "message_rate_limit", 0);
+  await writeSetting(app.server.queue, "search_rate_limit", 0);
   g = await createGuildFixture(app, "Recherche");
   [alice, bob, carol] = [await createAccount(app, { username: "alice_s" }), await createAccount(app, { username: "bob_s" }), await createAccount(app)];
   for (const who of [alice, bob, carol]) await g.join(who);
@@ -204,6 +206,27 @@ describe("who sees what", () => {
     expect(contents(await dm(bob))).toEqual(["réunion privée entre nous"]);
     expect((await dm(carol)).total_results).toBe(0);
     expect((await api(app, "GET", "/users/@me/messages/search?content=reunion", undefined, {})).status).toBe(401);
+  });
+});
+
+describe("rate limit", () => {
+  test("past 30 searches in 10 s a member gets 429 with Retry-After; an instance admin is not limited; the admin can change the limit", async () => {
+    const admin = await createAccount(app, { admin: true });
+    const setLimit = async (n: number) => json<{ search_rate_limit: number }>(await api(app, "PATCH", "/admin/instance", { search_rate_limit: n }, admin.bearer));
+    expect((await setLimit(SEARCH_RATE)).search_rate_limit).toBe(SEARCH_RATE);
+    const busy = await createAccount(app);
+    await g.join(busy);
+    const statuses: number[] = [];
+    for (let i = 0; i <= SEARCH_RATE; i++) statuses.push((await api(app, "GET", `/guilds/${g.guildId}/messages/search?content=x${i}`, undefined, busy.bearer)).status);
+    expect(statuses.slice(0, SEARCH_RATE).every((s) => s === 200)).toBe(true);
+    const limited = await api(app, "GET", `/guilds/${g.guildId}/messages/search?content=x`, undefined, busy.bearer);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    await g.join(admin);
+    for (let i = 0; i <= SEARCH_RATE; i++) expect((await api(app, "GET", `/guilds/${g.guildId}/messages/search?content=y${i}`, undefined, admin.bearer)).status).toBe(200);
+    // 0 turns the limit off (PATCH /admin/instance search_rate_limit).
+    expect((await setLimit(0)).search_rate_limit).toBe(0);
+    expect((await api(app, "GET", `/guilds/${g.guildId}/messages/search?content=z`, undefined, busy.bearer)).status).toBe(200);
   });
 });
 

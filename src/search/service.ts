@@ -8,6 +8,8 @@ import type { Core } from "../core.ts";
 import { readBatch } from "../db/client.ts";
 import { idList } from "../db/columns.ts";
 import { messages, type Message } from "../messages/table.ts";
+import { rateLimited } from "../lib/errors.ts";
+import { readSetting, writeSetting } from "../instance/service.ts";
 import { matchExpression, type ScopeFilters } from "./fts.ts";
 import type { HasKind, TextPart } from "./query.ts";
 import type { SearchScope } from "./scope.ts";
@@ -31,6 +33,30 @@ export interface SearchRequest {
   sort: SortOrder;
   offset: number;
   limit: number;
+}
+
+/** Searches per user per 10 s: a person reading results makes a few; a script could make a busy server busier. */
+export const SEARCH_RATE = 30;
+
+/**
+ * The per-user search limit (429 past it): the instance setting `search_rate_limit` (per 10 s,
+ * 0 = off), SEARCH_RATE by default. Instance admins are trusted and exempt (benchmarks, tooling).
+ */
+export function checkSearchRate(core: Core, user: { id: string; isAdmin: boolean }): void {
+  if (user.isAdmin) return;
+  const max = searchRateLimit(core);
+  if (max === 0) return;
+  const decision = core.limiter.hit(`search:${user.id}`, { max, windowMs: 10_000 });
+  if (!decision.ok) throw rateLimited(decision.retryAfter);
+}
+
+export function searchRateLimit(core: Core): number {
+  const setting = readSetting<number>(core.db.readOrm, "search_rate_limit");
+  return typeof setting === "number" && Number.isInteger(setting) && setting >= 0 ? setting : SEARCH_RATE;
+}
+
+export function setSearchRateLimit(core: Core, perTenSeconds: number): Promise<void> {
+  return writeSetting(core.queue, "search_rate_limit", perTenSeconds);
 }
 
 export interface SearchHit {
