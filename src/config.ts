@@ -40,6 +40,8 @@ export type Command =
   | { name: "version"; text: string }
   | { name: "backup"; out: string }
   | { name: "restore"; file: string; dryRun: boolean }
+  | { name: "export"; guild: string; channel: string | null; format: "json" | "csv" | "html"; out: string }
+  | { name: "import"; file: string; owner: string }
   | { name: "migrate"; statusOnly: boolean }
   | { name: "healthcheck"; url: string }
   | { name: "create-user"; username: string; displayName: string | null; admin: boolean; passwordStdin: boolean }
@@ -122,6 +124,23 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       { flag: "password-stdin", kind: "bool", help: "read the password from standard input" },
     ],
     positionals: [],
+  },
+  export: {
+    usage: "export --guild ID --format FORMAT --out FILE [--channel ID]",
+    summary: "export a server (or one channel) to JSON (re-importable zip), CSV or an offline HTML zip; safe while the server runs",
+    options: [
+      { flag: "guild", kind: "string", help: "the server's id" },
+      { flag: "channel", kind: "string", help: "only this channel (and its threads)" },
+      { flag: "format", kind: "string", help: "FORMAT: json, csv or html" },
+      { flag: "out", kind: "path", help: "where to write the export" },
+    ],
+    positionals: [],
+  },
+  import: {
+    usage: "import FILE --owner USERNAME",
+    summary: "import a Pokynano JSON export, a Slack export zip or a DiscordChatExporter export as a new server owned by USERNAME",
+    options: [{ flag: "owner", kind: "string", help: "the account that owns the imported server" }],
+    positionals: ["FILE"],
   },
   healthcheck: {
     usage: "healthcheck [--url URL]",
@@ -320,6 +339,21 @@ export function parseCommandLine(
       if (parsed.command === "admin reset-password") return { command: { name: "reset-password", username, passwordStdin }, config };
       const displayName = (parsed.values.get("display-name") as string | undefined) ?? null;
       return { command: { name: "create-user", username, displayName, admin: parsed.values.get("admin") === true, passwordStdin }, config };
+    }
+    case "export": {
+      const [guild, channel, format, out] = ["guild", "channel", "format", "out"].map((f) => parsed.values.get(f));
+      if (typeof guild !== "string" || !/^\d{1,19}$/.test(guild)) throw new ConfigError("export needs --guild ID (the server's numeric id)");
+      if (channel !== undefined && (typeof channel !== "string" || !/^\d{1,19}$/.test(channel))) throw new ConfigError("--channel: must be a channel's numeric id");
+      if (format !== "json" && format !== "csv" && format !== "html") throw new ConfigError("export needs --format json, csv or html");
+      if (typeof out !== "string") throw new ConfigError("export needs --out FILE");
+      return { command: { name: "export", guild, channel: (channel as string | undefined) ?? null, format, out: resolve(out) }, config };
+    }
+    case "import": {
+      const file = parsed.positionals[0];
+      const owner = parsed.values.get("owner");
+      if (!file) throw new ConfigError("import needs the export FILE");
+      if (typeof owner !== "string") throw new ConfigError("import needs --owner USERNAME (who owns the new server)");
+      return { command: { name: "import", file: resolve(file), owner }, config };
     }
     case "healthcheck": {
       const url = (parsed.values.get("url") as string | undefined) ?? `http://127.0.0.1:${config.port}`;

@@ -5,6 +5,7 @@ import { runMigrate } from "./cli/migrate.ts";
 import { progressLine } from "./cli/progress.ts";
 import { createBackup } from "./backup/archive.ts";
 import { restoreBackup } from "./backup/restore.ts";
+import { cliExport, cliImport } from "./cli/transfer.ts";
 import { ConfigError, parseCommandLine } from "./config.ts";
 import { StartupError } from "./db/client.ts";
 import { createLogger } from "./lib/log.ts";
@@ -46,6 +47,14 @@ async function main(): Promise<void> {
       const counts = report.manifest ? ` (${report.manifest.counts.messages} messages, ${report.files} files, taken ${report.manifest.created_at} by Pokynano ${report.manifest.pokynano})` : "";
       if (command.dryRun) console.log(`${command.file} is a valid backup${counts}; nothing was changed`);
       else console.log(`restored ${command.file} into ${config.dataDir}${counts}${keptAs ? `; the previous database is kept as ${keptAs}` : ""}${filesKeptAs ? `, the previous files as ${filesKeptAs}` : ""}`);
+      return;
+    }
+    case "export":
+    case "import": {
+      const line = progressLine();
+      const text = command.name === "export" ? await cliExport(config, logger, embeddedMigrations(), command, line.update) : await cliImport(config, logger, embeddedMigrations(), command, line.update);
+      line.done();
+      console.log(text);
       return;
     }
     case "migrate":

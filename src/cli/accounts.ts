@@ -15,7 +15,7 @@ import { createUser, findUserByName } from "../users/service.ts";
 
 export const generatePassword = () => randomBytes(15).toString("base64url");
 
-async function withCore<T>(config: Config, logger: Logger, migrations: readonly Migration[], fn: (core: Core) => Promise<T>): Promise<T> {
+export async function withCore<T>(config: Config, logger: Logger, migrations: readonly Migration[], fn: (core: Core) => Promise<T>): Promise<T> {
   const db = openDatabase(config.dataDir);
   migrate(db.writer, migrations);
   const queue = new CommitQueue({ sqlite: db.writer, orm: db.writeOrm });

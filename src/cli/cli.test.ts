@@ -203,3 +203,34 @@ describe("account commands", () => {
     expect(unknown.stderr).toContain("no user named ghost");
   });
 });
+
+describe("export and import", () => {
+  test("pokynano export writes a server while it runs, and pokynano import brings it back as a new server", async () => {
+    const a = await app();
+    const { createAccount, api } = await import("../testing/accounts.ts");
+    const { createGuildFixture } = await import("../testing/guilds.ts");
+    const g = await createGuildFixture(a, "CLI Export");
+    await api(a, "POST", `/channels/${g.generalId}/messages`, { content: "exported from the command line" }, g.owner.bearer);
+    const owner = await createAccount(a, { username: "new.owner" });
+    const out = join(dir(), "server.zip");
+    const exported = await run(["export", "--guild", g.guildId, "--format", "json", "--out", out, "--data-dir", a.dataDir]);
+    expect(exported.stderr).toMatch(/\] 100% done/);
+    expect(exported.stdout).toContain("exported 1 messages");
+    expect(exported.code).toBe(0);
+    const csv = join(dir(), "messages.csv");
+    expect((await run(["export", "--guild", g.guildId, "--format", "csv", "--out", csv, "--data-dir", a.dataDir])).code).toBe(0);
+    expect(await Bun.file(csv).text()).toContain("exported from the command line");
+    const imported = await run(["import", out, "--owner", "new.owner", "--data-dir", a.dataDir]);
+    expect(imported.stdout).toMatch(/imported 1 messages in \d+ channels as server \d+ \(1 people matched, 0 placeholders created/);
+    expect(imported.code).toBe(0);
+    const guilds = (await (await api(a, "GET", "/users/@me/guilds", undefined, owner.bearer)).json()) as { name: string }[];
+    expect(guilds.map((x) => x.name)).toContain("CLI Export");
+    const bad = await run(["import", out, "--owner", "ghost", "--data-dir", a.dataDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("no user named ghost");
+    const missing = await run(["export", "--guild", "123", "--format", "json", "--out", join(dir(), "x.zip"), "--data-dir", a.dataDir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("unknown server");
+    expect((await run(["export", "--guild", g.guildId, "--format", "xml", "--out", "x", "--data-dir", a.dataDir])).code).toBe(2);
+  }, 60_000);
+});
