@@ -1,5 +1,7 @@
 // Browser pages of a server: its channels (the app shell), creating a server, the member card,
 // and the role colour stylesheet.
+import { VoicePanel } from "../../views/voice/panel.tsx";
+import { sidebarVoice } from "../voice/live.tsx";
 import { sendBlockedNotice } from "../moderation/notice.tsx";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -134,7 +136,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
       activeGuildId={access.guild.id}
       title={channel ? `#${channel.name} · ${access.guild.name}` : access.guild.name}
       sidebarTitle={<GuildHeader ctx={ctx} guild={access.guild} canOpenSettings={true} />}
-      sidebar={<GuildSidebar ctx={ctx} guild={access.guild} channels={channels} activeId={channel?.id} can={can} states={channelStates(core, access.member.userId, channels.map((ch) => ch.id))} />}
+      sidebar={<GuildSidebar ctx={ctx} guild={access.guild} channels={channels} activeId={channel?.id} can={can} states={channelStates(core, access.member.userId, channels.map((ch) => ch.id))} voice={sidebarVoice(core, channels)} />}
       mainTitle={channel ? <span hx-ignore="">{channel.type === 2 ? "🔊 " : "#"}{channel.name}</span> : access.guild.name}
       mainHeader={
         <>
@@ -156,6 +158,9 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
             placeholder={t("message.placeholder", { name: channel.name })}
           />
         ) : (
+          channel?.type === 2 ? (
+            <VoicePanel ctx={ctx} guildId={access.guild.id} channelId={channel.id} name={channel.name} canStream={has(perms, Permission.STREAM)} />
+          ) : (
           <section class="pane-body conversation" aria-label={t("shell.conversation")}>
             {channel ? (
               <div class="conversation-start" hx-ignore="">
@@ -164,6 +169,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
               </div>
             ) : null}
           </section>
+          )
         )}
         {channel?.type === 0 ? threadSlotFor(c, core, access, channel, perms) : null}
         </>
@@ -175,7 +181,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
           {card}
         </>
       }
-      scripts={["js/history.js", "js/mentions.js", "js/composer.js", ...(can.manageChannels ? ["js/reorder.js"] : [])]}
+      scripts={["js/history.js", "js/mentions.js", "js/composer.js", ...(can.manageChannels ? ["js/reorder.js"] : []), ...(channel?.type === 2 ? ["js/voice.js"] : [])]}
     />,
   );
 }

@@ -45,6 +45,7 @@ export class Peer {
   private readonly spare: Record<"audio" | "video", RTCRtpTransceiver[]> = { audio: [], video: [] };
   private negotiating = false;
   private again = false;
+  private waiting = false;
   private answered = false;
   closed = false;
   lastHeard: number;
@@ -149,11 +150,31 @@ export class Peer {
     if (ssrc !== undefined) up.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
   }
 
-  /** Offer now, or after the answer in flight. */
+  /**
+   * Offer now, or after the answer in flight, or once the first connection is up: werift starts
+   * ICE and DTLS when it applies an answer, and a second answer applied while DTLS is still
+   * handshaking fails the whole connection ("state must be new").
+   */
   negotiate(iceRestart = false): void {
     if (this.closed) return;
-    if (this.negotiating) {
+    if (this.negotiating || this.waiting) {
       this.again = true;
+      return;
+    }
+    const state = this.pc.connectionState;
+    if (this.answered && (state === "new" || state === "connecting")) {
+      this.again = true;
+      this.waiting = true;
+      void this.pc.connectionStateChange
+        .watch((s) => s !== "new" && s !== "connecting", 20000)
+        .catch(() => {})
+        .finally(() => {
+          this.waiting = false;
+          if (this.again && !this.closed) {
+            this.again = false;
+            this.negotiate();
+          }
+        });
       return;
     }
     this.negotiating = true;

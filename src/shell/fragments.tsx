@@ -12,6 +12,7 @@ import { snowflakeParam } from "../http/validate.ts";
 import { channelStates } from "../messages/read-state.ts";
 import { has, Permission } from "../permissions/permissions.ts";
 import { requirePageUser } from "../users/routes.tsx";
+import { sidebarVoice } from "../voice/live.tsx";
 
 const optionalId = (value: string | undefined) => (value !== undefined && snowflakeParam.safeParse(value).success ? value : undefined);
 
@@ -27,7 +28,7 @@ export function shellFragments(core: Core) {
     const perms = active ? channelAccessFor(core, access, active) : access.permissions;
     const can = { manageChannels: has(access.permissions, Permission.MANAGE_CHANNELS), manageGuild: has(access.permissions, Permission.MANAGE_GUILD), invite: has(perms, Permission.CREATE_INSTANT_INVITE) };
     const { ctx } = shellData(c, core);
-    return c.html(<GuildSidebar ctx={ctx} guild={access.guild} channels={channels} activeId={active?.id} can={can} states={channelStates(core, access.member.userId, channels.map((ch) => ch.id))} />);
+    return c.html(<GuildSidebar ctx={ctx} guild={access.guild} channels={channels} activeId={active?.id} can={can} states={channelStates(core, access.member.userId, channels.map((ch) => ch.id))} voice={sidebarVoice(core, channels)} />);
   });
   app.get("/rail", (c) => {
     const { ctx, guilds, rail } = shellData(c, core);

@@ -9,7 +9,7 @@ import { guildAccess } from "../guilds/access.ts";
 import { Topic, type SocketData } from "../hub/hub.ts";
 import { partial } from "../presence/live.tsx";
 import { findUser } from "../users/service.ts";
-import type { Voice } from "./service.ts";
+import { voiceOf, type Voice } from "./service.ts";
 import type { Participant } from "./state.ts";
 
 export const roomTopic = (channelId: string) => `voice:room:${channelId}`;
@@ -51,7 +51,13 @@ export function memberViews(v: Voice, channelId: string): VoiceMemberView[] {
   });
 }
 
-/** The sidebar list of one voice channel as it is now (also used by the page render). */
+/** Who is in each of these voice channels now, for a sidebar being rendered. */
+export function sidebarVoice(core: Core, channels: { id: string; type: number }[]): Map<string, VoiceMemberView[]> {
+  const v = voiceOf(core);
+  return new Map(channels.filter((c) => c.type === 2).map((c) => [c.id, memberViews(v, c.id)]));
+}
+
+/** The sidebar list of one voice channel as it is now. */
 export function voiceMembersHtml(v: Voice, channelId: string): string {
   return (<VoiceMembers channelId={channelId} members={memberViews(v, channelId)} />).toString();
 }

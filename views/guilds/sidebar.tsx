@@ -1,6 +1,7 @@
 import type { Channel, Guild } from "../../src/guilds/table.ts";
 import type { ChannelState } from "../../src/messages/read-state.ts";
 import type { PageCtx } from "../shared/page-ctx.ts";
+import { VoiceLabels, VoiceMembers, type VoiceMemberView } from "../voice/members.tsx";
 
 export interface SidebarAbilities {
   manageChannels: boolean;
@@ -19,13 +20,14 @@ export function MentionBadge(props: { ctx: PageCtx; channelId: string; count: nu
   );
 }
 
-function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; activeId?: string; can: SidebarAbilities; state?: ChannelState }) {
+function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; activeId?: string; can: SidebarAbilities; state?: ChannelState; voice?: VoiceMemberView[] }) {
   const { channel: c, ctx } = props;
   const unread = Boolean(props.state?.unread) && c.id !== props.activeId;
   const mentions = c.id === props.activeId ? 0 : (props.state?.mentions ?? 0);
   return (
     <li class="channel-item" data-channel-id={c.id} data-kind="channel" draggable={props.can.manageChannels ? "true" : undefined}>
-      <a class="channel-link" href={`/channels/${props.guild.id}/${c.id}`} aria-current={c.id === props.activeId ? "page" : undefined}>
+      {/* A voice channel's link joins it (static/js/voice.js on its page reads ?join). */}
+      <a class="channel-link" href={`/channels/${props.guild.id}/${c.id}${c.type === 2 ? "?join=1" : ""}`} aria-current={c.id === props.activeId ? "page" : undefined}>
         <span class="channel-icon" aria-hidden="true">
           {ICON[c.type] ?? "#"}
         </span>
@@ -41,6 +43,7 @@ function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; acti
           ⚙
         </a>
       ) : null}
+      {c.type === 2 ? <VoiceMembers channelId={c.id} members={props.voice ?? []} /> : null}
     </li>
   );
 }
@@ -49,14 +52,14 @@ function ChannelItem(props: { ctx: PageCtx; guild: Guild; channel: Channel; acti
  * The channel list: loose channels, then each category (collapsible) with its channels. Members
  * who may manage channels can drag them (static/js/reorder.js); the gear opens a channel's settings.
  */
-export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Channel[]; activeId?: string; can: SidebarAbilities; states?: Map<string, ChannelState> }) {
+export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Channel[]; activeId?: string; can: SidebarAbilities; states?: Map<string, ChannelState>; voice?: Map<string, VoiceMemberView[]> }) {
   const { t } = props.ctx;
   const categories = props.channels.filter((c) => c.type === 4);
   const loose = props.channels.filter((c) => c.type !== 4 && !categories.some((cat) => cat.id === c.parentId));
   const list = (items: Channel[], parentId: string) => (
     <ul class="channel-items" data-parent-id={parentId} data-accept="channel" data-reorder={props.can.manageChannels ? `/guilds/${props.guild.id}/channels/order` : undefined}>
       {items.map((c) => (
-        <ChannelItem ctx={props.ctx} guild={props.guild} channel={c} activeId={props.activeId} can={props.can} state={props.states?.get(c.id)} />
+        <ChannelItem ctx={props.ctx} guild={props.guild} channel={c} activeId={props.activeId} can={props.can} state={props.states?.get(c.id)} voice={props.voice?.get(c.id)} />
       ))}
     </ul>
   );
@@ -68,6 +71,7 @@ export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Chan
           {props.can.manageChannels ? <a href={`/guilds/${props.guild.id}/channels/new`}>{t("channel.create")}</a> : null}
         </p>
       ) : null}
+      <VoiceLabels ctx={props.ctx} />
       {list(loose, "")}
       <ul class="category-list" data-parent-id="" data-accept="category" data-reorder={props.can.manageChannels ? `/guilds/${props.guild.id}/channels/order` : undefined}>
       {categories.map((cat) => (

@@ -1,5 +1,6 @@
 import type { User } from "../../src/auth/table.ts";
 import { Avatar } from "../shared/avatar.tsx";
+import type { PageCtx } from "../shared/page-ctx.ts";
 
 export interface VoiceMemberView {
   user: User;
@@ -40,14 +41,15 @@ export function VoiceMembers(props: { channelId: string; members: VoiceMemberVie
 }
 
 /** The words the markers point at, once per page, in its language. */
-export function VoiceLabels(props: { t: (key: string) => string }) {
+export function VoiceLabels(props: { ctx: PageCtx }) {
+  const { t } = props.ctx;
   return (
     <span hidden>
-      <span id="voice-label-speaking">{props.t("voice.speaking")}</span>
-      <span id="voice-label-live">{props.t("voice.live")}</span>
-      <span id="voice-label-video">{props.t("voice.video")}</span>
-      <span id="voice-label-muted">{props.t("voice.muted")}</span>
-      <span id="voice-label-deafened">{props.t("voice.deafened")}</span>
+      <span id="voice-label-speaking">{t("voice.speaking")}</span>
+      <span id="voice-label-live">{t("voice.live")}</span>
+      <span id="voice-label-video">{t("voice.video")}</span>
+      <span id="voice-label-muted">{t("voice.muted")}</span>
+      <span id="voice-label-deafened">{t("voice.deafened")}</span>
     </span>
   );
 }

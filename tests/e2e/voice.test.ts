@@ -1,0 +1,119 @@
+// Two Chromium instances with fake microphones and cameras in one voice channel: each hears the
+// other (inbound audio bytes grow), a camera turned on shows frames on the other side, a screen
+// share too, and the sidebar lists both live.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chromium, type Page } from "playwright-core";
+import { rmSync } from "node:fs";
+import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
+import { createTestApp, tempDir, type TestApp } from "../../src/testing/app.ts";
+import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
+import { CHROMIUM, watchProblems, type Browser } from "./support/browser.ts";
+
+// Our own launcher: the shared one's flags plus fake media devices and auto-accepted prompts
+// (screen capture picks the whole fake screen).
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--auto-select-desktop-capture-source=Entire screen", "--autoplay-policy=no-user-gesture-required"];
+
+async function launchMediaBrowser(): Promise<Browser> {
+  const profile = tempDir("pokynano-chromium-voice-");
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, headless: true });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+let app: TestApp;
+let g: GuildFixture;
+let bea: TestAccount;
+let voiceId: string;
+let browsers: Browser[] = [];
+const debugInfo: string[] = [];
+
+beforeAll(async () => {
+  // Every interface (Chromium does not use loopback candidates); ports from the OS.
+  app = await createTestApp({ voice: { ports: null, listenIp: null, publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null } });
+  g = await createGuildFixture(app, "Voice");
+  bea = await createAccount(app, { username: "bea_voice", displayName: "Bea" });
+  await g.join(bea);
+  const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${g.guildId}/channels`, undefined, g.owner.bearer));
+  voiceId = channels.find((c) => c.type === 2)!.id;
+  browsers = await Promise.all([launchMediaBrowser(), launchMediaBrowser()]);
+  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
+  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+}, 60_000);
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await app?.close();
+}, 60_000);
+
+/** Sums of the page's inbound RTP stats by kind. */
+function inbound(page: Page): Promise<{ audioBytes: number; videoFrames: number; streams: number }> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { pokynanoVoice: { pc: RTCPeerConnection | null } }).pokynanoVoice.pc;
+    const out = { audioBytes: 0, videoFrames: 0, streams: 0 };
+    if (!pc) return out;
+    for (const s of (await pc.getStats()).values()) {
+      if (s.type !== "inbound-rtp") continue;
+      out.streams++;
+      if (s.kind === "audio") out.audioBytes += s.bytesReceived ?? 0;
+      if (s.kind === "video") out.videoFrames += s.framesDecoded ?? 0;
+    }
+    return out;
+  });
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`not reached: ${JSON.stringify(v)} ${JSON.stringify(debugInfo)}`);
+    await Bun.sleep(250);
+  }
+}
+
+describe("voice in the browser", () => {
+  test("two people in a voice channel hear each other, see a camera and a screen share, and the sidebar shows them", async () => {
+    const [owner, other] = [await browsers[0]!.context.newPage(), await browsers[1]!.context.newPage()];
+    const problems = [...watchProblems(owner), ...watchProblems(other)];
+    // What the pages said, shown if a step times out.
+    for (const p of [owner, other]) p.on("console", (m) => debugInfo.push(m.text()));
+    // Clicking a voice channel in the sidebar joins it.
+    await owner.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
+    await owner.locator(`a.channel-link[href*="${voiceId}"]`).click();
+    await other.goto(`${app.url}/channels/${g.guildId}/${voiceId}?join=1`);
+
+    for (const page of [owner, other]) {
+      const first = await eventually(() => inbound(page), (s) => s.audioBytes > 0);
+      // Bytes keep arriving: the other's fake microphone is being forwarded.
+      await eventually(() => inbound(page), (s) => s.audioBytes > first.audioBytes + 1000);
+    }
+    // Both listed under the voice channel in each sidebar, live.
+    for (const page of [owner, other]) await eventually(() => page.locator(`#voice-members-${voiceId} li`).count(), (n) => n === 2);
+    expect(await other.locator(`#voice-members-${voiceId}`).textContent()).toContain("Bea");
+
+    // Mute shows on the other side's sidebar.
+    await other.locator("#voice-mute").click();
+    await eventually(() => owner.locator(`#voice-members-${voiceId} li[data-user-id="${bea.user.id}"] [aria-labelledby="voice-label-muted"]`).count(), (n) => n === 1);
+
+    // Camera on: the other side decodes frames.
+    await owner.locator("#voice-camera").click();
+    await eventually(() => inbound(other), (s) => s.videoFrames > 5);
+    await eventually(() => other.locator(`#voice-members-${voiceId} [aria-labelledby="voice-label-video"]`).count(), (n) => n === 1);
+
+    // Screen share: frames as well, and the LIVE marker.
+    const before = (await inbound(owner)).videoFrames;
+    await other.locator("#voice-screen").click();
+    await eventually(() => inbound(owner), (s) => s.videoFrames > before + 5);
+    await eventually(() => owner.locator(`#voice-members-${voiceId} [aria-labelledby="voice-label-live"]`).count(), (n) => n === 1);
+
+    // Leaving empties the other's list of that person.
+    await other.locator("#voice-leave").click();
+    await eventually(() => owner.locator(`#voice-members-${voiceId} li`).count(), (n) => n === 1);
+    expect(problems.filter((p) => !p.includes("favicon"))).toEqual([]);
+  }, 90_000);
+});
