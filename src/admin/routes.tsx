@@ -39,7 +39,7 @@ export function adminRoutes(core: Core) {
     }
   };
 
-  app.get("/", (c) => c.redirect("/admin/users", 302));
+  app.get("/", (c) => c.redirect("/admin/overview", 302));
   app.get("/users", (c) => usersPage(c, { notice: c.req.query("saved") ? c.get("t")("common.saved") : undefined }));
   app.post("/users", async (c) => {
     const form = await parseForm(c, z.object({ username: text(64), display_name: text(64).optional(), password, admin: z.literal("1").optional() }));

@@ -78,11 +78,14 @@ export async function importBundle(core: Core, bundle: Bundle, files: FileSource
     stop();
 
     // Message ids from their timestamps (unique, in order), so threads can take their starter's id.
+    // Ids already in the database (the same export imported twice, or history from the same
+    // moment) are skipped, so every id stays unique.
     const messageMap = new Map<string, bigint>();
     const used = new Set<bigint>();
+    const taken = core.db.reader.query<{ n: number }, [bigint]>("SELECT 1 AS n FROM messages WHERE id = ?");
     for (const m of [...bundle.messages].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp))) {
       let id = snowflakeAt(new Date(Date.parse(m.timestamp) || Date.now())) + 1n;
-      while (used.has(id)) id++;
+      while (used.has(id) || taken.get(id)) id++;
       used.add(id);
       messageMap.set(m.id, id);
     }

@@ -135,6 +135,36 @@ describe("imports from other platforms", () => {
     expect(count("SELECT count(*) AS n FROM users WHERE username IN ('alice', 'bob', 'carol') AND password_hash IS NULL")).toBe(3);
   });
 
+  test("exports carry attachments: the JSON zip holds the bytes and re-imports them, the HTML archive links them", async () => {
+    const zip = zipSync({ "general.json": readFileSync(join(FIXTURES, "discord-general.json")), "media/setup.txt": readFileSync(join(FIXTURES, "discord-media/setup.txt")) });
+    const source = String((await upload(zip, "with-files.zip")).result!.guild_id);
+    const sha = (app.server.db.reader.query("SELECT a.sha256 FROM attachments a JOIN channels c ON c.id = a.channel_id WHERE c.guild_id = ?").get(BigInt(source)) as { sha256: string }).sha256;
+    const exported = await finished(await json<Job>(await api(app, "POST", "/admin/exports", { guild_id: source, format: "json" }, admin.bearer)));
+    const files = unzipSync(new Uint8Array(await (await api(app, "GET", `/admin/exports/${exported.result!.file}`, undefined, admin.bearer)).arrayBuffer()));
+    expect(new TextDecoder().decode(files[`attachments/${sha}`]!)).toBe("CPU: 6502, RAM: 64 KiB\n");
+    // Imported on an instance that never saw the file: the bytes come from the zip.
+    const other = await createTestApp();
+    try {
+      const otherAdmin = await createAccount(other, { admin: true });
+      const form = new FormData();
+      form.set("file", new File([zipSync(files) as Uint8Array<ArrayBuffer>], "x.zip"));
+      let job = await json<Job>(await other.fetch("/api/v10/admin/imports", { method: "POST", body: form, headers: otherAdmin.bearer }));
+      while (job.status === "queued" || job.status === "running") {
+        await Bun.sleep(25);
+        job = await json<Job>(await api(other, "GET", `/admin/jobs/${job.id}`, undefined, otherAdmin.bearer));
+      }
+      expect(job.result).toMatchObject({ attachments: 1, messages: 3 });
+      expect(await Bun.file(join(other.dataDir, "files", sha.slice(0, 2), sha)).text()).toBe("CPU: 6502, RAM: 64 KiB\n");
+    } finally {
+      await other.close();
+    }
+    const html = await finished(await json<Job>(await api(app, "POST", "/admin/exports", { guild_id: source, format: "html" }, admin.bearer)));
+    const site = unzipSync(new Uint8Array(await (await api(app, "GET", `/admin/exports/${html.result!.file}`, undefined, admin.bearer)).arrayBuffer()));
+    expect(Object.keys(site)).toContain(`attachments/${sha}`);
+    const page = Object.entries(site).find(([name]) => name.startsWith("channel-"))![1];
+    expect(new TextDecoder().decode(page)).toContain(`href="attachments/${sha}" download="setup.txt"`);
+  });
+
   test("a Slack workspace export becomes a server: users matched or created, channels, threads, reactions, mentions and files", async () => {
     await createAccount(app, { username: "dana" }); // already here: matched, not duplicated
     const job = await upload(zipSync(dirZip(join(FIXTURES, "slack"))), "X-Files Team.zip");

@@ -177,7 +177,7 @@ export function AppShell(props: ShellProps) {
             {props.mainHeader}
             {user ? <SearchBox ctx={props.ctx} guildId={props.activeGuildId} /> : null}
             {user?.isAdmin ? (
-              <a href="/admin/users" class="header-link">
+              <a href="/admin/overview" class="header-link">
                 {t("shell.admin")}
               </a>
             ) : null}
