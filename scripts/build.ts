@@ -19,7 +19,9 @@ if (prepare.exitCode !== 0) process.exit(prepare.exitCode ?? 1);
 // --bytecode: precompiled JavaScriptCore bytecode roughly halves the time to first request.
 // No .env or bunfig.toml autoloading: configuration comes only from flags and the environment
 // (src/config.ts), never from whatever files sit in the directory the binary is started from.
-const args = [process.execPath, "build", "src/main.ts", "--compile", "--minify", "--bytecode", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--sourcemap", "--outfile", outfile];
+// The SFU's Worker entrypoint is listed too: a compiled binary bundles a worker only when told
+// (src/sfu/worker-sfu.ts starts it by this path); so is the backup snapshot thread (src/backup/archive.ts).
+const args = [process.execPath, "build", "src/main.ts", "src/sfu/worker.ts", "src/backup/snapshot-worker.ts", "--compile", "--minify", "--bytecode", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--sourcemap", "--outfile", outfile];
 if (values.target) args.push(`--target=${values.target}`);
 const started = performance.now();
 const build = Bun.spawnSync(args, { cwd: root, stdout: "inherit", stderr: "inherit" });

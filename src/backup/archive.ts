@@ -4,12 +4,14 @@
 // orphan sweep deleting one during the backup cannot take it out of the archive. The archive is
 // written beside its target, fsynced and renamed into place: the target is a complete backup or
 // absent, never half of one. Works from a data dir path, so the CLI and the running server share it.
+// The snapshot and its integrity check run in a worker thread: the server keeps answering.
 import { Database } from "bun:sqlite";
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import * as tar from "tar";
 import { DB_FILE, StartupError } from "../db/client.ts";
-import { fsyncPath, integrityCheck } from "../cli/backup.ts";
+import { fsyncPath } from "../cli/backup.ts";
+import type { SnapshotReply, SnapshotRequest } from "./snapshot-worker.ts";
 import { VERSION } from "../version.ts";
 
 export const MANIFEST = "manifest.json";
@@ -56,6 +58,16 @@ function snapshotFacts(path: string): { migration: number; counts: BackupManifes
   }
 }
 
+/** VACUUM INTO + integrity_check in a worker thread (snapshot-worker.ts), so the server keeps answering. */
+function snapshotInWorker(source: string, target: string): Promise<SnapshotReply> {
+  const worker = new Worker(new URL("./snapshot-worker.ts", import.meta.url).href);
+  return new Promise<SnapshotReply>((resolve) => {
+    worker.onmessage = (ev: MessageEvent<SnapshotReply>) => resolve(ev.data);
+    worker.addEventListener("error", (ev) => resolve({ ok: false, error: (ev as ErrorEvent).message || "the snapshot thread failed" }));
+    worker.postMessage({ source, target } satisfies SnapshotRequest);
+  }).finally(() => worker.terminate());
+}
+
 /** Write a backup archive of dataDir to `out`. */
 export async function createBackup(dataDir: string, out: string, opts: { progress?: Progress; signal?: AbortSignal } = {}): Promise<{ out: string; bytes: number; manifest: BackupManifest }> {
   const progress = opts.progress ?? (() => {});
@@ -72,19 +84,11 @@ export async function createBackup(dataDir: string, out: string, opts: { progres
   try {
     progress(0.02, "database snapshot");
     const snap = join(staging, DB_FILE);
-    const db = new Database(source, { readwrite: true, create: false });
-    try {
-      db.run("PRAGMA busy_timeout = 5000");
-      db.query("VACUUM INTO ?").run(snap);
-    } catch (err) {
-      throw new StartupError(`backup failed: ${(err as Error).message}`);
-    } finally {
-      db.close();
-    }
+    const reply = await snapshotInWorker(source, snap);
+    if (!reply.ok && reply.integrity) throw new StartupError(`the backup copy failed its integrity check (${reply.error}); nothing was written to ${out}`);
+    if (!reply.ok) throw new StartupError(`backup failed: ${reply.error}`);
     cancelled();
-    progress(0.2, "integrity check");
-    const check = integrityCheck(snap);
-    if (check !== "ok") throw new StartupError(`the backup copy failed its integrity check (${check}); nothing was written to ${out}`);
+    progress(0.25, "manifest");
     const facts = snapshotFacts(snap);
     cancelled();
 
