@@ -66,6 +66,8 @@ import { instanceCssRoutes } from "./instance/routes.ts";
 import { commandsApi, interactionsApi } from "./interactions/api.ts";
 import { interactionPages } from "./interactions/routes.tsx";
 import { channelWebhooksApi, guildWebhooksApi, webhooksApi } from "./webhooks/api.ts";
+import { guildSubscriptionsApi, subscriptionsApi } from "./subscriptions/api.ts";
+import { subscriptionPages } from "./subscriptions/routes.tsx";
 
 /** Largest body the JSON API and HTML forms accept (uploads get their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -123,6 +125,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/oauth2", authorizePages(core));
   app.route("/", messagePages(core));
   app.route("/", interactionPages(core));
+  app.route("/", subscriptionPages(core));
   app.route("/", searchPages(core));
   app.route("/", previewRoutes(core));
   app.route("/", emojiRoutes(core));
@@ -162,6 +165,8 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/api/v10/webhooks", webhooksApi(core));
   app.route("/api/v10/channels", channelWebhooksApi(core));
   app.route("/api/v10/guilds", guildWebhooksApi(core));
+  app.route("/api/v10/guilds", guildSubscriptionsApi(core));
+  app.route("/api/v10/subscriptions", subscriptionsApi(core));
   app.route("/api/v10/oauth2", oauth2Api(core));
   app.route("/api/v10/channels", bulkDeleteApi(core));
   app.route("/api/v10", openapiApi(core));

@@ -28,6 +28,7 @@ import { voiceClosed, voiceFrame } from "./voice/signal.ts";
 import { recheck as recheckVoice, stopVoice, voiceOf } from "./voice/service.ts";
 import { backupBeforeMigrating } from "./backup/pre-migrate.ts";
 import { startOperations } from "./ops/start.ts";
+import { startSubscriptions } from "./subscriptions/deliver.ts";
 
 export const PID_FILE = "pokynano.pid";
 /** Largest request body Bun will read at all; routes set tighter limits. */
@@ -196,6 +197,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const stopThreadSweep = startThreadSweep(core);
     const stopFileSweep = startFileSweep(core);
     const stopOperations = startOperations(core);
+    const stopSubscriptions = startSubscriptions(core);
 
     const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${server.port}`;
     let stopping: Promise<void> | undefined;
@@ -205,6 +207,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         clearInterval(sweep);
         stopThreadSweep();
         stopFileSweep();
+        stopSubscriptions();
         await stopOperations();
         await stopVoice(core).catch((err) => logger.warn("voice shutdown failed", { err }));
         const closing = server.stop(false);

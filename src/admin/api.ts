@@ -16,6 +16,7 @@ import { SERVER_CREATION, serverCreation } from "../guilds/service.ts";
 import { deactivateUser, deleteUser, resetUserPassword, searchUsers, setAdmin, updateInstance } from "./service.ts";
 import { maxFileMb, quotaMb, setFileLimits } from "../files/limits.ts";
 import { fileLimitFields } from "../files/admin.tsx";
+import { recordAdminAction } from "./audit.ts";
 
 const adminView = (u: NonNullable<ReturnType<typeof findUser>>) => ({ ...selfUser(u), deactivated: u.deactivatedAt !== null, deleted: u.deletedAt !== null });
 
@@ -36,6 +37,7 @@ export function adminApi(core: Core) {
   app.post("/users", async (c) => {
     const body = await parseJson(c, z.strictObject({ username: text(64), password, global_name: text(64).nullish(), admin: z.boolean().default(false) }));
     const user = await createUser(core, { username: body.username, password: body.password, displayName: body.global_name, isAdmin: body.admin });
+    await recordAdminAction(core, currentAuth(c).user.id, "user.create", user.id, { username: user.username, admin: user.isAdmin });
     return c.json(adminView(user), 201);
   });
   app.patch("/users/:id", async (c) => {
@@ -56,16 +58,22 @@ export function adminApi(core: Core) {
   app.get("/instance", (c) => c.json(instance()));
   app.patch("/instance", async (c) => {
     const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional(), max_file_size_mb: fileLimitFields.max_file_size_mb.optional(), storage_quota_mb: fileLimitFields.storage_quota_mb.optional(), api_rate_limit: apiRateLimitBody.optional(), search_rate_limit: z.number().int().min(0).max(10_000).optional() }));
+    const before = instance();
     if (body.search_rate_limit !== undefined) await setSearchRateLimit(core, body.search_rate_limit);
     if (body.api_rate_limit) await setApiRateLimit(core, body.api_rate_limit);
     await setFileLimits(core, { maxFileMb: body.max_file_size_mb, quotaMb: body.storage_quota_mb });
     await updateInstance(core, currentAuth(c).user.id, { name: body.name, registration: body.registration, serverCreation: body.server_creation, messageRateLimit: body.message_rate_limit });
-    return c.json(instance());
+    // Limits set by other features (files, API and search rate limits); updateInstance records its own settings.
+    const after = instance();
+    const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => !["name", "registration", "server_creation", "message_rate_limit"].includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    if (changed.length) await recordAdminAction(core, currentAuth(c).user.id, "instance.limits", "", { before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, after[k]])) });
+    return c.json(after);
   });
   app.get("/invites", (c) => c.json(listInstanceInvites(core)));
   app.post("/invites", async (c) => {
     const body = await parseJson(c, z.strictObject({ max_uses: z.number().int().min(0).max(100_000).nullish(), max_age: z.number().int().min(0).max(315_360_000).nullish() }));
     const invite = await createInstanceInvite(core, currentAuth(c).user.id, { maxUses: body.max_uses || null, maxAgeSeconds: body.max_age || null });
+    await recordAdminAction(core, currentAuth(c).user.id, "invite.create", invite.code, { max_uses: invite.maxUses, expires_at: invite.expiresAt });
     return c.json({ code: invite.code, url: `${core.config.publicUrl}/register?invite=${invite.code}`, max_uses: invite.maxUses, expires_at: invite.expiresAt, uses: invite.uses }, 201);
   });
   return app;

@@ -14,6 +14,7 @@ import { createUser, displayNameOf, findUser } from "../users/service.ts";
 import { requirePageUser } from "../users/routes.tsx";
 import { SERVER_CREATION, serverCreation } from "../guilds/service.ts";
 import { deactivateUser, deleteUser, resetUserPassword, searchUsers, setAdmin, updateInstance } from "./service.ts";
+import { recordAdminAction } from "./audit.ts";
 
 export function adminRoutes(core: Core) {
   const app = new Hono<AppEnv>();
@@ -44,7 +45,8 @@ export function adminRoutes(core: Core) {
   app.post("/users", async (c) => {
     const form = await parseForm(c, z.object({ username: text(64), display_name: text(64).optional(), password, admin: z.literal("1").optional() }));
     try {
-      await createUser(core, { username: form.username, password: form.password, displayName: form.display_name, isAdmin: form.admin === "1" });
+      const user = await createUser(core, { username: form.username, password: form.password, displayName: form.display_name, isAdmin: form.admin === "1" });
+      await recordAdminAction(core, currentAuth(c).user.id, "user.create", user.id, { username: user.username, admin: user.isAdmin });
       return c.redirect("/admin/users?saved=1", 303);
     } catch (err) {
       const { errors, status } = formErrors(c, err);
@@ -95,11 +97,13 @@ export function adminRoutes(core: Core) {
   });
   app.post("/invites", async (c) => {
     const form = await parseForm(c, z.object({ max_uses: z.coerce.number().int().min(0).max(100_000).default(0), max_age_days: z.coerce.number().int().min(0).max(3650).default(0) }));
-    await createInstanceInvite(core, currentAuth(c).user.id, { maxUses: form.max_uses || null, maxAgeSeconds: form.max_age_days ? form.max_age_days * 86400 : null });
+    const invite = await createInstanceInvite(core, currentAuth(c).user.id, { maxUses: form.max_uses || null, maxAgeSeconds: form.max_age_days ? form.max_age_days * 86400 : null });
+    await recordAdminAction(core, currentAuth(c).user.id, "invite.create", invite.code, { max_uses: invite.maxUses, expires_at: invite.expiresAt });
     return c.redirect("/admin/settings?saved=1", 303);
   });
   app.post("/invites/:code/delete", async (c) => {
     await deleteInstanceInvite(core, c.req.param("code"));
+    await recordAdminAction(core, currentAuth(c).user.id, "invite.delete", c.req.param("code").slice(0, 64), {});
     return c.redirect("/admin/settings?saved=1", 303);
   });
   return app;

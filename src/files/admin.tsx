@@ -2,7 +2,8 @@
 // page needs only one line for it) and in PATCH /api/v10/admin/instance.
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireAdmin } from "../auth/middleware.ts";
+import { currentAuth, requireAdmin } from "../auth/middleware.ts";
+import { recordAdminAction } from "../admin/audit.ts";
 import type { Core } from "../core.ts";
 import type { AppEnv } from "../http/env.ts";
 import { pageCtx } from "../http/page.ts";
@@ -22,7 +23,11 @@ export function fileAdminRoutes(core: Core) {
   app.get("/files", (c) => c.html(<FileLimitsForm ctx={pageCtx(c, core)} maxFileMb={maxFileMb(core)} quotaMb={quotaMb(core)} />));
   app.post("/files", async (c) => {
     const form = await parseForm(c, z.object(fileLimitFields));
+    const before = { max_file_size_mb: maxFileMb(core), storage_quota_mb: quotaMb(core) };
     await setFileLimits(core, { maxFileMb: form.max_file_size_mb, quotaMb: form.storage_quota_mb });
+    const after = { max_file_size_mb: maxFileMb(core), storage_quota_mb: quotaMb(core) };
+    // The instance audit log (src/admin/audit.ts) records every admin change.
+    if (JSON.stringify(before) !== JSON.stringify(after)) await recordAdminAction(core, currentAuth(c).user.id, "instance.limits", "", { before, after });
     return c.redirect("/admin/settings?saved=1", 303);
   });
   return app;
