@@ -10,12 +10,16 @@ import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { parseBitfield } from "../permissions/permissions.ts";
 import { authorizeBot } from "./authorize.ts";
-import { applicationJson, createApplication, findApplication, listApplications, ownedApplication, resetBotToken, unknownApplication, updateApplication } from "./service.ts";
+import { applicationJson, cleanAppDescription, cleanAppName, createApplication, findApplication, listApplications, ownedApplication, resetBotToken, unknownApplication, updateApplication } from "./service.ts";
+import { deleteApplication } from "./delete.ts";
+import type { Application } from "./table.ts";
+import type { User } from "../auth/table.ts";
+import { interactionFields, setInteractionsEndpoint } from "../interactions/endpoint.ts";
 import { partialGuildJson } from "../guilds/json.ts";
 import { guildAccess } from "../guilds/access.ts";
 
 export const applicationBody = z.strictObject({ name: z.string().max(200), description: z.string().max(2000).optional() });
-export const applicationPatch = z.strictObject({ name: z.string().max(200).optional(), description: z.string().max(2000).optional() });
+export const applicationPatch = z.strictObject({ name: z.string().max(200).optional(), description: z.string().max(2000).optional(), interactions_endpoint_url: z.string().max(2048).nullable().optional() });
 export const authorizeQuery = z.object({ client_id: snowflakeParam, scope: z.string().max(200), permissions: z.string().max(20).optional() });
 export const authorizeBody = z.strictObject({
   guild_id: snowflakeParam,
@@ -42,25 +46,38 @@ export function applicationsApi(core: Core) {
   app.use("*", requireUser);
 
   // The bot's own application (bot tokens only): discord.js's client.application.fetch().
-  app.get("/@me", (c) => {
+  // With the interaction fields (verify_key, interactions_endpoint_url), as Discord's object has them.
+  const full = async (found: Application, bot: User) => ({ ...applicationJson(found, bot), ...(await interactionFields(core, found.id)) });
+  app.get("/@me", async (c) => {
     const found = findApplication(core, currentAuth(c).user.id);
     if (!found) throw unknownApplication();
-    return c.json(applicationJson(found.app, found.bot));
+    return c.json(await full(found.app, found.bot));
   });
-  app.get("/", (c) => c.json(listApplications(core, currentAuth(c).user.id).map(({ app, bot }) => applicationJson(app, bot))));
+  app.get("/", async (c) => c.json(await Promise.all(listApplications(core, currentAuth(c).user.id).map(({ app, bot }) => full(app, bot)))));
   app.post("/", async (c) => {
     const body = await parseJson(c, applicationBody);
     const { app: created, bot, token } = await createApplication(core, currentAuth(c).user, body);
-    return c.json({ ...applicationJson(created, bot), bot_token: token }, 201);
+    return c.json({ ...(await full(created, bot)), bot_token: token }, 201);
   });
-  app.get("/:id", (c) => {
+  app.get("/:id", async (c) => {
     const { app: found, bot } = ownedApplication(core, currentAuth(c).user.id, appId(c.req.param("id")));
-    return c.json(applicationJson(found, bot));
+    return c.json(await full(found, bot));
   });
   app.patch("/:id", async (c) => {
     const body = await parseJson(c, applicationPatch);
-    const { app: found, bot } = await updateApplication(core, currentAuth(c).user.id, appId(c.req.param("id")), body);
-    return c.json(applicationJson(found, bot));
+    const id = appId(c.req.param("id"));
+    const userId = currentAuth(c).user.id;
+    ownedApplication(core, userId, id);
+    if (body.name !== undefined) cleanAppName(body.name);
+    if (body.description !== undefined) cleanAppDescription(body.description);
+    // The endpoint first: it is checked with a signed PING, and a refusal leaves the name alone too.
+    if (body.interactions_endpoint_url !== undefined) await setInteractionsEndpoint(core, id, body.interactions_endpoint_url);
+    const { app: found, bot } = await updateApplication(core, userId, id, { name: body.name, description: body.description });
+    return c.json(await full(found, bot));
+  });
+  app.delete("/:id", async (c) => {
+    await deleteApplication(core, currentAuth(c).user.id, appId(c.req.param("id")));
+    return c.body(null, 204);
   });
   app.post("/:id/bot/reset", async (c) => c.json({ token: await resetBotToken(core, currentAuth(c).user.id, appId(c.req.param("id"))) }));
   return app;

@@ -13,6 +13,8 @@ import { isBanned } from "../members/service.ts";
 import { canGrant, fromNames, has, Permission, toNames } from "../permissions/permissions.ts";
 import { findApplication, unknownApplication } from "./service.ts";
 import { botRoles } from "./table.ts";
+import { memberAdded, memberUpdated } from "../members/events.ts";
+import { roleChanged } from "../roles/events.ts";
 
 /** Servers where this person may add a bot. */
 export function guildsForBots(core: Core, userId: string): Guild[] {
@@ -32,27 +34,26 @@ export async function authorizeBot(core: Core, userId: string, appId: string, gu
   if (isBanned(core, guildId, appId)) throw keyedError(403, ErrorCode.forbidden, "bots.banned");
   const now = new Date().toISOString();
   const roleId = ids.nextString();
-  await core.queue.write(({ orm }) => {
-    orm.insert(members).values({ guildId, userId: appId, nick: null, joinedAt: now }).onConflictDoNothing().run();
+  const { joined, role } = await core.queue.write(({ orm }) => {
+    const joined = orm.insert(members).values({ guildId, userId: appId, nick: null, joinedAt: now }).onConflictDoNothing().returning().get() !== undefined;
     const managed = orm.select().from(botRoles).where(and(eq(botRoles.guildId, guildId), eq(botRoles.botId, appId))).get();
     if (managed) {
-      orm.update(roles).set({ permissions }).where(eq(roles.id, managed.roleId)).run();
+      const role = orm.update(roles).set({ permissions }).where(eq(roles.id, managed.roleId)).returning().get()!;
       orm.insert(memberRoles).values({ guildId, userId: appId, roleId: managed.roleId }).onConflictDoNothing().run();
-      return;
+      return { joined, role: { created: false, row: role } };
     }
     // Like any new role, just above @everyone; the server's admins can move it.
     orm.update(roles).set({ position: sql`${roles.position} + 1` }).where(and(eq(roles.guildId, guildId), ne(roles.id, guildId))).run();
-    orm.insert(roles).values({ id: roleId, guildId, name: found.app.name, color: 0, hoist: false, mentionable: false, position: 1, permissions, createdAt: now }).run();
+    const row = orm.insert(roles).values({ id: roleId, guildId, name: found.app.name, color: 0, hoist: false, mentionable: false, position: 1, permissions, createdAt: now }).returning().get();
     orm.insert(botRoles).values({ roleId, guildId, botId: appId }).run();
     orm.insert(memberRoles).values({ guildId, userId: appId, roleId }).run();
+    return { joined, role: { created: true, row } };
   });
+  roleChanged(core, role.created ? "GUILD_ROLE_CREATE" : "GUILD_ROLE_UPDATE", role.row);
+  if (joined) memberAdded(core, guildId, appId);
+  else memberUpdated(core, guildId, appId);
   // The bot's live gateway sessions hear the server at once (GUILD_CREATE), and tabs see it join.
   core.hub.recheckAccess({ userId: appId });
   core.hub.recheckAccess({ guildId });
   return actor.guild;
-}
-
-/** The managed role of each bot in a server (role id -> bot id), for roleJson's `managed`/`tags`. */
-export function managedRoles(core: Core, guildId: string): Map<string, string> {
-  return new Map(core.db.readOrm.select().from(botRoles).where(eq(botRoles.guildId, guildId)).all().map((r) => [r.roleId, r.botId]));
 }

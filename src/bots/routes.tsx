@@ -1,5 +1,6 @@
 // The developer pages: Settings → Developer (a person's bots) and the bot invite page
 // /oauth2/authorize, which is where an invite link of Discord's shape lands.
+import { deleteApplication } from "./delete.ts";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { AuthorizePage } from "../../views/bots/authorize.tsx";
@@ -69,6 +70,10 @@ export function developerRoutes(core: Core) {
       c.status(status);
       return page(c, { errors });
     }
+  });
+  app.post("/:id/delete", async (c) => {
+    await deleteApplication(core, currentAuth(c).user.id, id(c));
+    return c.redirect("/settings/developer?saved=1", 303);
   });
   app.post("/:id/reset", async (c) => {
     const appId = id(c);

@@ -10,7 +10,7 @@ import { parseJson, snowflakeParam, text } from "../http/validate.ts";
 import { inviteJson, listInvites } from "../invites/service.ts";
 import { findMember, listBans, listMembers, memberJson, setNickname } from "../members/service.ts";
 import { parseBitfield, Permission } from "../permissions/permissions.ts";
-import { createRole, deleteRole, guildRoles, reorderRoles, roleJson, setMemberRole, updateRole } from "../roles/service.ts";
+import { createRole, deleteRole, guildRoles, reorderRoles, roleJson, rolesJson, setMemberRole, updateRole } from "../roles/service.ts";
 import { publicUser } from "../users/service.ts";
 import { requireGuild, unknownGuild, visibleChannels } from "./access.ts";
 import { guildJson } from "./json.ts";
@@ -84,7 +84,7 @@ export function guildsApi(core: Core) {
 
   app.get("/:guild/roles", (c) => {
     requireGuild(core, me(c).id, gid(c));
-    return c.json(guildRoles(core, gid(c)).map(roleJson));
+    return c.json(rolesJson(core, gid(c), guildRoles(core, gid(c))));
   });
   app.post("/:guild/roles", async (c) => {
     const body = await parseJson(c, roleBody);
@@ -92,7 +92,7 @@ export function guildsApi(core: Core) {
   });
   app.patch("/:guild/roles", async (c) => {
     const body = await parseJson(c, z.array(z.strictObject({ id: snowflake, position: z.number().int().min(1).max(10_000) })).max(250));
-    return c.json((await reorderRoles(core, me(c).id, gid(c), body)).map(roleJson));
+    return c.json(rolesJson(core, gid(c), await reorderRoles(core, me(c).id, gid(c), body)));
   });
   app.patch("/:guild/roles/:role", async (c) => {
     const body = await parseJson(c, roleBody);

@@ -1,6 +1,6 @@
 // Discord-shaped JSON for guilds.
 import type { Core } from "../core.ts";
-import { guildRoles, roleJson } from "../roles/service.ts";
+import { guildRoles, rolesJson } from "../roles/service.ts";
 import type { GuildAccess } from "./access.ts";
 import type { Guild } from "./table.ts";
 
@@ -11,7 +11,7 @@ export function guildJson(core: Core, guild: Guild) {
     icon: guild.icon,
     description: guild.description || null,
     owner_id: guild.ownerId,
-    roles: guildRoles(core, guild.id).map(roleJson),
+    roles: rolesJson(core, guild.id, guildRoles(core, guild.id)),
     emojis: [],
     features: [],
   };

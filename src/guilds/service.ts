@@ -12,6 +12,9 @@ import { fieldError, keyedError } from "../lib/field-error.ts";
 import { DEFAULT_EVERYONE_PERMISSIONS } from "../permissions/permissions.ts";
 import { requireGuild, unknownGuild } from "./access.ts";
 import { channels, guilds, members, roles, type Guild } from "./table.ts";
+import { botRoles } from "../bots/table.ts";
+import { memberRemoved } from "../members/events.ts";
+import { roleDeleted } from "../roles/events.ts";
 
 export const SERVER_CREATION = ["everyone", "admins"] as const;
 export type ServerCreation = (typeof SERVER_CREATION)[number];
@@ -105,8 +108,16 @@ export async function transferOwnership(core: Core, userId: string, guildId: str
 export async function leaveGuild(core: Core, userId: string, guildId: string): Promise<void> {
   const access = requireGuild(core, userId, guildId);
   if (access.isOwner) throw keyedError(400, ErrorCode.invalidBody, "guild.ownerCannotLeave");
-  await core.queue.write(({ orm }) => orm.delete(members).where(and(eq(members.guildId, guildId), eq(members.userId, userId))).run());
+  const dropped = await core.queue.write(({ orm }) => {
+    orm.delete(members).where(and(eq(members.guildId, guildId), eq(members.userId, userId))).run();
+    // A bot that leaves takes its managed role with it.
+    const managed = orm.select({ id: botRoles.roleId }).from(botRoles).where(and(eq(botRoles.guildId, guildId), eq(botRoles.botId, userId))).all();
+    for (const r of managed) orm.delete(roles).where(eq(roles.id, r.id)).run();
+    return managed;
+  });
   core.hub.recheckAccess();
+  memberRemoved(core, guildId, userId);
+  for (const r of dropped) roleDeleted(core, guildId, r.id);
 }
 
 export function memberCount(core: Core, guildId: string): number {

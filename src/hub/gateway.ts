@@ -76,6 +76,8 @@ export class Gateway {
   private readonly sessions = new Map<string, GatewaySession>();
   /** Sessions with GUILD_MESSAGES but not MESSAGE_CONTENT: they get guild messages one frame per session. */
   private readonly noContent = new Set<GatewaySession>();
+  /** Told of every dispatch after it is published (event subscriptions); an observer must not throw. */
+  readonly observers: ((topic: string, t: string, d: unknown) => void)[] = [];
 
   constructor(
     private readonly authority: GatewayAuthority,
@@ -93,6 +95,13 @@ export class Gateway {
     if (isContentEvent(suffix)) {
       for (const session of this.noContent) {
         if (session.topics.has(topic)) this.emit(s, session.own, JSON.stringify({ op: Op.dispatch, t, s, d: contentVisibleTo(d, session.userId) ? d : redactContent(d) }));
+      }
+    }
+    for (const observe of this.observers) {
+      try {
+        observe(topic, t, d);
+      } catch {
+        // An observer's failure is its own; the dispatch has gone out.
       }
     }
     return s;

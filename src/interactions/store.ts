@@ -60,3 +60,9 @@ export function byToken(core: Core, appId: string, token: string): Pending | nul
   for (const p of store(core).values()) if (p.appId === appId && timingSafeEqual(p.tokenHash, h)) return tokenOk(p, token) ? p : null;
   return null;
 }
+
+/** An application was deleted: its pending interactions' tokens stop at once. */
+export function forgetApplication(core: Core, appId: string): void {
+  const s = store(core);
+  for (const [id, p] of s) if (p.appId === appId) s.delete(id);
+}

@@ -1,4 +1,5 @@
 // Server invites: created from a channel, with an expiry and a use limit; joining through one.
+import { memberAdded } from "../members/events.ts";
 import { auditInvite } from "../moderation/audit-hooks.ts";
 import { and, eq, sql } from "drizzle-orm";
 import { joinsPending } from "../moderation/screening.ts";
@@ -87,6 +88,7 @@ export async function joinByInvite(core: Core, userId: string, code: string): Pr
   });
   // The newcomer's open gateway sessions and tabs start hearing the server (GUILD_CREATE, rail).
   core.hub.recheckAccess({ userId });
+  memberAdded(core, view.guild.id, userId);
   return view.guild;
 }
 

@@ -12,6 +12,7 @@ import { canManageMember, has, Permission } from "../permissions/permissions.ts"
 import { publicUser } from "../users/service.ts";
 import { publicStatus, type PresenceStatus } from "../presence/status.ts";
 import { automodNickname } from "../moderation/automod/enforce.ts";
+import { memberUpdated } from "./events.ts";
 
 export interface MemberView {
   member: Member;
@@ -88,6 +89,7 @@ export async function setNickname(core: Core, actorId: string, guildId: string, 
   if (nick) await automodNickname(core, actor, targetId, nick);
   const before = self ? actor.member.nick : (guildAccess(core, targetId, guildId)?.member.nick ?? null);
   await core.queue.write(({ orm }) => orm.update(members).set({ nick }).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run());
+  memberUpdated(core, guildId, targetId);
   if (!self) await auditNickname(core, guildId, targetId, before, nick);
   return findMember(core, guildId, targetId);
 }

@@ -11,6 +11,7 @@ import { endpointBody } from "../interactions/api.ts";
 import { messagePayload } from "../interactions/payload.ts";
 import { callbackBody } from "../interactions/service.ts";
 import { executeBody, webhookCreateBody, webhookPatchBody } from "../webhooks/api.ts";
+import { subscriptionCreateBody, subscriptionPatchBody } from "../subscriptions/api.ts";
 
 /** Who may call: anyone signed in (person or bot), people only, bots only, or no sign-in. */
 export type Caller = "any" | "people" | "bots" | "public";
@@ -129,6 +130,14 @@ export const OPERATIONS: readonly Operation[] = [
   ["POST", "/webhooks/{id}/{token}", "Execute a webhook (Discord payload; ?wait=true answers the message), or an interaction follow-up (application id and interaction token)", "public", executeBody],
   ["POST", "/webhooks/{id}/{token}/slack", "Execute a webhook with Slack's payload (text, blocks, attachments)", "public"],
   ["POST", "/webhooks/{id}/{token}/github", "Execute a webhook with a GitHub event (X-GitHub-Event: push, pull_request, issues, release)", "public"],
+  ["GET", "/guilds/{guild}/subscriptions", "The server's event subscriptions (MANAGE_WEBHOOKS or MANAGE_GUILD)", "any"],
+  ["POST", "/guilds/{guild}/subscriptions", "Subscribe a URL to events of the server; the signing secret is in the answer, once", "any", subscriptionCreateBody],
+  ["GET", "/subscriptions/{id}", "An event subscription", "any"],
+  ["PATCH", "/subscriptions/{id}", "Change an event subscription's URL, events or enabled (enabling resets the failure count)", "any", subscriptionPatchBody],
+  ["DELETE", "/subscriptions/{id}", "Delete an event subscription and its delivery log", "any"],
+  ["POST", "/subscriptions/{id}/secret", "A new signing secret (in the answer, once)", "any"],
+  ["POST", "/subscriptions/{id}/ping", "Queue a PING delivery to check the endpoint (202)", "any"],
+  ["GET", "/subscriptions/{id}/deliveries", "Recent deliveries, newest first (limit, at most 100)", "any"],
   ["GET", "/webhooks/{id}/{token}/messages/{message}", "A webhook's or interaction's message (@original: the response)", "public"],
   ["PATCH", "/webhooks/{id}/{token}/messages/{message}", "Edit a webhook's or interaction's message", "public", messagePayload],
   ["DELETE", "/webhooks/{id}/{token}/messages/{message}", "Delete a webhook's or interaction's message", "public"],
@@ -199,7 +208,8 @@ export const OPERATIONS: readonly Operation[] = [
   ["GET", "/applications/{app}/guilds/{guild}/commands/{command}", "One server command", "any"],
   ["PATCH", "/applications/{app}/guilds/{guild}/commands/{command}", "Edit a server command", "any"],
   ["DELETE", "/applications/{app}/guilds/{guild}/commands/{command}", "Delete a server command", "any"],
-  ["PATCH", "/applications/{id}", "Rename or describe an application", "people", applicationPatch],
+  ["PATCH", "/applications/{id}", "Rename or describe an application, or set its interactions_endpoint_url (checked with a signed PING)", "people", applicationPatch],
+  ["DELETE", "/applications/{id}", "Delete an application: its bot leaves every server, its token and commands stop", "people"],
   ["POST", "/applications/{id}/bot/reset", "A new bot token (the old one stops at once)", "people"],
   ["GET", "/oauth2/applications/@me", "The calling bot's application (older form)", "bots"],
   ["POST", "/oauth2/authorize", "Add a bot to a server (query client_id, scope=bot)", "people", authorizeBody],

@@ -11,6 +11,9 @@ import { memberRoles, roles, type Role } from "../guilds/table.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { fieldError } from "../lib/field-error.ts";
 import { canGrant, canManageMember, canManageRole, Permission } from "../permissions/permissions.ts";
+import { botRoles } from "../bots/table.ts";
+import { memberUpdated } from "../members/events.ts";
+import { roleChanged, roleDeleted } from "./events.ts";
 
 export const unknownRole = () => new AppError(404, ErrorCode.unknownRoute, "Unknown role.", { key: "error.notFound" });
 
@@ -22,6 +25,17 @@ function findRole(core: Core, guildId: string, roleId: string): Role {
   const role = core.db.readOrm.select().from(roles).where(and(eq(roles.id, roleId), eq(roles.guildId, guildId))).get();
   if (!role) throw unknownRole();
   return role;
+}
+
+/** The bot each managed role belongs to (role id -> bot id), one query per server. */
+export function managedRoles(core: Core, guildId: string): Map<string, string> {
+  return new Map(core.db.readOrm.select().from(botRoles).where(eq(botRoles.guildId, guildId)).all().map((r) => [r.roleId, r.botId]));
+}
+
+/** A bot's managed role changes only through the bot's invite flow and goes with the bot. */
+function refuseManaged(core: Core, role: Role): void {
+  const bot = core.db.readOrm.select().from(botRoles).where(eq(botRoles.roleId, role.id)).get();
+  if (bot) throw new AppError(403, 50013, "This role is managed by a bot: it cannot be edited, deleted, given or removed by hand. Re-authorize the bot to change its permissions, or remove the bot.", { key: "bots.managedRole" });
 }
 
 const actor = (a: GuildAccess) => ({ userId: a.member.userId, isOwner: a.isOwner, roles: a.roles });
@@ -59,6 +73,7 @@ export async function createRole(core: Core, userId: string, guildId: string, pa
       .returning()
       .get();
   });
+  roleChanged(core, "GUILD_ROLE_CREATE", created);
   await auditRole(core, guildId, null, created);
   return created;
 }
@@ -68,6 +83,7 @@ export async function updateRole(core: Core, userId: string, guildId: string, ro
   const role = findRole(core, guildId, roleId);
   const isEveryone = role.id === guildId;
   if (!isEveryone && !canManageRole(actor(a), role)) throw missingPermission();
+  refuseManaged(core, role);
   if (isEveryone && !a.isOwner && !hasAdmin(a) && patch.permissions !== undefined && !canGrant(a.permissions, patch.permissions, false)) throw missingPermission();
   checkPatch(a, patch);
   const set: Partial<Role> = {};
@@ -79,6 +95,7 @@ export async function updateRole(core: Core, userId: string, guildId: string, ro
   if (Object.keys(set).length === 0) return role;
   const updated = await core.queue.write(({ orm }) => orm.update(roles).set(set).where(eq(roles.id, roleId)).returning().get());
   if (set.permissions !== undefined) core.hub.recheckAccess();
+  roleChanged(core, "GUILD_ROLE_UPDATE", updated);
   await auditRole(core, guildId, role, updated);
   return updated;
 }
@@ -89,8 +106,10 @@ export async function deleteRole(core: Core, userId: string, guildId: string, ro
   const a = requireGuild(core, userId, guildId, Permission.MANAGE_ROLES);
   const role = findRole(core, guildId, roleId);
   if (role.id === guildId || !canManageRole(actor(a), role)) throw missingPermission();
+  refuseManaged(core, role);
   await core.queue.write(({ orm }) => orm.delete(roles).where(eq(roles.id, roleId)).run());
   core.hub.recheckAccess();
+  roleDeleted(core, guildId, roleId);
   await auditRole(core, guildId, role, null);
 }
 
@@ -106,7 +125,10 @@ export async function reorderRoles(core: Core, userId: string, guildId: string, 
   await core.queue.write(({ orm }) => {
     for (const p of positions) orm.update(roles).set({ position: Math.trunc(p.position) }).where(eq(roles.id, p.id)).run();
   });
-  return guildRoles(core, guildId);
+  const after = guildRoles(core, guildId);
+  const moved = new Set(positions.map((p) => p.id));
+  for (const role of after) if (moved.has(role.id)) roleChanged(core, "GUILD_ROLE_UPDATE", role);
+  return after;
 }
 
 export async function setMemberRole(core: Core, userId: string, guildId: string, targetUserId: string, roleId: string, give: boolean): Promise<void> {
@@ -114,6 +136,7 @@ export async function setMemberRole(core: Core, userId: string, guildId: string,
   const role = findRole(core, guildId, roleId);
   if (role.id === guildId) throw fieldError({ role: "role.everyoneFixed" });
   if (!canManageRole(actor(a), role)) throw missingPermission();
+  refuseManaged(core, role);
   const target = guildAccess(core, targetUserId, guildId);
   if (!target) throw new AppError(404, ErrorCode.unknownUser, "Unknown member.", { key: "error.notFound" });
   // Managing your own roles is allowed below your highest role (as in Discord), others' only when they rank below you.
@@ -123,10 +146,12 @@ export async function setMemberRole(core: Core, userId: string, guildId: string,
     else orm.delete(memberRoles).where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, targetUserId), eq(memberRoles.roleId, roleId))).run();
   });
   core.hub.recheckAccess();
+  memberUpdated(core, guildId, targetUserId);
   await auditMemberRole(core, guildId, targetUserId, role, give);
 }
 
-export function roleJson(role: Role) {
+/** Discord's role object; `botId` marks a bot's managed role (managed: true, tags.bot_id). */
+export function roleJson(role: Role, botId?: string) {
   return {
     id: role.id,
     name: role.name,
@@ -134,9 +159,16 @@ export function roleJson(role: Role) {
     hoist: role.hoist,
     position: role.position,
     permissions: role.permissions.toString(),
-    managed: false,
+    managed: botId !== undefined,
     mentionable: role.mentionable,
+    ...(botId !== undefined && { tags: { bot_id: botId } }),
   };
+}
+
+/** Roles of one server as JSON, managed ones marked. */
+export function rolesJson(core: Core, guildId: string, list: Role[]) {
+  const managed = managedRoles(core, guildId);
+  return list.map((r) => roleJson(r, managed.get(r.id)));
 }
 
 

@@ -122,7 +122,7 @@ describe("HTTP interactions", () => {
       },
     });
     try {
-      allowLoopbackPortForTests(app.server.core, endpoint.port);
+      allowLoopbackPortForTests(app.server.core, endpoint.port!);
       const url = `http://127.0.0.1:${endpoint.port}/interactions`;
       // Before knowing the key the endpoint refuses every request, so the PING check fails.
       expect((await api(app, "PATCH", "/applications/@me", { interactions_endpoint_url: url }, bot.auth)).status).toBe(400);

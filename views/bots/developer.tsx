@@ -74,6 +74,11 @@ export function DeveloperSettings(props: DeveloperProps) {
               {t("bots.resetToken")}
             </button>
           </form>
+          <form method="post" action={`/settings/developer/${app.id}/delete`} class="confirm-form" data-confirm={t("bots.deleteConfirm")}>
+            <button type="submit" class="danger">
+              {t("bots.delete")}
+            </button>
+          </form>
           <div class="field">
             <label for={`invite-${app.id}`}>{t("bots.invite")}</label>
             <input id={`invite-${app.id}`} type="text" readonly value={`${props.publicUrl}/oauth2/authorize?client_id=${app.id}&scope=bot&permissions=${DEFAULT_INVITE_PERMISSIONS}`} />

@@ -9,7 +9,7 @@ import { TableHead } from "../shared/table-head.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 import { SettingsFrame, type NavItem } from "./settings-frame.tsx";
 
-export type GuildSettingsPage = "overview" | "roles" | "members" | "invites" | "bans" | "emoji" | "moderation" | "reports" | "automod" | "audit";
+export type GuildSettingsPage = "overview" | "roles" | "members" | "invites" | "bans" | "emoji" | "moderation" | "reports" | "automod" | "audit" | "subscriptions";
 
 export interface GuildAbilities {
   manageGuild: boolean;
@@ -22,6 +22,8 @@ export interface GuildAbilities {
   moderate?: boolean;
   /** VIEW_AUDIT_LOG: the Audit log page. */
   viewAudit?: boolean;
+  /** MANAGE_WEBHOOKS: the Event subscriptions page (src/subscriptions/routes.tsx; MANAGE_GUILD also opens it). */
+  manageWebhooks?: boolean;
 }
 
 export function guildNav(ctx: PageCtx, guild: Guild, page: GuildSettingsPage, can: GuildAbilities): NavItem[] {
@@ -34,6 +36,7 @@ export function guildNav(ctx: PageCtx, guild: Guild, page: GuildSettingsPage, ca
   if (can.moderate) items.push(item("moderation", "moderation.title"), item("reports", "moderation.reports"));
   if (can.manageGuild) items.push(item("automod", "automod.title"));
   if (can.viewAudit) items.push(item("audit", "moderation.audit"));
+  if (can.manageGuild || can.manageWebhooks) items.push(item("subscriptions", "subscriptions.title"));
   return items;
 }
 
