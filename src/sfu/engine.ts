@@ -132,6 +132,7 @@ export class Engine implements PeerHost {
   /** The hot path: one uplink packet to every subscriber, no decoding, one header copy each. */
   onRtp(from: Peer, up: Uplink, rtp: RtpPacket): void {
     from.lastHeard = this.now;
+    if (up.wantKeyframe) from.requestKeyframe(up);
     if (up.source === "mic") {
       const f = from.flags;
       if (!from.grants.speak || f.muted || (!from.grants.vad && !f.talking)) {

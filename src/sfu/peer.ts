@@ -14,6 +14,7 @@ export interface Uplink {
   active: boolean;
   subscribers: Set<Downlink>;
   lastPli: number;
+  wantKeyframe: boolean;
   audioLevelId: number;
 }
 
@@ -73,7 +74,7 @@ export class Peer {
     let up = this.up.get(source);
     if (!up) {
       const transceiver = this.pc.addTransceiver(kindOf(source), { direction: "recvonly" });
-      const created: Uplink = { source, transceiver, active, subscribers: new Set(), lastPli: 0, audioLevelId: -1 };
+      const created: Uplink = { source, transceiver, active, subscribers: new Set(), lastPli: 0, wantKeyframe: false, audioLevelId: -1 };
       transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
         track.onReceiveRtp.subscribe((rtp) => this.host.onRtp(this, created, rtp));
       });
@@ -143,11 +144,14 @@ export class Peer {
 
   /** Ask the client for a keyframe on an uplink (PLI), at most every 500 ms. */
   requestKeyframe(up: Uplink): void {
+    const ssrc = up.transceiver.receiver.tracks[0]?.ssrc;
+    // No packet yet: ask as soon as the first one arrives (engine.onRtp).
+    if (ssrc === undefined) return void (up.wantKeyframe = true);
     const now = this.host.clock();
     if (now - up.lastPli < 500) return;
     up.lastPli = now;
-    const ssrc = up.transceiver.receiver.tracks[0]?.ssrc;
-    if (ssrc !== undefined) up.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
+    up.wantKeyframe = false;
+    up.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
   }
 
   /**

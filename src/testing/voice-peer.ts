@@ -2,7 +2,11 @@
 // SFU's offers, publishes synthetic Opus (with the audio-level extension) or VP8 RTP on the
 // uplinks it is offered, and counts what arrives per sender and source (count, sequence gaps).
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, type RTCRtpTransceiver } from "werift";
+import { guardUdpSockets } from "../sfu/guard.ts";
 import type { Source, TrackInfo } from "../sfu/sfu.ts";
+
+// The test peers' sockets get ICMP errors too when the server side goes away: guarded like the SFU's.
+guardUdpSockets();
 
 export interface Received {
   packets: number;

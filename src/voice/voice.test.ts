@@ -202,6 +202,109 @@ describe("voice channels through the real signalling", () => {
     await until(async () => (await stats()).peers === 0);
   }, 20000);
 
+  test("a camera is forwarded as VP8 to the others, and their keyframe requests reach the publisher", async () => {
+    const channel = await newVoiceChannel("video");
+    const a = await client(await member());
+    const b = await client(await member());
+    await a.join(channel);
+    await b.join(channel);
+    await connected([a, b]);
+    let plis = 0;
+    a.send({ v: "publish", source: "camera", on: true });
+    await until(() => Boolean(a.peer.uplink.camera));
+    const up = a.peer.pc.getTransceivers().find((t) => t.mid === a.peer.uplink.camera)!;
+    up.sender.onPictureLossIndication.subscribe(() => plis++);
+    // werift (the test client) routes an incoming PLI by the sender SSRC first, which is the
+    // SFU's own SSRC on this m-line: it lands on the receiver side of the same transceiver.
+    up.receiver.onRtcp.subscribe((p) => {
+      if (p.type === 206 && (p as { feedback?: { count?: number } }).feedback?.count === 1) plis++;
+    });
+    await until(() => b.frames.some((f) => f.v === "offer" && (f.tracks as { source: string }[]).some((t) => t.source === "camera")));
+    await Bun.sleep(500);
+    for (let i = 0; i < 30; i++) {
+      a.peer.send("camera");
+      await Bun.sleep(5);
+    }
+    await until(() => b.peer.count(a.account.user.id, "camera").packets === 30);
+    expect(b.peer.count(a.account.user.id, "camera").gaps).toBe(0);
+    // The viewer asks for a keyframe (PLI on its downlink): the SFU asks the publisher.
+    await Bun.sleep(600);
+    plis = 0;
+    const down = b.peer.pc.getTransceivers().find((t) => t.kind === "video" && t.receiver.tracks.length > 0)!;
+    await down.receiver.sendRtcpPLI(down.receiver.tracks[0]!.ssrc!);
+    await until(() => plis > 0, 3000);
+    // A member without STREAM may not publish video.
+    const c = await client(await member());
+    const noStream = await newVoiceChannel("no-stream", { deny: Permission.STREAM });
+    await c.join(noStream);
+    c.send({ v: "publish", source: "screen", on: true });
+    expect(await c.waitFor((f) => f.v === "error" && f.op === "publish")).toMatchObject({ code: "forbidden" });
+    for (const x of [a, b, c]) x.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 30000);
+
+  test("a participant whose connection dies without a word is removed within 10 s, and the SFU survives the ICMP errors", async () => {
+    const channel = await newVoiceChannel("flaky");
+    const a = await client(await member());
+    const b = await client(await member());
+    await a.join(channel);
+    await b.join(channel);
+    await connected([a, b]);
+    await Bun.sleep(300);
+    // b's machine vanishes: its peer connection stops (its UDP ports close), its socket stays open.
+    const vanished = Date.now();
+    await b.peer.pc.close();
+    for (let i = 0; i < 50; i++) {
+      a.peer.send("mic");
+      await Bun.sleep(20);
+    }
+    expect(await b.waitFor((f) => f.v === "left", 12000)).toMatchObject({ v: "left" });
+    expect(Date.now() - vanished).toBeLessThan(10000);
+    const s = await stats();
+    expect(s.peers).toBe(1);
+    // The server is still here and still forwarding.
+    expect((await app.fetch("/healthz")).status).toBe(200);
+    a.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 30000);
+
+  test("JSON gateway clients get VOICE_STATE_UPDATE for joins, switches and leaves, and op 4 leaves a call", async () => {
+    const acct = await member();
+    const gw = new WebSocket(`${app.url.replace("http", "ws")}/gateway?v=10&encoding=json`);
+    const events: { t: string; d: Record<string, unknown> }[] = [];
+    gw.onmessage = (e) => {
+      const f = JSON.parse(String(e.data));
+      if (f.op === 0) events.push(f);
+    };
+    await new Promise((r) => (gw.onopen = r));
+    gw.send(JSON.stringify({ op: 2, d: { token: acct.token } }));
+    await until(() => events.some((e) => e.t === "READY"));
+    const c = await client(acct);
+    await c.join(voiceId);
+    await until(() => events.some((e) => e.t === "VOICE_STATE_UPDATE" && e.d.channel_id === voiceId));
+    c.send({ v: "state", selfMute: true });
+    await until(() => events.some((e) => e.t === "VOICE_STATE_UPDATE" && e.d.self_mute === true));
+    expect(events.find((e) => e.t === "VOICE_STATE_UPDATE")!.d).toMatchObject({ guild_id: g.guildId, user_id: acct.user.id, mute: false, deaf: false, self_video: false });
+    gw.send(JSON.stringify({ op: 4, d: { guild_id: g.guildId, channel_id: null, self_mute: false, self_deaf: false } }));
+    await c.waitFor((f) => f.v === "left");
+    await until(() => events.some((e) => e.t === "VOICE_STATE_UPDATE" && e.d.channel_id === null));
+    // A malformed op 4 is a decode error, as in Discord.
+    const closed = new Promise<number>((r) => (gw.onclose = (e) => r(e.code)));
+    gw.send(JSON.stringify({ op: 4, d: { channel_id: 5 } }));
+    expect(await closed).toBe(4002);
+  }, 20000);
+
+  test("the sidebar of a server page lists who is in its voice channels", async () => {
+    const acct = await member();
+    const c = await client(acct);
+    await c.join(voiceId);
+    const page = await (await app.fetch(`/channels/${g.guildId}/${g.generalId}`, { headers: { Cookie: g.owner.cookie } })).text();
+    const list = page.slice(page.indexOf(`id="voice-members-${voiceId}"`));
+    expect(list.slice(0, list.indexOf("</ul>"))).toContain(`data-user-id="${acct.user.id}"`);
+    c.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 20000);
+
   test("500 join/leave cycles leave no peer connection and no UDP socket behind", async () => {
     const base = await stats();
     const acct = await member();

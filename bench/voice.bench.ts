@@ -1,0 +1,160 @@
+// Voice: one room, N participants each publishing Opus-sized audio (100-byte payloads, 50/s, a
+// send timestamp inside), everyone receiving everyone (N(N-1) forwarded streams), through the
+// compiled binary's SFU thread and its real signalling. The participants are werift peers in this
+// process (so this process decrypts every forwarded stream: on a 2-core machine it competes with
+// the server for CPU, which makes the figures pessimistic). Per N: loss, server CPU per forwarded
+// packet, delay send -> receive as the clients see it (an upper bound of what the SFU adds: it
+// includes both clients' SRTP and this process's queueing), the SFU thread's longest block, the
+// server's RSS. Chat: acknowledged POST /messages latency p99 while the room runs, against the
+// same load with no voice (interleaved before and after).
+import { loadavg } from "node:os";
+import { VoicePeer } from "../src/testing/voice-peer.ts";
+import { api, cpuMs, median, percentile, pokynanoBinary, round, rssMb, tempDir, type Figure } from "./support.ts";
+
+const SIZES = [8, 16, 25];
+const WARMUP_MS = 2_000;
+const MEASURE_MS = 10_000;
+const CHAT_PER_S = 10;
+const PASSWORD = "bench-voice-Zq8RmT3x";
+
+async function createUser(binary: string, dataDir: string, name: string, admin: boolean): Promise<void> {
+  const proc = Bun.spawn([binary, "admin", "create-user", "--username", name, ...(admin ? ["--admin"] : []), "--password-stdin", "--data-dir", dataDir], { stdin: new Blob([`${PASSWORD}\n`]), stdout: "ignore", stderr: "pipe" });
+  if ((await proc.exited) !== 0) throw new Error(`create-user ${name} failed: ${await new Response(proc.stderr).text()}`);
+}
+
+interface Participant {
+  peer: VoicePeer;
+  ws: WebSocket;
+  user: string;
+}
+
+async function joinAll(port: number, tokens: { token: string; user: string }[], voiceId: string): Promise<Participant[]> {
+  return Promise.all(
+    tokens.map(async ({ token, user }) => {
+      const peer = new VoicePeer();
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?voice`, { headers: { Cookie: `pokynano_session=${token}`, Origin: `http://127.0.0.1:${port}` } } as never);
+      ws.onmessage = async (e) => {
+        const f = JSON.parse(String(e.data));
+        if (f.v === "offer") ws.send(JSON.stringify({ v: "answer", sdp: await peer.answer(f) }));
+      };
+      await new Promise((r) => (ws.onopen = r));
+      ws.send(JSON.stringify({ v: "join", channel: voiceId }));
+      return { peer, ws, user };
+    }),
+  );
+}
+
+async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`voice bench: ${what} did not happen in ${ms} ms`);
+    await Bun.sleep(50);
+  }
+}
+
+/** Acknowledged message sends at a steady rate for `ms`; returns the latencies. */
+async function chat(base: string, token: string, channelId: string, ms: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const end = performance.now() + ms;
+  const inflight: Promise<void>[] = [];
+  let i = 0;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    inflight.push(api(base, "POST", `/api/v10/channels/${channelId}/messages`, token, { content: `chat ${i++}` }).then(() => void latencies.push(performance.now() - t0)));
+    await Bun.sleep(1000 / CHAT_PER_S);
+  }
+  await Promise.all(inflight);
+  return latencies;
+}
+
+export async function run(): Promise<Figure[]> {
+  const binary = pokynanoBinary();
+  const dataDir = tempDir("pokynano-bench-voice-");
+  const max = Math.max(...SIZES);
+  for (let i = 0; i < max; i++) await createUser(binary, dataDir, `talker${i}`, i === 0);
+  const port = 39_600 + Math.floor(Math.random() * 300);
+  const server = Bun.spawn([binary, "--port", String(port), "--host", "127.0.0.1", "--data-dir", dataDir, "--voice-listen-ip", "127.0.0.1", "--voice-ports", "any", "--log-level", "warn"], { stdout: "ignore", stderr: "ignore" });
+  const base = `http://127.0.0.1:${port}`;
+  const figures: Figure[] = [];
+  try {
+    for (let t = 0; ; t++) {
+      const ok = await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      if (t > 200) throw new Error("server did not start");
+      await Bun.sleep(50);
+    }
+    const tokens: { token: string; user: string }[] = [];
+    for (let i = 0; i < max; i++) {
+      const r = await api<{ token: string; user: { id: string } }>(base, "POST", "/api/v10/auth/login", null, { login: `talker${i}`, password: PASSWORD });
+      tokens.push({ token: r.token, user: r.user.id });
+    }
+    const admin = tokens[0]!.token;
+    await api(base, "PATCH", "/api/v10/admin/instance", admin, { message_rate_limit: 0 });
+    const guild = await api<{ id: string }>(base, "POST", "/api/v10/guilds", admin, { name: "voice bench" });
+    const channels = await api<{ id: string; type: number }[]>(base, "GET", `/api/v10/guilds/${guild.id}/channels`, admin);
+    const textId = channels.find((c) => c.type === 0)!.id;
+    const voiceId = channels.find((c) => c.type === 2)!.id;
+    const { code } = await api<{ code: string }>(base, "POST", `/api/v10/channels/${textId}/invites`, admin, { max_age: 0, max_uses: 0 });
+    for (const t of tokens.slice(1)) await api(base, "POST", `/api/v10/invites/${code}`, t.token, {});
+
+    const chatBaseline = await chat(base, admin, textId, 5_000);
+    for (const n of SIZES) {
+      const people = await joinAll(port, tokens.slice(0, n), voiceId);
+      await waitFor(() => people.every((p) => p.peer.connected), 30_000, `${n} peers connecting`);
+      await waitFor(() => people.every((p) => p.peer.pc.getTransceivers().length >= n), 30_000, `${n} peers negotiating`);
+      let sending = true;
+      let sent = 0;
+      const ticker = (async () => {
+        let next = performance.now();
+        while (sending) {
+          for (const p of people) p.peer.send("mic", { stamp: true });
+          sent++;
+          next += 20;
+          await Bun.sleep(Math.max(0, next - performance.now()));
+        }
+      })();
+      await Bun.sleep(WARMUP_MS);
+      const count = () => people.reduce((sum, p) => sum + [...p.peer.received.values()].reduce((s, r) => s + r.packets, 0), 0);
+      for (const p of people) for (const r of p.peer.received.values()) r.delays.length = 0;
+      const received0 = count();
+      const sent0 = sent;
+      const cpu0 = cpuMs(server.pid);
+      const chatVoice = chat(base, admin, textId, MEASURE_MS - 500);
+      await Bun.sleep(MEASURE_MS);
+      const cpu1 = cpuMs(server.pid);
+      const sentInWindow = sent - sent0;
+      sending = false;
+      await ticker;
+      await Bun.sleep(300);
+      const received = count() - received0;
+      const expected = sentInWindow * n * (n - 1);
+      const loss = Math.max(0, 1 - received / expected);
+      const delays = people.flatMap((p) => [...p.peer.received.values()].flatMap((r) => r.delays));
+      const chatLat = await chatVoice;
+      const streams = n * (n - 1);
+      const usPerPacket = ((cpu1 - cpu0) * 1000) / Math.max(1, received);
+      const params = { participants: n, streams, packetsPerStreamPerS: 50, windowS: MEASURE_MS / 1000, load: round(loadavg()[0]!, 2) };
+      figures.push(
+        { bench: "voice", params, value: round(loss * 100, 2), unit: "%", stat: "loss", target: "< 1% (target at 25 talkers)", met: loss < 0.01 },
+        { bench: "voice", params, value: round(usPerPacket, 1), unit: "us", stat: "server CPU per forwarded packet", target: "report", met: true },
+        { bench: "voice", params, value: round(((cpu1 - cpu0) / MEASURE_MS) * 100, 1), unit: "% of one core", stat: "server CPU", target: "report", met: true },
+        { bench: "voice", params, value: round(percentile(delays, 50), 2), unit: "ms", stat: "p50 send->receive (upper bound of SFU delay)", target: "report", met: true },
+        { bench: "voice", params, value: round(percentile(delays, 99), 2), unit: "ms", stat: "p99 send->receive (upper bound of SFU delay)", target: "< 20 ms", met: percentile(delays, 99) < 20 },
+        { bench: "voice", params, value: round(percentile(chatLat, 99), 1), unit: "ms", stat: "chat send p99 while the room runs", baseline: round(percentile(chatBaseline, 99), 1), ratio: round(percentile(chatLat, 99) / percentile(chatBaseline, 99), 2), target: "<= 1.2x without voice", met: percentile(chatLat, 99) <= 1.2 * percentile(chatBaseline, 99) },
+        { bench: "voice", params, value: round(rssMb(server.pid), 0), unit: "MB", stat: "server RSS", target: "report", met: true },
+      );
+      for (const p of people) {
+        p.ws.close();
+        await p.peer.close();
+      }
+      await Bun.sleep(1500);
+      // The no-voice chat baseline again, interleaved, so a drift in machine load shows.
+      chatBaseline.push(...(await chat(base, admin, textId, 3_000)));
+    }
+    figures.push({ bench: "voice", params: {}, value: round(median(chatBaseline), 1), unit: "ms", stat: "chat send p50 without voice", target: "report", met: true });
+  } finally {
+    server.kill("SIGTERM");
+    await server.exited;
+  }
+  return figures;
+}
