@@ -83,6 +83,7 @@ export async function updateApplication(core: Core, ownerId: string, appId: stri
   ownedApplication(core, ownerId, appId);
   const name = patch.name === undefined ? undefined : cleanAppName(patch.name);
   const description = patch.description === undefined ? undefined : cleanAppDescription(patch.description);
+  if (name === undefined && description === undefined) return ownedApplication(core, ownerId, appId);
   await core.queue.write(({ orm }) => {
     orm.update(applications).set({ ...(name !== undefined && { name }), ...(description !== undefined && { description }) }).where(eq(applications.id, appId)).run();
     orm.update(users).set({ ...(name !== undefined && { displayName: name }), ...(description !== undefined && { about: description }) }).where(eq(users.id, appId)).run();
