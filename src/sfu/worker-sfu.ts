@@ -4,6 +4,14 @@
 // restarted if it dies; peers it had are reported gone.
 import type { Flags, Grants, IceSettings, Sfu, SfuEvent, SfuStats, Source } from "./sfu.ts";
 
+/**
+ * Where the worker's code is: in a compiled binary, the embedded entrypoint, named relative to the
+ * entrypoints' common folder (src/); from source, the file beside this one.
+ */
+function workerEntry(): string {
+  return Bun.main.includes("$bunfs") ? "./sfu/worker.ts" : new URL("./worker.ts", import.meta.url).href;
+}
+
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 export class WorkerSfu implements Sfu {
@@ -19,10 +27,10 @@ export class WorkerSfu implements Sfu {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+    const worker = new Worker(workerEntry());
     this.worker = worker;
     worker.onmessage = (ev: MessageEvent) => this.receive(ev.data);
-    worker.addEventListener("error", () => this.crashed("SFU thread error"));
+    worker.addEventListener("error", (e) => this.crashed(`SFU thread error: ${(e as ErrorEvent).message ?? "unknown"}`));
     worker.addEventListener("close", () => this.crashed("SFU thread exited"));
     this.ready = this.send("init", [this.ice], worker).then(() => undefined);
     return this.ready;
