@@ -76,7 +76,7 @@ export function dmPages(core: Core) {
             />
           </>
         }
-        scripts={["js/history.js", "js/mentions.js", "js/composer.js"]}
+        scripts={["js/history.js", "js/mentions.js", "js/composer.js", "js/commands.js"]}
         members={access.channel.type === 3 ? <GroupPanel ctx={ctx} view={view} me={me(c)} error={error} /> : undefined}
       />,
       status as 200,

@@ -181,7 +181,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
           {card}
         </>
       }
-      scripts={["js/history.js", "js/mentions.js", "js/composer.js", ...(can.manageChannels ? ["js/reorder.js"] : []), ...(channel?.type === 2 ? ["js/voice.js"] : [])]}
+      scripts={["js/history.js", "js/mentions.js", "js/composer.js", "js/commands.js", ...(can.manageChannels ? ["js/reorder.js"] : []), ...(channel?.type === 2 ? ["js/voice.js"] : [])]}
     />,
   );
 }

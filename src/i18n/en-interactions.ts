@@ -4,6 +4,8 @@ export const enInteractions = {
   "interactions.noAnswer": "The application did not respond.",
   "interactions.unknownCommand": "Unknown command.",
   "interactions.suggestions": "Commands",
+  "interactions.required": "required",
+  "interactions.thinking": "{name} is thinking…",
   "interactions.builtin.me": "Say what you are doing, in italics",
   "interactions.builtin.shrug": "Add ¯\\_(ツ)_/¯ to your message",
   "interactions.builtin.nick": "Change your nickname in this server",

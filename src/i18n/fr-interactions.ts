@@ -5,6 +5,8 @@ export const frInteractions: Record<keyof typeof enInteractions, string> = {
   "interactions.onlyYou": "Vous seul voyez ce message.",
   "interactions.noAnswer": "L’application n’a pas répondu.",
   "interactions.unknownCommand": "Commande inconnue.",
+  "interactions.required": "obligatoire",
+  "interactions.thinking": "{name} réfléchit…",
   "interactions.suggestions": "Commandes",
   "interactions.builtin.me": "Dire ce que vous faites, en italique",
   "interactions.builtin.shrug": "Ajouter ¯\\_(ツ)_/¯ à votre message",

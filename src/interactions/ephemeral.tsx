@@ -22,3 +22,23 @@ export function publishEphemeral(core: Core, viewer: User, guildId: string | nul
   const target = replace ? `#eph-${message.id}` : `#messages[data-channel-id="${message.channelId}"]`;
   core.hub.publish(Topic.user(viewer.id), `<hx-partial hx-target='${target}' hx-swap="${replace ? "outerHTML" : "beforeend"}">${html}</hx-partial>`);
 }
+
+/**
+ * After a deferral (callback type 5), the invoker sees "<app> is thinking…" at the end of the
+ * channel until the reply comes (Discord's loading state). Like ephemeral messages it is not
+ * stored and travels on their own topic; a reload drops it.
+ */
+export function publishThinking(core: Core, viewer: User, channelId: string, interactionId: string, appName: string): void {
+  const t = translator(isLocale(viewer.locale) ? viewer.locale : "en");
+  const html = (
+    <div class="interaction-thinking" id={`think-${interactionId}`} role="status">
+      <span class="thinking-dots" aria-hidden="true"></span>
+      <span hx-ignore="">{t("interactions.thinking", { name: appName })}</span>
+    </div>
+  ).toString();
+  core.hub.publish(Topic.user(viewer.id), `<hx-partial hx-target='#messages[data-channel-id="${channelId}"]' hx-swap="beforeend">${html}</hx-partial>`);
+}
+
+export function clearThinking(core: Core, viewerId: string, interactionId: string): void {
+  core.hub.publish(Topic.user(viewerId), `<hx-partial hx-target="#think-${interactionId}" hx-swap="delete"></hx-partial>`);
+}

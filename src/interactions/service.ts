@@ -17,7 +17,7 @@ import { findMessage } from "../messages/service.ts";
 import type { Message } from "../messages/table.ts";
 import { safeFetch, SafeFetchError } from "../net/safe-fetch.ts";
 import { publicUser } from "../users/service.ts";
-import { publishEphemeral } from "./ephemeral.tsx";
+import { clearThinking, publishEphemeral, publishThinking } from "./ephemeral.tsx";
 import { readKeys, signInteraction } from "./keys.ts";
 import { EPHEMERAL, messagePayload, type MessagePayload } from "./payload.ts";
 import { editAsApp, postAsApp } from "./post.ts";
@@ -114,6 +114,7 @@ function botOf(core: Core, appId: string): User {
 
 async function sendFor(core: Core, p: Pending, payload: MessagePayload): Promise<Message> {
   const bot = botOf(core, p.appId);
+  if (p.responded === CallbackType.DEFERRED_CHANNEL_MESSAGE && p.original === null) clearThinking(core, p.userId, p.id);
   if ((payload.flags ?? 0) & EPHEMERAL || (p.deferredEphemeral && p.original === null && p.responded === CallbackType.DEFERRED_CHANNEL_MESSAGE)) {
     const invoker = findUser(core, p.userId);
     const message: Message = { id: ids.nextString(), channelId: p.channelId, authorId: bot.id, content: (payload.content ?? "").trim(), nonce: null, replyToId: null, editedAt: null, pinned: false, pinnedAt: null, mentionsEveryone: false, suppressEmbeds: false };
@@ -139,10 +140,13 @@ export async function respond(core: Core, p: Pending, cb: Callback): Promise<Mes
       }
       return p.original;
     }
-    case CallbackType.DEFERRED_CHANNEL_MESSAGE:
+    case CallbackType.DEFERRED_CHANNEL_MESSAGE: {
       p.responded = cb.type;
       p.deferredEphemeral = ((data.flags ?? 0) & EPHEMERAL) !== 0;
+      const invoker = findUser(core, p.userId);
+      if (invoker) publishThinking(core, invoker, p.channelId, p.id, botOf(core, p.appId).displayName ?? botOf(core, p.appId).username);
       return null;
+    }
     case CallbackType.DEFERRED_UPDATE_MESSAGE:
     case CallbackType.UPDATE_MESSAGE: {
       if (p.type !== 3 || !p.componentMessageId) throw new AppError(400, ErrorCode.invalidBody, "Only component interactions can update their message.", { fields: { type: "Not for this interaction." } });

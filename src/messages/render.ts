@@ -91,6 +91,7 @@ function build(orm: Core["db"]["readOrm"]) {
     nick: orm.select({ nick: members.nick }).from(members).where(and(eq(members.guildId, p("guild")), eq(members.userId, p("user")))).prepare(),
     role: orm.select({ name: roles.name }).from(roles).where(eq(roles.id, p("id"))).prepare(),
     channel: orm.select({ name: channels.name }).from(channels).where(eq(channels.id, p("id"))).prepare(),
+    notified: orm.select().from(messageMentions).where(sql`${messageMentions.messageId} in (select value from json_each(${p("ids")}))`).prepare(),
   };
 }
 const prepared = new WeakMap<Core["db"], ReturnType<typeof build>>();
@@ -137,8 +138,12 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
   const embedsOf = embedsFor(core, list.filter((m) => !m.suppressEmbeds).map((m) => m.id));
   const componentsOf = componentsFor(core, list.map((m) => m.id));
   const hooksOf = webhookAuthors(core, list, authors);
+  // Only the people the send actually notified count as mentioned (allowed_mentions may have
+  // suppressed some): one query, and only over messages whose text mentions someone.
+  const withMentions = list.filter((m) => m.content.includes("<@"));
+  const notified = new Set(withMentions.length ? q.notified.all({ ids: idList(withMentions.map((m) => m.id)) }).map((r) => `${r.messageId}:${r.userId}`) : []);
   const mentionLists = list.map((message) => {
-    const ids = idsIn(message.content, userMention);
+    const ids = idsIn(message.content, userMention).filter((id) => notified.has(`${message.id}:${id}`));
     const quote = message.replyToId ? quotes.get(message.replyToId) : undefined;
     if (quote && pinged.has(message.id) && !ids.includes(quote.authorId)) ids.push(quote.authorId);
     return ids;

@@ -114,7 +114,7 @@ export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: 
         </a>
       </div>
       {props.canSend ? (
-        <form id="composer" class="composer" method="post" action={`/channels/${channelId}/messages`} data-composer="" data-mentionables={`/channels/${channelId}/mentionables`}>
+        <form id="composer" class="composer" method="post" action={`/channels/${channelId}/messages`} data-composer="" data-mentionables={`/channels/${channelId}/mentionables`} data-commands-label={t("interactions.suggestions")} data-commands-required={t("interactions.required")}>
           <div class="reply-bar" id="reply-bar" hidden>
             <span class="reply-label" data-template={t("message.replyingTo", { name: "{name}" })}></span>
             <label class="reply-ping" title={t("message.replyPingHint")}>
