@@ -10,6 +10,7 @@ export const enSearch = {
   "search.scopeLabel": "Where to search",
   "search.results.one": "{count} result",
   "search.results.other": "{count} results",
+  "search.results.many": "More than {count} results",
   "search.none": "No messages match this search.",
   "search.empty": "Type words to find, or a filter such as from:, in: or has:.",
   "search.sortNewest": "Newest",

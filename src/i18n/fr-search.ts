@@ -12,6 +12,7 @@ export const frSearch: Record<keyof typeof enSearch, string> = {
   "search.scopeLabel": "Où chercher",
   "search.results.one": "{count} résultat",
   "search.results.other": "{count} résultats",
+  "search.results.many": "Plus de {count} résultats",
   "search.none": "Aucun message ne correspond à cette recherche.",
   "search.empty": "Tapez des mots à chercher, ou un filtre comme from:, in: ou has:.",
   "search.sortNewest": "Plus récents",

@@ -83,7 +83,7 @@ export function searchPages(core: Core) {
       const r = rendered.get(hit.message.id)!;
       return { id: hit.message.id, author: r.author, authorName: r.authorName, ...placeOf(core, me(c), hit, scopes.length > 1), excerpt: excerpt(hit.message.content, terms), time: snowflakeTime(hit.message.id) };
     });
-    return { ...base, total: result.total, items };
+    return { ...base, total: result.total, capped: result.capped, items };
   }
 
   app.get("/search", (c) => {

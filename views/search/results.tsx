@@ -23,6 +23,8 @@ export interface ResultsView {
   offset: number;
   limit: number;
   total: number;
+  /** More than `total` matched (the count stops at the last page that can be shown). */
+  capped?: boolean;
   items: ResultItem[];
   /** Names or filters that were not understood (shown, the search finds nothing). */
   notes: string[];
@@ -63,7 +65,7 @@ function Result(props: { ctx: PageCtx; item: ResultItem }) {
 export function SearchResults(props: { ctx: PageCtx; view: ResultsView }) {
   const { t, locale } = props.ctx;
   const v = props.view;
-  const plural = new Intl.PluralRules(locale).select(v.total) === "one" ? "search.results.one" : "search.results.other";
+  const plural = v.capped ? "search.results.many" : new Intl.PluralRules(locale).select(v.total) === "one" ? "search.results.one" : "search.results.other";
   const pages = Math.max(1, Math.ceil(v.total / v.limit));
   const page = Math.floor(v.offset / v.limit) + 1;
   const link = (patch: Partial<Pick<ResultsView, "sort" | "offset">>) => ({ href: query(v, patch), "hx-get": query(v, patch), "hx-target": "#search-results" });
