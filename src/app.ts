@@ -68,6 +68,7 @@ import { interactionPages } from "./interactions/routes.tsx";
 import { channelWebhooksApi, guildWebhooksApi, webhooksApi } from "./webhooks/api.ts";
 import { guildSubscriptionsApi, subscriptionsApi } from "./subscriptions/api.ts";
 import { subscriptionPages } from "./subscriptions/routes.tsx";
+import { webhookPages } from "./webhooks/routes.tsx";
 
 /** Largest body the JSON API and HTML forms accept (uploads get their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -126,6 +127,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/", messagePages(core));
   app.route("/", interactionPages(core));
   app.route("/", subscriptionPages(core));
+  app.route("/", webhookPages(core));
   app.route("/", searchPages(core));
   app.route("/", previewRoutes(core));
   app.route("/", emojiRoutes(core));

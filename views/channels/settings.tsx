@@ -55,10 +55,12 @@ export function ChannelSettingsPage(props: { ctx: PageCtx; guild: Guild; channel
   );
 }
 
-export function channelNav(ctx: PageCtx, c: Channel, current: "settings" | "permissions") {
+export function channelNav(ctx: PageCtx, c: Channel, current: "settings" | "permissions" | "webhooks") {
   return [
     { href: `/channels/${c.id}/settings`, label: ctx.t("channel.settings"), current: current === "settings" },
     { href: `/channels/${c.id}/permissions`, label: ctx.t("channel.permissions"), current: current === "permissions" },
+    // Text and announcement channels take webhooks (src/webhooks/routes.tsx).
+    ...([0, 5].includes(c.type) ? [{ href: `/channels/${c.id}/webhooks`, label: ctx.t("webhooks.title"), current: current === "webhooks" }] : []),
   ];
 }
 

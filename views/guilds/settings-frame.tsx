@@ -11,9 +11,9 @@ export interface NavItem {
 }
 
 /** The frame of server and channel settings: a side nav back to the server, and the page. */
-export function SettingsFrame(props: { ctx: PageCtx; guild: Guild; title: string; nav: NavItem[]; notice?: Child; error?: string; children: Child }) {
+export function SettingsFrame(props: { ctx: PageCtx; guild: Guild; title: string; nav: NavItem[]; notice?: Child; error?: string; children: Child; scripts?: string[] }) {
   return (
-    <Document title={`${props.title} · ${props.guild.name}`} locale={props.ctx.locale} theme={props.ctx.theme} bodyClass="settings-page">
+    <Document title={`${props.title} · ${props.guild.name}`} locale={props.ctx.locale} theme={props.ctx.theme} bodyClass="settings-page" scripts={props.scripts}>
       <a class="skip-link" href="#main">
         {props.ctx.t("shell.skip")}
       </a>
