@@ -19,7 +19,7 @@ describe("first-run setup", () => {
       expect(setCookie).not.toContain("Secure");
       const shell = await (await app.fetch("/", { headers: { Cookie: sessionCookieFrom(res)! } })).text();
       expect(shell).toContain("Les Copains");
-      expect(shell).toContain("/admin/users");
+      expect(shell).toContain("/admin/overview");
       expect((await app.fetch("/setup")).status).toBe(404);
       const again = await postForm(app, "/setup", { instance_name: "Mine now", username: "intruder", password: "tr0ub4dor and horses", registration: "open" });
       expect(again.status).toBe(404);
