@@ -59,8 +59,12 @@ registerJobKind("export", async ({ core, params, createdBy, signal, progress, jo
 
 const isZip = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x4b;
 
+/** A zip may not unpack to more than this (sizes as its directory declares them; fflate sizes its buffers from them). */
+export const MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024;
+const MAX_ENTRIES = 200_000;
+
 /** What an uploaded file is, as a Bundle plus where its attachments' bytes are. */
-export function readImport(bytes: Uint8Array, fallbackName: string): { bundle: BundleInput; entries: Map<string, Uint8Array> } {
+export function readImport(bytes: Uint8Array, fallbackName: string, maxUnzipped = MAX_UNZIPPED_BYTES): { bundle: BundleInput; entries: Map<string, Uint8Array> } {
   if (!isZip(bytes)) {
     const json = JSON.parse(new TextDecoder().decode(bytes)) as { format?: string };
     if (json.format === BUNDLE_FORMAT) return { bundle: json as BundleInput, entries: new Map() };
@@ -68,7 +72,17 @@ export function readImport(bytes: Uint8Array, fallbackName: string): { bundle: B
     throw new Error("this file is neither a Pokynano export nor a DiscordChatExporter JSON export");
   }
   // Zip entries are read with their names as data only: nothing from the archive becomes a path.
-  const entries = new Map(Object.entries(unzipSync(bytes)).filter(([name]) => !name.endsWith("/")));
+  // A zip bomb is refused from its directory, before anything is inflated.
+  let total = 0;
+  let count = 0;
+  const unzipped = unzipSync(bytes, {
+    filter: (file) => {
+      total += file.originalSize;
+      if (++count > MAX_ENTRIES || total > maxUnzipped) throw new Error(`this zip unpacks to more than ${Math.round(maxUnzipped / 1048576)} MiB or ${MAX_ENTRIES} files; split the export`);
+      return true;
+    },
+  });
+  const entries = new Map(Object.entries(unzipped).filter(([name]) => !name.endsWith("/")));
   const text = (name: string) => new TextDecoder().decode(entries.get(name)!);
   if (entries.has("export.json")) return { bundle: JSON.parse(text("export.json")) as BundleInput, entries };
   if (entries.has("users.json") && entries.has("channels.json")) return { bundle: slackToBundle(entries, fallbackName), entries };

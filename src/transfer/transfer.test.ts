@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from "../testing/app.ts";
 import { createGuildFixture, json } from "../testing/guilds.ts";
 import { writeSetting } from "../instance/service.ts";
 import { jobRunner } from "../jobs/runner.ts";
+import { readImport } from "./jobs.ts";
 
 let app: TestApp;
 let admin: TestAccount;
@@ -183,6 +184,12 @@ describe("imports from other platforms", () => {
     const emoji = app.server.db.reader.query("SELECT r.emoji FROM reactions r JOIN messages m ON m.id = r.message_id JOIN channels c ON c.id = m.channel_id WHERE c.guild_id = ? ORDER BY r.emoji").all(BigInt(guildId)) as { emoji: string }[];
     expect(emoji.map((e) => e.emoji).sort()).toEqual(["🎉", "🎉", "👍"].sort());
     expect(count("SELECT count(*) AS n FROM attachments a JOIN channels c ON c.id = a.channel_id WHERE c.guild_id = ? AND a.filename = 'evidence.txt'", BigInt(guildId))).toBe(1);
+  });
+
+  test("a zip bomb is refused from its directory, before it is inflated", () => {
+    const bomb = zipSync({ "users.json": new Uint8Array(64 * 1024 * 1024), "channels.json": strToU8("[]") }, { level: 9 });
+    expect(bomb.length).toBeLessThan(200 * 1024);
+    expect(() => readImport(bomb, "bomb", 16 * 1024 * 1024)).toThrow(/unpacks to more than 16 MiB/);
   });
 
   test("a file that is no export fails its job with a clear error and creates nothing", async () => {
