@@ -1,14 +1,14 @@
 // Voice: one room, N participants each publishing Opus-sized audio (100-byte payloads, 50/s, a
 // send timestamp inside), everyone receiving everyone (N(N-1) forwarded streams), through the
-// compiled binary's SFU thread and its real signalling. The participants are werift peers in this
-// process (so this process decrypts every forwarded stream: on a 2-core machine it competes with
-// the server for CPU, which makes the figures pessimistic). Per N: loss, server CPU per forwarded
+// compiled binary's SFU thread and its real signalling. The participants are werift peers in two
+// Worker threads of this process (bench/voice-peers.ts); they decrypt every forwarded stream, so
+// on a 2-core machine they compete with the server for CPU, which makes the figures pessimistic. Per N: loss, server CPU per forwarded
 // packet, delay send -> receive as the clients see it (an upper bound of what the SFU adds: it
 // includes both clients' SRTP and this process's queueing), the SFU thread's longest block, the
 // server's RSS. Chat: acknowledged POST /messages latency p99 while the room runs, against the
-// same load with no voice (interleaved before and after).
+// same load with no voice (interleaved before and after), sent from a separate process
+// (bench/voice-chat.ts) so the voice clients' load does not delay the chat client.
 import { loadavg } from "node:os";
-import { VoicePeer } from "../src/testing/voice-peer.ts";
 import { api, cpuMs, median, percentile, pokynanoBinary, round, rssMb, tempDir, type Figure } from "./support.ts";
 
 const SIZES = [8, 16, 25];
@@ -22,49 +22,28 @@ async function createUser(binary: string, dataDir: string, name: string, admin: 
   if ((await proc.exited) !== 0) throw new Error(`create-user ${name} failed: ${await new Response(proc.stderr).text()}`);
 }
 
-interface Participant {
-  peer: VoicePeer;
-  ws: WebSocket;
-  user: string;
-}
-
-async function joinAll(port: number, tokens: { token: string; user: string }[], voiceId: string): Promise<Participant[]> {
-  return Promise.all(
-    tokens.map(async ({ token, user }) => {
-      const peer = new VoicePeer();
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?voice`, { headers: { Cookie: `pokynano_session=${token}`, Origin: `http://127.0.0.1:${port}` } } as never);
-      ws.onmessage = async (e) => {
-        const f = JSON.parse(String(e.data));
-        if (f.v === "offer") ws.send(JSON.stringify({ v: "answer", sdp: await peer.answer(f) }));
-      };
-      await new Promise((r) => (ws.onopen = r));
-      ws.send(JSON.stringify({ v: "join", channel: voiceId }));
-      return { peer, ws, user };
-    }),
-  );
-}
-
-async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`voice bench: ${what} did not happen in ${ms} ms`);
-    await Bun.sleep(50);
-  }
-}
-
-/** Acknowledged message sends at a steady rate for `ms`; returns the latencies. */
+/** Acknowledged message sends at a steady rate for `ms`, from another process; the latencies. */
 async function chat(base: string, token: string, channelId: string, ms: number): Promise<number[]> {
-  const latencies: number[] = [];
-  const end = performance.now() + ms;
-  const inflight: Promise<void>[] = [];
-  let i = 0;
-  while (performance.now() < end) {
-    const t0 = performance.now();
-    inflight.push(api(base, "POST", `/api/v10/channels/${channelId}/messages`, token, { content: `chat ${i++}` }).then(() => void latencies.push(performance.now() - t0)));
-    await Bun.sleep(1000 / CHAT_PER_S);
-  }
-  await Promise.all(inflight);
-  return latencies;
+  const proc = Bun.spawn([process.execPath, `${import.meta.dir}/voice-chat.ts`, base, token, channelId, String(ms), String(CHAT_PER_S)], { stdout: "pipe", stderr: "inherit" });
+  return JSON.parse(await new Response(proc.stdout).text()) as number[];
+}
+
+/** Ask every worker the same thing and gather their answers. */
+function ask<T>(workers: Worker[], msg: Record<string, unknown>, reply: string): Promise<T[]> {
+  return Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<T>((resolve) => {
+          const on = (e: MessageEvent) => {
+            if (e.data.op !== reply) return;
+            w.removeEventListener("message", on);
+            resolve(e.data as T);
+          };
+          w.addEventListener("message", on);
+          w.postMessage(msg);
+        }),
+    ),
+  );
 }
 
 export async function run(): Promise<Figure[]> {
@@ -99,37 +78,31 @@ export async function run(): Promise<Figure[]> {
 
     const chatBaseline = await chat(base, admin, textId, 5_000);
     for (const n of SIZES) {
-      const people = await joinAll(port, tokens.slice(0, n), voiceId);
-      await waitFor(() => people.every((p) => p.peer.connected), 30_000, `${n} peers connecting`);
-      await waitFor(() => people.every((p) => p.peer.pc.getTransceivers().length >= n), 30_000, `${n} peers negotiating`);
-      let sending = true;
-      let sent = 0;
-      const ticker = (async () => {
-        let next = performance.now();
-        while (sending) {
-          for (const p of people) p.peer.send("mic", { stamp: true });
-          sent++;
-          next += 20;
-          await Bun.sleep(Math.max(0, next - performance.now()));
-        }
-      })();
+      const workers = [0, 1].map(() => new Worker(`${import.meta.dir}/voice-peers.ts`));
+      const share = (w: number) => tokens.slice(0, n).filter((_, i) => i % workers.length === w).map((t) => t.token);
+      await Promise.all(workers.map((w, i) => ask([w], { op: "join", port, tokens: share(i), voiceId }, "joined")));
+      const end = Date.now() + 40_000;
+      for (;;) {
+        const states = await ask<{ connected: boolean; downlinks: number[] }>(workers, { op: "ready?" }, "ready");
+        if (states.every((s) => s.connected && s.downlinks.every((d) => d >= n))) break;
+        if (Date.now() > end) throw new Error(`voice bench: ${n} peers did not connect and negotiate`);
+        await Bun.sleep(200);
+      }
+      workers.forEach((w) => w.postMessage({ op: "start" }));
       await Bun.sleep(WARMUP_MS);
-      const count = () => people.reduce((sum, p) => sum + [...p.peer.received.values()].reduce((s, r) => s + r.packets, 0), 0);
-      for (const p of people) for (const r of p.peer.received.values()) r.delays.length = 0;
-      const received0 = count();
-      const sent0 = sent;
+      const marks = await ask<{ sent: number; received: number }>(workers, { op: "mark" }, "marked");
       const cpu0 = cpuMs(server.pid);
       const chatVoice = chat(base, admin, textId, MEASURE_MS - 500);
       await Bun.sleep(MEASURE_MS);
       const cpu1 = cpuMs(server.pid);
-      const sentInWindow = sent - sent0;
-      sending = false;
-      await ticker;
-      await Bun.sleep(300);
-      const received = count() - received0;
-      const expected = sentInWindow * n * (n - 1);
+      const rss = rssMb(server.pid);
+      const ends = await ask<{ sent: number; received: number; delays: number[] }>(workers, { op: "stop" }, "stopped");
+      for (const w of workers) w.terminate();
+      // Every participant of a worker sends once per tick: ticks x participants x receivers.
+      const expected = ends.reduce((sum, e, i) => sum + (e.sent - marks[i]!.sent) * share(i).length * (n - 1), 0);
+      const received = ends.reduce((sum, e, i) => sum + e.received - marks[i]!.received, 0);
       const loss = Math.max(0, 1 - received / expected);
-      const delays = people.flatMap((p) => [...p.peer.received.values()].flatMap((r) => r.delays));
+      const delays = ends.flatMap((e) => e.delays);
       const chatLat = await chatVoice;
       const streams = n * (n - 1);
       const usPerPacket = ((cpu1 - cpu0) * 1000) / Math.max(1, received);
@@ -141,12 +114,8 @@ export async function run(): Promise<Figure[]> {
         { bench: "voice", params, value: round(percentile(delays, 50), 2), unit: "ms", stat: "p50 send->receive (upper bound of SFU delay)", target: "report", met: true },
         { bench: "voice", params, value: round(percentile(delays, 99), 2), unit: "ms", stat: "p99 send->receive (upper bound of SFU delay)", target: "< 20 ms", met: percentile(delays, 99) < 20 },
         { bench: "voice", params, value: round(percentile(chatLat, 99), 1), unit: "ms", stat: "chat send p99 while the room runs", baseline: round(percentile(chatBaseline, 99), 1), ratio: round(percentile(chatLat, 99) / percentile(chatBaseline, 99), 2), target: "<= 1.2x without voice", met: percentile(chatLat, 99) <= 1.2 * percentile(chatBaseline, 99) },
-        { bench: "voice", params, value: round(rssMb(server.pid), 0), unit: "MB", stat: "server RSS", target: "report", met: true },
+        { bench: "voice", params, value: round(rss, 0), unit: "MB", stat: "server RSS", target: "report", met: true },
       );
-      for (const p of people) {
-        p.ws.close();
-        await p.peer.close();
-      }
       await Bun.sleep(1500);
       // The no-voice chat baseline again, interleaved, so a drift in machine load shows.
       chatBaseline.push(...(await chat(base, admin, textId, 3_000)));

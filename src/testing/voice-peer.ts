@@ -13,7 +13,7 @@ export interface Received {
   /** Sequence numbers that went backwards or skipped (after the first packet). */
   gaps: number;
   lastSeq: number;
-  /** Send times read from the payload (bench: forwarding delay). */
+  /** Send -> receive times from the stamp in the payload (process-wide clock: bench threads compare). */
   delays: number[];
 }
 
@@ -61,7 +61,7 @@ export class VoicePeer {
         if (r.lastSeq >= 0 && seq !== ((r.lastSeq + 1) & 0xffff)) r.gaps++;
         r.lastSeq = seq;
         r.packets++;
-        if (rtp.payload.length >= 9 && rtp.payload[0] === 0xfe) r.delays.push(performance.now() - readStamp(rtp.payload));
+        if (rtp.payload.length >= 9 && rtp.payload[0] === 0xfe) r.delays.push(performance.timeOrigin + performance.now() - readStamp(rtp.payload));
       });
     });
   }
@@ -93,7 +93,7 @@ export class VoicePeer {
     const payload = Buffer.alloc(audio ? 100 : 1000, 0x11);
     if (opts.stamp) {
       payload[0] = 0xfe;
-      payload.writeDoubleLE(performance.now(), 1);
+      payload.writeDoubleLE(performance.timeOrigin + performance.now(), 1);
     }
     const header = new RtpHeader({ payloadType: audio ? 111 : 96, sequenceNumber: seq, timestamp: seq * (audio ? 960 : 3000), ssrc: this.ssrc + (audio ? 0 : source === "camera" ? 1 : 2), marker: !audio });
     if (audio) {
