@@ -153,6 +153,31 @@ describe("schedule", () => {
   }, 30_000);
 });
 
+describe("restarts", () => {
+  test("a restart marks an interrupted job failed and removes what it left behind", async () => {
+    const app = await createTestApp();
+    const dataDir = app.dataDir;
+    const { ids } = await import("../db/snowflake.ts");
+    const job = ids.nextString();
+    await app.server.queue.write(({ sqlite }) => sqlite.query("INSERT INTO jobs (id, kind, status, progress, created_at) VALUES (?, 'import', 'running', 0.4, ?)").run(BigInt(job), new Date().toISOString()));
+    await app.server.stop();
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(dataDir, ".backup-staging-1-2", "files"), { recursive: true });
+    mkdirSync(join(dataDir, "imports"), { recursive: true });
+    writeFileSync(join(dataDir, "imports", "abc.upload"), "half an upload");
+    mkdirSync(join(dataDir, "backups"), { recursive: true });
+    writeFileSync(join(dataDir, "backups", "pokynano-20260101-000000.tar.gz.partial-123"), "half an archive");
+    const again = await createTestApp({ dataDir });
+    apps.push(again);
+    await Bun.sleep(50);
+    const row = again.server.db.reader.query("SELECT status, error FROM jobs WHERE id = ?").get(BigInt(job)) as { status: string; error: string };
+    expect(row).toEqual({ status: "failed", error: "interrupted by a server restart" });
+    expect(readdirSync(dataDir).some((n) => n.startsWith(".backup-staging"))).toBe(false);
+    expect(readdirSync(join(dataDir, "imports"))).toEqual([]);
+    expect(readdirSync(join(dataDir, "backups"))).toEqual([]);
+  }, 30_000);
+});
+
 describe("upgrades", () => {
   test("before migrating an existing database the server copies it, and a failing migration leaves it untouched", async () => {
     const app = await createTestApp();
