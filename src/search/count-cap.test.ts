@@ -15,8 +15,8 @@ beforeAll(async () => {
   await writeSetting(app.server.queue, "search_rate_limit", 0);
   g = await createGuildFixture(app, "Vergers");
   // Written straight into the table (the index triggers still run): 10,000 sends through HTTP would take a minute.
-  await app.server.queue.write(({ orm }) => {
-    const insert = orm.$client.prepare("INSERT INTO messages (id, channel_id, author_id, content) VALUES (?, ?, ?, ?)");
+  await app.server.queue.write(({ sqlite }) => {
+    const insert = sqlite.prepare("INSERT INTO messages (id, channel_id, author_id, content) VALUES (?, ?, ?, ?)");
     for (let i = 0; i < COUNT_CAP + 30; i++) insert.run(ids.next(), BigInt(g.generalId), BigInt(g.owner.user.id), `une pomme de plus ${i}`);
   });
 });
