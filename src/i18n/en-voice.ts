@@ -39,6 +39,7 @@ export const enVoice = {
   "voice.errorUnknown": "This voice channel is not available.",
   "voice.errorMedia": "The microphone or camera could not be opened: {reason}",
   "voice.leftNotice": "You left the voice channel ({reason}).",
+  "settings.voice": "Voice & video",
   "voice.testTitle": "Voice connection test",
   "voice.testIntro": "Checks that your browser can reach this server's voice service and how well.",
   "voice.testRun": "Run the test",

@@ -41,6 +41,7 @@ export const frVoice: Record<keyof typeof enVoice, string> = {
   "voice.errorUnknown": "Ce salon vocal n'est pas disponible.",
   "voice.errorMedia": "Impossible d'ouvrir le micro ou la caméra : {reason}",
   "voice.leftNotice": "Vous avez quitté le salon vocal ({reason}).",
+  "settings.voice": "Voix et vidéo",
   "voice.testTitle": "Test de connexion vocale",
   "voice.testIntro": "Vérifie que votre navigateur joint le service vocal de ce serveur, et dans quelles conditions.",
   "voice.testRun": "Lancer le test",

@@ -29,6 +29,8 @@ export interface Voice {
   core: Core;
   sfu: Sfu;
   states: VoiceStates;
+  /** Connection tests (settings page): a peer alone in a room of its own, by peer id. */
+  tests: Map<string, ServerWebSocket<SocketData>>;
 }
 
 const instances = new WeakMap<Core, Voice>();
@@ -39,7 +41,7 @@ export function voiceOf(core: Core): Voice {
   if (!v) {
     const cfg = core.config.voice;
     const sfu = new WorkerSfu({ portRange: cfg?.ports ?? null, listenIp: cfg?.listenIp ?? null, announcedIp: cfg?.publicIp ?? null, ipv6: false });
-    v = { core, sfu, states: new VoiceStates() };
+    v = { core, sfu, states: new VoiceStates(), tests: new Map() };
     const voice = v;
     sfu.onEvent((event) => onSfuEvent(voice, event));
     instances.set(core, v);
@@ -185,7 +187,37 @@ export function recheck(v: Voice, scope: RecheckScope): void {
   }
 }
 
+/**
+ * The voice connection test: the user's browser connects to the SFU exactly as in a call, alone
+ * in a room of its own, and reads what worked from its own WebRTC statistics (direct UDP or
+ * TURN, round-trip time, packet loss as the SFU's receiver reports tell it).
+ */
+export async function startTest(v: Voice, ws: ServerWebSocket<SocketData>, userId: string): Promise<void> {
+  endTests(v, ws);
+  const peerId = crypto.randomUUID();
+  v.tests.set(peerId, ws);
+  send(ws, { v: "joined", test: true, user: userId, grants: { speak: true, stream: false, vad: true, priority: false }, ice: browserIceServers(v.core.config.voice, userId) });
+  await v.sfu.join(`test:${peerId}`, peerId, userId, { speak: true, stream: false, vad: true }, { muted: false, deaf: false, talking: false });
+}
+
+export function endTests(v: Voice, ws: ServerWebSocket<SocketData>): boolean {
+  let ended = false;
+  for (const [peerId, owner] of v.tests) {
+    if (owner !== ws) continue;
+    v.tests.delete(peerId);
+    void v.sfu.leave(peerId).catch(() => {});
+    ended = true;
+  }
+  return ended;
+}
+
 function onSfuEvent(v: Voice, event: SfuEvent): void {
+  const test = v.tests.get(event.peer);
+  if (test) {
+    if (event.event === "offer") send(test, { v: "offer", sdp: event.sdp, uplink: event.uplink, tracks: event.tracks });
+    if (event.event === "gone") v.tests.delete(event.peer);
+    return;
+  }
   const p = v.states.ofPeer(event.peer);
   if (!p) return;
   if (event.event === "offer") send(p.ws, { v: "offer", sdp: event.sdp, uplink: event.uplink, tracks: event.tracks });

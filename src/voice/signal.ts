@@ -5,7 +5,7 @@ import type { ServerWebSocket } from "bun";
 import { z } from "zod";
 import { CloseCode, type SocketData } from "../hub/hub.ts";
 import { send } from "./live.tsx";
-import { join, leave, moderate, publish, push, setSelf, VoiceError, type Voice } from "./service.ts";
+import { endTests, join, leave, moderate, publish, push, setSelf, startTest, VoiceError, type Voice } from "./service.ts";
 
 const id = z.string().regex(/^\d{1,20}$/);
 /** An SDP is text of bounded size (the socket frame limit is 64 KiB anyway). */
@@ -14,6 +14,7 @@ const sdp = z.string().min(10).max(60_000);
 const frame = z.discriminatedUnion("v", [
   z.strictObject({ v: z.literal("join"), channel: id }),
   z.strictObject({ v: z.literal("leave") }),
+  z.strictObject({ v: z.literal("test") }),
   z.strictObject({ v: z.literal("answer"), sdp }),
   z.strictObject({ v: z.literal("state"), selfMute: z.boolean().optional(), selfDeaf: z.boolean().optional() }),
   z.strictObject({ v: z.literal("ptt"), on: z.boolean() }),
@@ -44,6 +45,12 @@ export async function voiceFrame(v: Voice, ws: ServerWebSocket<SocketData>, text
   const userId = ws.data.userId!;
   try {
     if (f.v === "join") return void (await join(v, ws, userId, f.channel));
+    if (f.v === "test") return await startTest(v, ws, userId);
+    if (f.v === "answer" && [...v.tests].some(([, owner]) => owner === ws)) {
+      const peerId = [...v.tests].find(([, owner]) => owner === ws)![0];
+      return await v.sfu.answer(peerId, f.sdp);
+    }
+    if (f.v === "leave" && endTests(v, ws)) return send(ws, { v: "left", channel: null, reason: "left" });
     if (f.v === "mod") return await moderate(v, userId, f.user, { mute: f.mute, deaf: f.deaf, channel: f.channel });
     const p = v.states.ofUser(userId);
     // A frame from a tab whose call moved to another tab is not about the current call.
@@ -72,6 +79,7 @@ export async function voiceFrame(v: Voice, ws: ServerWebSocket<SocketData>, text
 
 /** The tab's voice socket closed: its call ends (its media connection lived in that page). */
 export function voiceClosed(v: Voice, ws: ServerWebSocket<SocketData>): void {
+  endTests(v, ws);
   const p = ws.data.userId ? v.states.ofUser(ws.data.userId) : undefined;
   if (p && p.ws === ws) void leave(v, p, "socket closed");
 }

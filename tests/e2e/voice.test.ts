@@ -116,4 +116,17 @@ describe("voice in the browser", () => {
     await eventually(() => owner.locator(`#voice-members-${voiceId} li`).count(), (n) => n === 1);
     expect(problems.filter((p) => !p.includes("favicon"))).toEqual([]);
   }, 90_000);
+
+  test("the voice connection test in settings says direct UDP works and shows the round-trip time and loss", async () => {
+    const page = await browsers[1]!.context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${app.url}/settings/voice`);
+    await page.locator("#voice-test-run").click();
+    await page.locator('#voice-test[data-done="1"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator("#voice-test-udp").textContent()).toBe("works");
+    expect(await page.locator("#voice-test-rtt").textContent()).toMatch(/^\d+ ms$/);
+    expect(await page.locator("#voice-test-loss").textContent()).toMatch(/^\d+\.\d %$/);
+    expect(await page.locator("#voice-test-turn").textContent()).toBe("no TURN server configured");
+    expect(problems).toEqual([]);
+  }, 60_000);
 });
