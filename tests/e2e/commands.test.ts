@@ -8,7 +8,8 @@ import { api, createAccount, type TestAccount } from "../../src/testing/accounts
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { addBot, createBot } from "../../src/testing/bots.ts";
 import { createGuildFixture, type GuildFixture } from "../../src/testing/guilds.ts";
-import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
+import { type Browser } from "./support/browser.ts";
+import { openLive, signedInBrowsers } from "./support/people.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -21,9 +22,7 @@ beforeAll(async () => {
   bea = await createAccount(app, { username: "bea_cmd", displayName: "Bea" });
   await g.join(bea);
   await writeSetting(app.server.queue, "message_rate_limit", 0);
-  browsers = await Promise.all([launchBrowser(), launchBrowser()]);
-  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
-  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  browsers = await signedInBrowsers(app, [g.owner.token, bea.token]);
 }, 60_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
@@ -31,17 +30,8 @@ afterAll(async () => {
 }, 60_000);
 
 async function openBoth(): Promise<[Page, Page, string[]]> {
-  const before = app.server.hub.connectionCount;
-  const [owner, other] = [await browsers[0]!.context.newPage(), await browsers[1]!.context.newPage()];
-  const problems = [...watchProblems(owner), ...watchProblems(other)];
-  await owner.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-  await other.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-  const started = Date.now();
-  while (app.server.hub.connectionCount < before + 2) {
-    if (Date.now() - started > 10_000) throw new Error("sockets did not connect");
-    await Bun.sleep(25);
-  }
-  return [owner, other, problems];
+  const { pages, problems } = await openLive(app, browsers, `/channels/${g.guildId}/${g.generalId}`);
+  return [pages[0]!, pages[1]!, problems];
 }
 
 const suggestions = (page: Page) => page.locator("#command-suggestions li");

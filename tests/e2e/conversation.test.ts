@@ -7,7 +7,8 @@ import { api, createAccount, type TestAccount } from "../../src/testing/accounts
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
 import { writeSetting } from "../../src/instance/service.ts";
-import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
+import { watchProblems, type Browser } from "./support/browser.ts";
+import { openLive, signedInBrowsers, waitForSockets } from "./support/people.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -20,32 +21,17 @@ beforeAll(async () => {
   bea = await createAccount(app, { username: "bea_conv", displayName: "Bea" });
   await g.join(bea);
   await writeSetting(app.server.queue, "message_rate_limit", 0);
-  browsers = await Promise.all([launchBrowser(), launchBrowser()]);
-  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
-  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  browsers = await signedInBrowsers(app, [g.owner.token, bea.token]);
 }, 60_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
   await app?.close();
 }, 60_000);
 
-async function waitForSockets(count: number): Promise<void> {
-  const started = Date.now();
-  while (app.server.hub.connectionCount < count) {
-    if (Date.now() - started > 10_000) throw new Error(`only ${app.server.hub.connectionCount} of ${count} sockets connected`);
-    await Bun.sleep(25);
-  }
-}
-
 /** Open the channel in both browsers and wait until both are live. */
 async function openBoth(channelId = g.generalId): Promise<[Page, Page, string[]]> {
-  const before = app.server.hub.connectionCount;
-  const [owner, other] = [await browsers[0]!.context.newPage(), await browsers[1]!.context.newPage()];
-  const problems = [...watchProblems(owner), ...watchProblems(other)];
-  await owner.goto(`${app.url}/channels/${g.guildId}/${channelId}`);
-  await other.goto(`${app.url}/channels/${g.guildId}/${channelId}`);
-  await waitForSockets(before + 2);
-  return [owner, other, problems];
+  const { pages, problems } = await openLive(app, browsers, `/channels/${g.guildId}/${channelId}`);
+  return [pages[0]!, pages[1]!, problems];
 }
 const message = (page: Page, text: string) => page.locator("#messages article.message:not(.pending)").filter({ hasText: text });
 
@@ -197,7 +183,7 @@ describe("the conversation in Chromium", () => {
     const problems = watchProblems(page);
     const before = app.server.hub.connectionCount;
     await page.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-    await waitForSockets(before + 1);
+    await waitForSockets(app, before + 1);
     app.server.hub.closeAll();
     // Sent while the tab is reconnecting: no live frame reaches it.
     await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "sent during the outage" }, g.owner.bearer);

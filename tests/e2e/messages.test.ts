@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, type GuildFixture } from "../../src/testing/guilds.ts";
-import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
+import { watchProblems, type Browser } from "./support/browser.ts";
+import { signedInBrowsers, waitForSockets } from "./support/people.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -15,22 +16,12 @@ beforeAll(async () => {
   g = await createGuildFixture(app, "Live Room");
   bea = await createAccount(app, { displayName: "Bea" });
   await g.join(bea);
-  browsers = await Promise.all([launchBrowser(), launchBrowser()]);
-  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
-  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  browsers = await signedInBrowsers(app, [g.owner.token, bea.token]);
 }, 60_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
   await app?.close();
 }, 60_000);
-
-async function waitForSockets(count: number): Promise<void> {
-  const started = Date.now();
-  while (app.server.hub.connectionCount < count) {
-    if (Date.now() - started > 10_000) throw new Error(`only ${app.server.hub.connectionCount} of ${count} sockets connected`);
-    await Bun.sleep(25);
-  }
-}
 
 describe("live messages in Chromium", () => {
   test("a message sent in one browser appears in the other at once, rendered safely, and disappears when deleted", async () => {
@@ -40,7 +31,7 @@ describe("live messages in Chromium", () => {
     await owner.goto(url);
     await other.goto(url);
     // Both tabs' sockets must be open (and so subscribed) before the send.
-    await waitForSockets(2);
+    await waitForSockets(app, 2);
 
     const box = owner.getByLabel("Message #general");
     await box.fill("Salut **tout le monde** <img src=x onerror=alert(1)>");
@@ -68,7 +59,7 @@ describe("live messages in Chromium", () => {
     const page = await browsers[1]!.context.newPage();
     const before = app.server.hub.connectionCount;
     await page.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-    await waitForSockets(before + 1);
+    await waitForSockets(app, before + 1);
     await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "from a script", nonce: "n-1" }, g.owner.bearer);
     await page.locator("#messages article.message").filter({ hasText: "from a script" }).waitFor({ timeout: 5000 });
   }, 60_000);

@@ -6,7 +6,8 @@ import { api, createAccount, type TestAccount } from "../../src/testing/accounts
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
 import { writeSetting } from "../../src/instance/service.ts";
-import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
+import { watchProblems, type Browser } from "./support/browser.ts";
+import { signedInBrowsers, waitForSockets } from "./support/people.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -19,22 +20,12 @@ beforeAll(async () => {
   bea = await createAccount(app, { username: "bea_mod", displayName: "Bea" });
   await g.join(bea);
   await writeSetting(app.server.queue, "message_rate_limit", 0);
-  browsers = await Promise.all([launchBrowser(), launchBrowser()]);
-  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
-  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  browsers = await signedInBrowsers(app, [g.owner.token, bea.token]);
 }, 60_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
   await app?.close();
 }, 60_000);
-
-async function waitForSockets(count: number): Promise<void> {
-  const started = Date.now();
-  while (app.server.hub.connectionCount < count) {
-    if (Date.now() - started > 10_000) throw new Error(`only ${app.server.hub.connectionCount} of ${count} sockets connected`);
-    await Bun.sleep(25);
-  }
-}
 
 describe("moderation in Chromium", () => {
   test("an AutoMod block shows the rule's message to the author and keeps what they wrote", async () => {
@@ -44,7 +35,7 @@ describe("moderation in Chromium", () => {
     const problems = watchProblems(page);
     const before = app.server.hub.connectionCount;
     await page.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-    await waitForSockets(before + 1);
+    await waitForSockets(app, before + 1);
     const box = page.getByLabel("Message #general");
     await box.fill("best scam ever");
     await box.press("Enter");
@@ -70,7 +61,7 @@ describe("moderation in Chromium", () => {
     const problems = watchProblems(watcher);
     const before = app.server.hub.connectionCount;
     await watcher.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-    await waitForSockets(before + 1);
+    await waitForSockets(app, before + 1);
     const spam = watcher.locator("#messages article.message").filter({ hasText: "spam number" });
     expect(await spam.count()).toBe(2);
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
-import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
+import { watchProblems, type Browser } from "./support/browser.ts";
+import { signedInBrowsers, waitForSockets } from "./support/people.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -18,22 +19,12 @@ beforeAll(async () => {
   await api(app, "PATCH", "/users/@me", { global_name: "Ana" }, ana.bearer);
   bea = await createAccount(app, { displayName: "Bea" });
   await g.join(bea);
-  browsers = await Promise.all([launchBrowser(), launchBrowser()]);
-  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: ana.token, url: app.url }]);
-  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  browsers = await signedInBrowsers(app, [ana.token, bea.token]);
 }, 60_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
   await app?.close();
 }, 60_000);
-
-async function waitForSockets(count: number): Promise<void> {
-  const started = Date.now();
-  while (app.server.hub.connectionCount < count) {
-    if (Date.now() - started > 10_000) throw new Error(`only ${app.server.hub.connectionCount} of ${count} sockets connected`);
-    await Bun.sleep(25);
-  }
-}
 
 describe("presence, typing and read state in Chromium", () => {
   test("Bea sees Ana typing, then Ana's message replaces it; Bea's member list shows Ana online, then offline once Ana's last tab closes", async () => {
@@ -41,11 +32,11 @@ describe("presence, typing and read state in Chromium", () => {
     const beaPage = await browsers[1]!.context.newPage();
     const problems = watchProblems(beaPage);
     await beaPage.goto(url);
-    await waitForSockets(1);
+    await waitForSockets(app, 1);
     const anaPage = await browsers[0]!.context.newPage();
     problems.push(...watchProblems(anaPage));
     await anaPage.goto(url);
-    await waitForSockets(2);
+    await waitForSockets(app, 2);
 
     const anaRow = beaPage.locator(`#member-groups-${g.guildId} .member-row[data-user-id="${ana.user.id}"]`);
     await anaRow.and(beaPage.locator('[data-status="online"]')).waitFor({ timeout: 5000 });
@@ -76,7 +67,7 @@ describe("presence, typing and read state in Chromium", () => {
     const before = app.server.hub.connectionCount;
     await inServer.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
     await atHome.goto(`${app.url}/`);
-    await waitForSockets(before + 2);
+    await waitForSockets(app, before + 2);
 
     await api(app, "POST", `/channels/${news.id}/messages`, { content: `<@${bea.user.id}> the news is out` }, ana.bearer);
     const newsLink = inServer.locator(`.channel-link[href="/channels/${g.guildId}/${news.id}"]`);
@@ -103,7 +94,7 @@ describe("presence, typing and read state in Chromium", () => {
     const before = app.server.hub.connectionCount;
     await anaPage.goto(url);
     await beaPage.goto(url);
-    await waitForSockets(before + 2);
+    await waitForSockets(app, before + 2);
     await beaPage.getByLabel("Set your status").click();
     await beaPage.getByLabel("Do Not Disturb").check();
     await beaPage.getByLabel("Custom status").fill("deep work <b>");

@@ -6,7 +6,8 @@ import { api, createAccount, type TestAccount } from "../../src/testing/accounts
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, type GuildFixture } from "../../src/testing/guilds.ts";
 import { writeSetting } from "../../src/instance/service.ts";
-import { launchBrowser, watchProblems, type Browser } from "./support/browser.ts";
+import { watchProblems, type Browser } from "./support/browser.ts";
+import { signedInBrowsers, waitForSockets } from "./support/people.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -19,22 +20,12 @@ beforeAll(async () => {
   bea = await createAccount(app, { displayName: "Bea" });
   await g.join(bea);
   await writeSetting(app.server.queue, "message_rate_limit", 0);
-  browsers = await Promise.all([launchBrowser(), launchBrowser()]);
-  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
-  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  browsers = await signedInBrowsers(app, [g.owner.token, bea.token]);
 }, 60_000);
 afterAll(async () => {
   for (const b of browsers) await b.close();
   await app?.close();
 }, 60_000);
-
-async function waitForSockets(count: number): Promise<void> {
-  const started = Date.now();
-  while (app.server.hub.connectionCount < count) {
-    if (Date.now() - started > 10_000) throw new Error(`only ${app.server.hub.connectionCount} of ${count} sockets connected`);
-    await Bun.sleep(25);
-  }
-}
 
 describe("threads in Chromium", () => {
   test("a thread started in one browser shows its reply count and its replies live in the other", async () => {
@@ -44,14 +35,14 @@ describe("threads in Chromium", () => {
     const starter = (await (await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "Who is coming to the picnic?" }, g.owner.bearer)).json()) as { id: string };
     await ana.goto(url);
     await other.goto(url);
-    await waitForSockets(2);
+    await waitForSockets(app, 2);
 
     // Ana starts a thread from the message: it opens beside the channel, named after the message.
     await ana.locator(`#m-${starter.id}`).getByRole("button", { name: "Create thread" }).click();
     const anaPane = ana.locator("#thread-pane .thread-view");
     await anaPane.getByRole("heading", { name: "Who is coming to the picnic?" }).waitFor({ timeout: 5000 });
     expect(new URL(ana.url()).searchParams.get("thread")).toBe(starter.id);
-    await waitForSockets(3);
+    await waitForSockets(app, 3);
 
     // Bea, who only looks at the channel, sees the summary appear, then count Ana's reply.
     const summary = other.locator(`#thread-slot-${starter.id} .thread-summary`);
@@ -71,7 +62,7 @@ describe("threads in Chromium", () => {
     const beaPane = other.locator("#thread-pane .thread-view");
     await beaPane.locator("#thread-messages article.message").filter({ hasText: "I'll bring bread" }).waitFor({ timeout: 5000 });
     expect(new URL(other.url()).searchParams.get("thread")).toBe(starter.id);
-    await waitForSockets(4);
+    await waitForSockets(app, 4);
     await box.fill("And cheese");
     await box.press("Enter");
     await beaPane.locator("#thread-messages article.message").filter({ hasText: "And cheese" }).waitFor({ timeout: 5000 });

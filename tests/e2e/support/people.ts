@@ -1,0 +1,32 @@
+// Several people in several browsers against one test server: each browser signed in with its
+// own session cookie, and a way to wait until their pages' live sockets are open (a message sent
+// before that would not reach them).
+import type { Page } from "playwright-core";
+import type { TestApp } from "../../../src/testing/app.ts";
+import { launchBrowser, watchProblems, type Browser } from "./browser.ts";
+
+/** One browser per session token, each with that person's session cookie. */
+export async function signedInBrowsers(app: TestApp, tokens: string[]): Promise<Browser[]> {
+  const browsers = await Promise.all(tokens.map(() => launchBrowser()));
+  await Promise.all(browsers.map((b, i) => b.context.addCookies([{ name: "pokynano_session", value: tokens[i]!, url: app.url }])));
+  return browsers;
+}
+
+/** Wait until the server holds at least `count` sockets. */
+export async function waitForSockets(app: TestApp, count: number, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (app.server.hub.connectionCount < count) {
+    if (Date.now() - started > timeoutMs) throw new Error(`only ${app.server.hub.connectionCount} of ${count} sockets connected`);
+    await Bun.sleep(25);
+  }
+}
+
+/** Open `path` in a new page of each browser and wait until all of them are live. */
+export async function openLive(app: TestApp, browsers: Browser[], path: string): Promise<{ pages: Page[]; problems: string[] }> {
+  const before = app.server.hub.connectionCount;
+  const pages = await Promise.all(browsers.map((b) => b.context.newPage()));
+  const problems = pages.flatMap((p) => watchProblems(p));
+  for (const page of pages) await page.goto(`${app.url}${path}`);
+  await waitForSockets(app, before + pages.length);
+  return { pages, problems };
+}
