@@ -49,7 +49,7 @@ import { AVATAR_MAX_BYTES, avatarDir } from "./users/avatar.ts";
 import { imageRoutes } from "./users/avatar-routes.ts";
 import { iconDir } from "./guilds/icon.ts";
 import { settingsRoutes } from "./users/routes.tsx";
-import { voiceSettingsRoutes } from "./voice/routes.tsx";
+import { voiceCallRoutes, voiceSettingsRoutes } from "./voice/routes.tsx";
 import { fileRoutes } from "./files/routes.tsx";
 import { fileAdminRoutes } from "./files/admin.tsx";
 import { filesApi } from "./files/api.ts";
@@ -125,6 +125,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/settings", settingsRoutes(core));
   app.route("/settings/developer", developerRoutes(core));
   app.route("/settings/voice", voiceSettingsRoutes(core));
+  app.route("/calls", voiceCallRoutes(core));
   app.route("/oauth2", authorizePages(core));
   app.route("/", messagePages(core));
   app.route("/", interactionPages(core));

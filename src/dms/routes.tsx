@@ -1,4 +1,6 @@
 // Browser pages for direct messages: a conversation, the new-message picker, group tools, blocks.
+import { CallButton } from "../../views/voice/ring.tsx";
+import { VoicePanel } from "../../views/voice/panel.tsx";
 import { Hono, type Context } from "hono";
 import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -61,9 +63,15 @@ export function dmPages(core: Core) {
         sidebarTitle={<h2>{ctx.t("dm.title")}</h2>}
         sidebar={<DmSidebar ctx={ctx} dms={listDms(core, me(c).id)} activeId={channelId} states={dmStates} />}
         mainTitle={<span hx-ignore="">{dmTitle(view)}</span>}
-        mainHeader={<DmActions ctx={ctx} view={view} blocked={blocked} />}
+        mainHeader={
+          <>
+            {blocked ? null : <CallButton ctx={ctx} channelId={channelId} />}
+            <DmActions ctx={ctx} view={view} blocked={blocked} />
+          </>
+        }
         main={
           <>
+            {c.req.query("call") !== undefined && !blocked ? <VoicePanel ctx={ctx} guildId={null} channelId={channelId} name={dmTitle(view)} canStream={true} /> : null}
             <DmMain ctx={ctx} view={view} blocked={blocked} />
             <MessagePane
               ctx={ctx}
@@ -76,7 +84,7 @@ export function dmPages(core: Core) {
             />
           </>
         }
-        scripts={["js/history.js", "js/mentions.js", "js/composer.js", "js/commands.js"]}
+        scripts={["js/history.js", "js/mentions.js", "js/composer.js", "js/commands.js", ...(c.req.query("call") !== undefined && !blocked ? ["js/voice.js"] : [])]}
         members={access.channel.type === 3 ? <GroupPanel ctx={ctx} view={view} me={me(c)} error={error} /> : undefined}
       />,
       status as 200,

@@ -79,6 +79,8 @@ export function refreshFragment(data: SocketData, changed: { sidebar: boolean; r
 
 /** Sent to a tab when its socket opens: the presence of the people in its DM list. */
 export function browserWelcome(core: Core, data: SocketData): string | null {
+  // A call's own socket hears only its call's JSON frames.
+  if (data.view?.voice) return null;
   const partners = dmPartners(core, data.userId!);
   if (partners.length === 0) return null;
   return partners

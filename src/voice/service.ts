@@ -12,6 +12,7 @@ import type { Sfu, SfuEvent } from "../sfu/sfu.ts";
 import { announce, roomTopic, send } from "./live.tsx";
 import { flagsOf, VoiceStates, type Participant } from "./state.ts";
 import { browserIceServers } from "./turn.ts";
+import { ringFor, stopRinging } from "./ring.tsx";
 
 export class VoiceError extends Error {
   constructor(
@@ -97,6 +98,7 @@ export async function join(v: Voice, ws: ServerWebSocket<SocketData>, userId: st
     throw err;
   }
   announce(v, p, channelId);
+  if (p.guildId === null) ringFor(v, channelId, userId);
   return p;
 }
 
@@ -109,6 +111,7 @@ export async function leave(v: Voice, p: Participant, reason: string): Promise<v
     // The socket is already closed.
   }
   announce(v, p, null);
+  if (p.guildId === null && v.states.inChannel(p.channelId).length === 0) stopRinging(v, p.channelId);
   await v.sfu.leave(p.peerId).catch(() => {});
 }
 

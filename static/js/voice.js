@@ -114,7 +114,8 @@
       cleanup();
       showControls(false);
       if (wasJoined && f.reason !== "left") say(fill(L.lLeft, { reason: f.reason }));
-    } else if (f.v === "move") location.href = `/channels/${panel.dataset.guildId}/${f.channel}?join=1`;
+    } else if (f.v === "declined") say(fill(L.lDeclined, { name: f.name }));
+    else if (f.v === "move") location.href = `/channels/${panel.dataset.guildId}/${f.channel}?join=1`;
     else if (f.v === "error") say(f.code === "full" ? L.lFull : f.code === "forbidden" ? L.lForbidden : f.code === "unknown_channel" ? L.lUnknown : f.message);
   }
 

@@ -200,6 +200,8 @@ export function AppShell(props: ShellProps) {
           {/* Live plumbing: where presence and refresh fragments land, the words presence.js
               needs, and the socket a page without a conversation opens (presence.js). */}
           <div id="presence-feed" hidden></div>
+          {/* A DM call ringing this user (src/voice/ring.tsx). */}
+          <div id="call-ring" class="call-ring-slot" aria-live="assertive"></div>
           <div id="live-refresh" hidden></div>
           <span id="presence-labels" hidden data-online={t("presence.online")} data-idle={t("presence.idle")} data-dnd={t("presence.dnd")} data-offline={t("presence.offline")}></span>
           <div id="shell-live" hidden data-ws-url={props.activeGuildId ? `/ws?guild=${props.activeGuildId}` : "/ws"}></div>

@@ -23,6 +23,7 @@ export function VoicePanel(props: { ctx: PageCtx; guildId: string | null; channe
     "data-l-fullscreen": t("voice.fullscreen"),
     "data-l-spotlight": t("voice.spotlight"),
     "data-l-key-hint": t("voice.pttKeyHint"),
+    "data-l-declined": t("voice.declined", { name: "{name}" }),
   };
   return (
     <section id="voice-panel" class="voice-panel pane-body" aria-label={props.name} data-channel-id={props.channelId} data-guild-id={props.guildId ?? ""} {...labels} hx-ignore="">
