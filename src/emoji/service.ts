@@ -10,6 +10,7 @@ import { myGuilds } from "../guilds/service.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { Permission } from "../permissions/permissions.ts";
+import { emojisChanged } from "./events.ts";
 import { storeEmojiImage } from "./image.ts";
 import { customEmojis, type CustomEmoji } from "./table.ts";
 
@@ -41,7 +42,7 @@ export async function createEmoji(core: Core, userId: string, guildId: string, n
   requireGuild(core, userId, guildId, Permission.MANAGE_GUILD_EXPRESSIONS);
   checkName(name);
   const stored = await storeEmojiImage(emojiDir(core), image);
-  return core.queue.write(({ orm }) => {
+  const created = await core.queue.write(({ orm }) => {
     const existing = orm.select().from(customEmojis).where(eq(customEmojis.guildId, guildId)).all();
     if (existing.some((e) => e.name === name)) throw keyedError(409, ErrorCode.conflict, "emoji.nameTaken");
     if (existing.filter((e) => e.animated === stored.animated).length >= MAX_PER_KIND) throw keyedError(400, ErrorCode.invalidBody, "emoji.limit", { max: MAX_PER_KIND });
@@ -51,23 +52,28 @@ export async function createEmoji(core: Core, userId: string, guildId: string, n
       .returning()
       .get();
   });
+  emojisChanged(core, guildId);
+  return created;
 }
 
 export async function renameEmoji(core: Core, userId: string, guildId: string, emojiId: string, name: string): Promise<CustomEmoji> {
   requireGuild(core, userId, guildId, Permission.MANAGE_GUILD_EXPRESSIONS);
   findEmoji(core, userId, guildId, emojiId);
   checkName(name);
-  return core.queue.write(({ orm }) => {
+  const renamed = await core.queue.write(({ orm }) => {
     const clash = orm.select().from(customEmojis).where(and(eq(customEmojis.guildId, guildId), eq(customEmojis.name, name))).get();
     if (clash && clash.id !== emojiId) throw keyedError(409, ErrorCode.conflict, "emoji.nameTaken");
     return orm.update(customEmojis).set({ name }).where(eq(customEmojis.id, emojiId)).returning().get()!;
   });
+  emojisChanged(core, guildId);
+  return renamed;
 }
 
 export async function deleteEmoji(core: Core, userId: string, guildId: string, emojiId: string): Promise<void> {
   requireGuild(core, userId, guildId, Permission.MANAGE_GUILD_EXPRESSIONS);
   findEmoji(core, userId, guildId, emojiId);
   await core.queue.write(({ orm }) => orm.delete(customEmojis).where(eq(customEmojis.id, emojiId)).run());
+  emojisChanged(core, guildId);
 }
 
 /** Every custom emoji of the servers a user is in (for the picker and for checking what they send). */

@@ -11,6 +11,7 @@ export const Intent = {
   GUILDS: 1 << 0,
   GUILD_MEMBERS: 1 << 1,
   GUILD_MODERATION: 1 << 2,
+  GUILD_EXPRESSIONS: 1 << 3,
   GUILD_VOICE_STATES: 1 << 7,
   GUILD_PRESENCES: 1 << 8,
   GUILD_MESSAGES: 1 << 9,
@@ -27,7 +28,7 @@ export const MAX_INTENTS = (1 << 26) - 1;
 
 /** Guild message events that carry content. */
 const CONTENT = "c";
-const ROUTED = [Intent.GUILDS, Intent.GUILD_MEMBERS, Intent.GUILD_VOICE_STATES, Intent.GUILD_PRESENCES, Intent.GUILD_MESSAGES, Intent.GUILD_MESSAGE_REACTIONS, Intent.GUILD_MESSAGE_TYPING, Intent.DIRECT_MESSAGES, Intent.DIRECT_MESSAGE_REACTIONS, Intent.DIRECT_MESSAGE_TYPING];
+const ROUTED = [Intent.GUILDS, Intent.GUILD_MEMBERS, Intent.GUILD_EXPRESSIONS, Intent.GUILD_VOICE_STATES, Intent.GUILD_PRESENCES, Intent.GUILD_MESSAGES, Intent.GUILD_MESSAGE_REACTIONS, Intent.GUILD_MESSAGE_TYPING, Intent.DIRECT_MESSAGES, Intent.DIRECT_MESSAGE_REACTIONS, Intent.DIRECT_MESSAGE_TYPING];
 
 const has = (intents: number, bit: number) => (intents & bit) === bit;
 
@@ -70,6 +71,8 @@ export function suffixOf(t: string, d: unknown): string | null {
       return String(Intent.GUILD_MEMBERS);
     case "VOICE_STATE_UPDATE":
       return String(Intent.GUILD_VOICE_STATES);
+    case "GUILD_EMOJIS_UPDATE":
+      return String(Intent.GUILD_EXPRESSIONS);
     default:
       return t.startsWith("GUILD_") || t.startsWith("CHANNEL_") || t.startsWith("THREAD_") ? String(Intent.GUILDS) : null;
   }
