@@ -27,6 +27,10 @@ export const users = sqliteTable("users", {
   createdAt: text("created_at").notNull(),
   passwordChangedAt: text("password_changed_at").notNull(),
   allowMemberDms: bool("allow_member_dms").notNull().default(true),
+  // migrations/0017_appearance.sql
+  accent: text("accent").notNull().default(""),
+  density: text("density", { enum: ["cozy", "compact"] }).notNull().default("cozy"),
+  fontSize: int("font_size").notNull().default(16),
 });
 export type User = typeof users.$inferSelect;
 

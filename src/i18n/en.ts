@@ -4,11 +4,13 @@ import { enGuilds } from "./en-guilds.ts";
 import { enPresence } from "./en-presence.ts";
 import { enPermissions } from "./en-permissions.ts";
 import { enThreads } from "./en-threads.ts";
+import { enModeration } from "./en-moderation.ts";
 import { enExpressions } from "./en-expressions.ts";
 import { enBots } from "./en-bots.ts";
 import { enInteractions } from "./en-interactions.ts";
 import { enMessages } from "./en-messages.ts";
 import { enVoice } from "./en-voice.ts";
+import { enClient } from "./en-client.ts";
 import { enFiles } from "./en-files.ts";
 import { enSearch } from "./en-search.ts";
 import { enOps } from "./en-ops.ts";
@@ -206,5 +208,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enInteractions, ...enSearch, ...enOps, ...enExpressions, ...enVoice };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enInteractions, ...enSearch, ...enOps, ...enExpressions, ...enModeration, ...enVoice, ...enClient };
 export type MessageKey = keyof typeof en;

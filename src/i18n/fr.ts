@@ -4,6 +4,7 @@ import { frGuilds } from "./fr-guilds.ts";
 import { frPresence } from "./fr-presence.ts";
 import { frPermissions } from "./fr-permissions.ts";
 import { frThreads } from "./fr-threads.ts";
+import { frModeration } from "./fr-moderation.ts";
 import { frExpressions } from "./fr-expressions.ts";
 import { frBots } from "./fr-bots.ts";
 import { frInteractions } from "./fr-interactions.ts";
@@ -12,12 +13,14 @@ import { frVoice } from "./fr-voice.ts";
 import { frFiles } from "./fr-files.ts";
 import { frSearch } from "./fr-search.ts";
 import { frOps } from "./fr-ops.ts";
+import { frClient } from "./fr-client.ts";
 
 export const fr: Record<MessageKey, string> = {
   ...frGuilds,
   ...frPresence,
   ...frPermissions,
   ...frThreads,
+  ...frModeration,
   ...frExpressions,
   ...frBots,
   ...frInteractions,
@@ -26,6 +29,7 @@ export const fr: Record<MessageKey, string> = {
   ...frFiles,
   ...frSearch,
   ...frOps,
+  ...frClient,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
   "common.saved": "Enregistré.",

@@ -25,6 +25,9 @@ const patchMe = z.strictObject({
   theme: z.enum(["dark", "light", "system"]).optional(),
   locale: text(8).optional(),
   time_format: z.enum(["12h", "24h"]).optional(),
+  accent_color: text(7).optional(),
+  message_density: z.enum(["cozy", "compact"]).optional(),
+  font_size: z.number().int().optional(),
 });
 
 const unknown = (what: string) => new AppError(404, ErrorCode.unknownRoute, `Unknown ${what}.`);
@@ -42,7 +45,7 @@ export function usersApi(core: Core) {
     if (body.username !== undefined && body.username !== user.username) user = await changeUsername(core, user, body.username);
     user = await updateProfile(core, user, { displayName: body.global_name, about: body.bio, pronouns: body.pronouns, status: body.status, customStatus: body.custom_status });
     if (body.status !== undefined || body.custom_status !== undefined) announcePresence(core, user.id);
-    user = await updatePreferences(core, user, { theme: body.theme, locale: body.locale, timeFormat: body.time_format });
+    user = await updatePreferences(core, user, { theme: body.theme, locale: body.locale, timeFormat: body.time_format, accent: body.accent_color, density: body.message_density, fontSize: body.font_size });
     return c.json(selfUser(user));
   });
 

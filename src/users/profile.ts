@@ -5,6 +5,7 @@ import { cleanText, usernameKey } from "../auth/names.ts";
 import type { Core } from "../core.ts";
 import { isLocale } from "../i18n/index.ts";
 import { fieldError } from "../lib/field-error.ts";
+import { ACCENT_PATTERN, FONT_SIZES } from "./appearance.ts";
 import { checkUsername, cleanDisplayName, findUser } from "./service.ts";
 
 export const LIMITS = { about: 190, pronouns: 40, customStatus: 128 } as const;
@@ -37,12 +38,25 @@ export interface Preferences {
   theme?: User["theme"];
   locale?: string;
   timeFormat?: User["timeFormat"];
+  accent?: string;
+  density?: User["density"];
+  fontSize?: number;
 }
 
 export async function updatePreferences(core: Core, user: User, input: Preferences): Promise<User> {
   const patch: Partial<User> = {};
   if (input.theme) patch.theme = input.theme;
   if (input.timeFormat) patch.timeFormat = input.timeFormat;
+  if (input.density) patch.density = input.density;
+  if (input.accent !== undefined) {
+    const accent = input.accent.toLowerCase();
+    if (!ACCENT_PATTERN.test(accent)) throw fieldError({ accent: "appearance.accentInvalid" });
+    patch.accent = accent;
+  }
+  if (input.fontSize !== undefined) {
+    if (!(FONT_SIZES as readonly number[]).includes(input.fontSize)) throw fieldError({ font_size: "appearance.fontSizeInvalid" });
+    patch.fontSize = input.fontSize;
+  }
   if (input.locale !== undefined) {
     if (!isLocale(input.locale)) throw fieldError({ locale: "error.invalidBody" });
     patch.locale = input.locale;

@@ -40,6 +40,11 @@ const appearanceForm = z.object({
   theme: z.enum(["dark", "light", "system"]).optional(),
   locale: text(8).optional(),
   time_format: z.enum(["12h", "24h"]).optional(),
+  accent: text(7).optional(),
+  // The colour input always sends a colour; this box says "keep the theme's accent".
+  accent_default: z.literal("1").optional(),
+  density: z.enum(["cozy", "compact"]).optional(),
+  font_size: z.coerce.number().int().optional(),
 });
 
 export function settingsRoutes(core: Core) {
@@ -89,7 +94,14 @@ export function settingsRoutes(core: Core) {
   app.get("/appearance", (c) => c.html(<AppearanceSettings ctx={ctx(c)} notice={saved(c)} />));
   app.post("/appearance", async (c) => {
     const form = await parseForm(c, appearanceForm);
-    await updatePreferences(core, currentAuth(c).user, { theme: form.theme, locale: form.locale, timeFormat: form.time_format });
+    await updatePreferences(core, currentAuth(c).user, {
+      theme: form.theme,
+      locale: form.locale,
+      timeFormat: form.time_format,
+      accent: form.accent_default ? "" : form.accent,
+      density: form.density,
+      fontSize: form.font_size,
+    });
     return c.redirect("/settings/appearance?saved=1", 303);
   });
 

@@ -114,6 +114,9 @@ export function selfUser(user: User) {
     custom_status: user.customStatus,
     theme: user.theme,
     time_format: user.timeFormat,
+    accent_color: user.accent,
+    message_density: user.density,
+    font_size: user.fontSize,
     admin: user.isAdmin,
     created_at: user.createdAt,
   };

@@ -1,4 +1,5 @@
 import { LOCALES } from "../../src/i18n/index.ts";
+import { DENSITIES, FONT_SIZES } from "../../src/users/appearance.ts";
 import { Avatar } from "../shared/avatar.tsx";
 import { Choice, Field, TextArea } from "../shared/form.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
@@ -69,6 +70,27 @@ export function AppearanceSettings(props: { ctx: PageCtx; notice?: string }) {
           </select>
         </div>
         <Choice legend={t("appearance.timeFormat")} name="time_format" selected={user.timeFormat} options={(["24h", "12h"] as const).map((v) => ({ value: v, label: t(`time.${v}`) }))} />
+        <fieldset class="choice">
+          <legend>{t("appearance.accent")}</legend>
+          <label class="choice-option">
+            <input type="checkbox" name="accent_default" value="1" checked={user.accent === ""} /> {t("appearance.accentDefault")}
+          </label>
+          <label class="choice-option" for="f-accent">
+            {t("appearance.accentPick")}
+            <input id="f-accent" type="color" name="accent" value={user.accent || "#5865f2"} />
+          </label>
+        </fieldset>
+        <Choice legend={t("appearance.density")} name="density" selected={user.density} options={DENSITIES.map((v) => ({ value: v, label: t(`appearance.density.${v}`) }))} />
+        <div class="field">
+          <label for="f-font-size">{t("appearance.fontSize")}</label>
+          <select id="f-font-size" name="font_size">
+            {FONT_SIZES.map((size) => (
+              <option value={String(size)} selected={size === user.fontSize}>
+                {t("appearance.fontSizePx", { size })}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit" class="primary">
           {t("common.save")}
         </button>
