@@ -9,6 +9,10 @@ import { memberRoles, members } from "../guilds/table.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { banMember, findMember, memberJson, unbanMember, unknownMember } from "../members/service.ts";
+import { memberRemoved } from "../members/events.ts";
+import { roleDeleted } from "../roles/events.ts";
+import { dropManagedRoles } from "../bots/managed.ts";
+import { findUser, publicUser } from "../users/service.ts";
 import { canManageMember, Permission } from "../permissions/permissions.ts";
 import { AuditAction, audit } from "./audit.ts";
 import { purgeAuthors } from "./purge.ts";
@@ -42,13 +46,17 @@ function announceMember(core: Core, guildId: string, userId: string): void {
 
 export async function kickMember(core: Core, actorId: string, guildId: string, targetId: string): Promise<void> {
   actOn(core, actorId, guildId, targetId, Permission.KICK_MEMBERS);
-  await core.queue.write(({ orm }) => {
+  const dropped = await core.queue.write(({ orm }) => {
     orm.delete(members).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run();
     orm.delete(memberRoles).where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, targetId))).run();
+    // A kicked bot takes its managed role with it.
+    return dropManagedRoles(orm, guildId, targetId);
   });
-  // Their tabs showing the server close and their gateway sessions get GUILD_DELETE.
+  // Their tabs showing the server close, their gateway sessions get GUILD_DELETE and their voice
+  // connection in the server drops (hub.onRecheck).
   core.hub.recheckAccess();
-  core.hub.gateway?.dispatch(JsonTopic.guild(guildId), "GUILD_MEMBER_REMOVE", { guild_id: guildId, user: { id: targetId } });
+  memberRemoved(core, guildId, targetId);
+  for (const id of dropped) roleDeleted(core, guildId, id);
   await audit(core, { guildId, userId: actorId, action: AuditAction.MEMBER_KICK, targetId });
 }
 
@@ -62,9 +70,17 @@ export interface BanInput {
 export async function banWithPurge(core: Core, actorId: string, guildId: string, targetId: string, input: BanInput): Promise<number> {
   const seconds = input.deleteMessageSeconds ?? 0;
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > 604_800) throw new AppError(400, ErrorCode.invalidBody, "delete_message_seconds is 0 to 604800.", { fields: { delete_message_seconds: "0 to 604800." } });
+  const wasMember = Boolean(guildAccess(core, targetId, guildId));
   await banMember(core, actorId, guildId, targetId, input.reason ?? "");
-  core.hub.gateway?.dispatch(JsonTopic.guild(guildId), "GUILD_BAN_ADD", { guild_id: guildId, user: { id: targetId } });
-  core.hub.gateway?.dispatch(JsonTopic.guild(guildId), "GUILD_MEMBER_REMOVE", { guild_id: guildId, user: { id: targetId } });
+  // banMember removes the member row; their roles and a bot's managed role go too.
+  const dropped = await core.queue.write(({ orm }) => {
+    orm.delete(memberRoles).where(and(eq(memberRoles.guildId, guildId), eq(memberRoles.userId, targetId))).run();
+    return dropManagedRoles(orm, guildId, targetId);
+  });
+  const user = findUser(core, targetId);
+  core.hub.gateway?.dispatch(JsonTopic.guild(guildId), "GUILD_BAN_ADD", { guild_id: guildId, user: user ? publicUser(user) : { id: targetId } });
+  if (wasMember) memberRemoved(core, guildId, targetId);
+  for (const id of dropped) roleDeleted(core, guildId, id);
   const purged = await purgeAuthors(core, guildId, [targetId], seconds * 1000);
   await audit(core, { guildId, userId: actorId, action: AuditAction.MEMBER_BAN_ADD, targetId, reason: input.reason || undefined, options: seconds ? { delete_message_seconds: String(seconds), count: String(purged) } : undefined });
   return purged;
@@ -103,3 +119,4 @@ export async function systemTimeout(core: Core, guildId: string, targetId: strin
   await core.queue.write(({ orm }) => orm.update(members).set({ communicationDisabledUntil: value }).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run());
   announceMember(core, guildId, targetId);
 }
+

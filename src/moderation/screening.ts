@@ -7,6 +7,7 @@ import type { Orm } from "../db/client.ts";
 import { requireGuild } from "../guilds/access.ts";
 import { members } from "../guilds/table.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
+import { memberUpdated } from "../members/events.ts";
 import { Permission } from "../permissions/permissions.ts";
 import { AuditAction, audit, diff } from "./audit.ts";
 import { guildModeration } from "./table.ts";
@@ -43,4 +44,6 @@ export async function setServerRules(core: Core, userId: string, guildId: string
 export async function acceptRules(core: Core, userId: string, guildId: string): Promise<void> {
   requireGuild(core, userId, guildId);
   await core.queue.write(({ orm }) => orm.update(members).set({ pending: false }).where(and(eq(members.guildId, guildId), eq(members.userId, userId))).run());
+  // Bots and gateway clients learn the member is no longer pending (Discord sends this too).
+  memberUpdated(core, guildId, userId);
 }
