@@ -102,7 +102,7 @@ export async function timeoutMember(core: Core, actorId: string, guildId: string
   const before = target.member.communicationDisabledUntil;
   const value = until ? until.toISOString() : null;
   await core.queue.write(({ orm }) => orm.update(members).set({ communicationDisabledUntil: value }).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run());
-  announceMember(core, guildId, targetId);
+  timeoutChanged(core, guildId, targetId);
   await audit(core, {
     guildId,
     userId: actorId,
@@ -117,6 +117,14 @@ export async function timeoutMember(core: Core, actorId: string, guildId: string
 export async function systemTimeout(core: Core, guildId: string, targetId: string, seconds: number): Promise<void> {
   const value = new Date(Date.now() + Math.min(seconds * 1000, MAX_TIMEOUT_MS)).toISOString();
   await core.queue.write(({ orm }) => orm.update(members).set({ communicationDisabledUntil: value }).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run());
-  announceMember(core, guildId, targetId);
+  timeoutChanged(core, guildId, targetId);
 }
 
+/**
+ * A timeout began or ended: gateway clients hear GUILD_MEMBER_UPDATE, and the access recheck
+ * drops a timed-out member from the server's voice channels (CONNECT is gone, hub.onRecheck).
+ */
+function timeoutChanged(core: Core, guildId: string, targetId: string): void {
+  announceMember(core, guildId, targetId);
+  core.hub.recheckAccess({ guildId, userId: targetId });
+}
