@@ -1,6 +1,7 @@
 // POST /api/v10/channels/{id}/messages as multipart/form-data, Discord's way to send files:
 // parts files[0..9] plus payload_json (the usual JSON body, whose `attachments` array gives each
-// files[n] its description or a new filename). JSON sends pass through to messagesApi, held to
+// files[n] its description or a new filename, and whose `embeds` are validated by the same schema
+// as a JSON send's). JSON sends pass through to messagesApi, held to
 // the general 1 MiB body limit here (app.ts allows this path more, for files).
 import { Hono, type Context, type Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -11,6 +12,8 @@ import type { AppEnv } from "../http/env.ts";
 import { snowflakeParam } from "../http/validate.ts";
 import { AppError, ErrorCode, tooLarge } from "../lib/errors.ts";
 import { fieldError, keyedError } from "../lib/field-error.ts";
+import { embedsSchema } from "../embeds/schema.ts";
+import { fromInput } from "../embeds/service.ts";
 import { messageJson, renderMessages } from "../messages/render.ts";
 import { sendMessage } from "../messages/service.ts";
 import { formatBytes, maxFileBytes, MAX_DESCRIPTION, MAX_FILES, FILE_SIZE_CEILING } from "./limits.ts";
@@ -25,6 +28,7 @@ const payload = z.object({
   content: z.string().max(8000).default(""),
   nonce: z.union([z.string().max(25), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)]).nullish(),
   tts: z.boolean().optional(),
+  embeds: embedsSchema.optional(),
   allowed_mentions: z.object({ replied_user: z.boolean().optional() }).passthrough().optional(),
   message_reference: z.object({ message_id: z.string().regex(/^\d{1,20}$/, "Not a message id.") }).passthrough().optional(),
   attachments: z
@@ -115,6 +119,7 @@ export function filesApi(core: Core) {
         replyToId: body.message_reference?.message_id ?? null,
         replyPing: body.allowed_mentions?.replied_user ?? false,
         attachments: choices,
+        embeds: body.embeds?.map(fromInput),
       });
       // A retried nonce returns the first message: these copies are not needed.
       if (!created) for (const id of staged) await deleteStaged(core, user.id, channelId, id);
