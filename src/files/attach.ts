@@ -71,3 +71,24 @@ export function claimAttachments(orm: Orm, messageId: string, uploaderId: string
         .run();
   });
 }
+
+/** The ids of a message's attachments, in order. */
+export function attachmentIdsOf(core: Core, messageId: string): string[] {
+  return core.db.readOrm.select({ id: attachments.id }).from(attachments).where(eq(attachments.messageId, messageId)).orderBy(attachments.position).all().map((r) => r.id);
+}
+
+/**
+ * An edit's `attachments` (Discord's PATCH semantics: the ones to keep). Before the transaction:
+ * every id must be one of the message's own; returns the ids to drop.
+ */
+export function attachmentsToDrop(current: string[], keep: string[]): string[] {
+  const mine = new Set(current);
+  if (keep.some((id) => !mine.has(id))) throw fieldError({ attachments: "files.unknown" });
+  const kept = new Set(keep);
+  return current.filter((id) => !kept.has(id));
+}
+
+/** Inside the edit transaction: unlink the dropped attachments (the file_gc trigger queues their files for the sweep). */
+export function dropAttachments(orm: Orm, messageId: string, drop: string[]): void {
+  if (drop.length) orm.delete(attachments).where(and(eq(attachments.messageId, messageId), sql`${attachments.id} in (select value from json_each(${idList(new Set(drop))}))`)).run();
+}

@@ -1,4 +1,5 @@
-// Discord's message API around files: embeds in a multipart send's payload_json.
+// Discord's message API around files: embeds in a multipart send's payload_json, and editing a
+// message with files (its text may be cleared; PATCH `attachments` lists the files to keep).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -52,5 +53,50 @@ describe("embeds in a multipart send", () => {
     const res = await sendMultipart(app, member, g.generalId, [], { embeds: [{ description: "Only an embed" }] });
     expect(res.status).toBe(200);
     expect((await json<Msg>(res)).embeds[0]!.description).toBe("Only an embed");
+  });
+});
+
+describe("editing a message with files", () => {
+  test("its text can be cleared while it has files, not once it has none", async () => {
+    const msg = await json<Msg>(await sendMultipart(app, member, g.generalId, [{ bytes: "keep me\n", name: "keep.txt" }], { content: "caption" }));
+    const res = await patch(msg.id, { content: "" });
+    expect(res.status).toBe(200);
+    expect(await json<Msg>(res)).toMatchObject({ content: "", attachments: [{ filename: "keep.txt" }] });
+    // The page's edit form too.
+    const form = await postForm(app, `/channels/${g.generalId}/messages/${msg.id}/edit`, { content: "  " }, member.cookie);
+    expect(form.status).toBeLessThan(400);
+    // Removing the last file of a message without text would leave it empty: refused, nothing lost.
+    const empty = await patch(msg.id, { attachments: [] });
+    expect(empty.status).toBe(400);
+    expect((await json<Err>(empty)).message).toBe("A message cannot be empty.");
+    expect((await fetchMsg(msg.id)).attachments).toHaveLength(1);
+    // A message without files still needs text.
+    const plain = await json<Msg>(await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "words" }, member.bearer));
+    expect((await patch(plain.id, { content: "" })).status).toBe(400);
+  });
+
+  test("PATCH attachments keeps the files listed, removes the others (their stored copies go), and refuses ids that are not the message's", async () => {
+    const files = [{ bytes: "first file\n", name: "one.txt" }, { bytes: "second file\n", name: "two.txt" }, { bytes: "third file\n", name: "three.txt" }];
+    const msg = await json<Msg>(await sendMultipart(app, member, g.generalId, files, { content: "three" }));
+    const [one, two, three] = msg.attachments;
+    const other = await json<Msg>(await sendMultipart(app, member, g.generalId, [{ bytes: "elsewhere\n", name: "other.txt" }], { content: "other" }));
+    expect((await patch(msg.id, { attachments: [{ id: one!.id }, { id: other.attachments[0]!.id }] })).status).toBe(400);
+    expect((await patch(msg.id, { attachments: [{ id: one!.id }] }, g.owner)).status).toBe(403);
+    expect((await fetchMsg(msg.id)).attachments).toHaveLength(3);
+
+    const res = await patch(msg.id, { attachments: [{ id: three!.id, filename: "three.txt" }, { id: one!.id }] });
+    expect(res.status).toBe(200);
+    const edited = await json<Msg & { edited_timestamp: string | null }>(res);
+    expect(edited.content).toBe("three");
+    expect(edited.attachments.map((a) => a.id)).toEqual([one!.id, three!.id]);
+    expect(edited.edited_timestamp).not.toBeNull();
+    expect((await app.fetch(new URL((two as Att & { url: string }).url).pathname, { headers: { Cookie: member.cookie } })).status).toBe(404);
+    for (let i = 0; i < 50 && existsSync(blobOf("second file\n")); i++) await Bun.sleep(20);
+    expect(existsSync(blobOf("second file\n"))).toBe(false);
+    expect(existsSync(blobOf("first file\n"))).toBe(true);
+
+    // Text and files in one edit: every file removed, new text.
+    const both = await patch(msg.id, { content: "no files now", attachments: [] });
+    expect(await json<Msg>(both)).toMatchObject({ content: "no files now", attachments: [] });
   });
 });

@@ -32,9 +32,9 @@ export async function sweepFiles(core: Core, now = Date.now()): Promise<string[]
 }
 
 const scheduled = new WeakSet<Core>();
-/** Soon after a message is deleted, its files go too (when nothing else uses them). */
+/** Soon after a message is deleted or an edit removes attachments, their files go too (when nothing else uses them). */
 onMessageEvent((core, event) => {
-  if (event.type !== "delete" || scheduled.has(core)) return;
+  if (!(event.type === "delete" || (event.type === "update" && event.filesRemoved)) || scheduled.has(core)) return;
   scheduled.add(core);
   setTimeout(() => {
     scheduled.delete(core);

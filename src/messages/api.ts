@@ -102,10 +102,12 @@ export function messagesApi(core: Core) {
   });
   app.patch("/:channel/messages/:message", async (c) => {
     // discord.js sends tts and enforce_nonce with every edit; Discord ignores them there, and so do we.
-    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000).optional(), embeds: embedsSchema.nullish(), flags: z.number().int().nonnegative().max(2 ** 31).optional(), tts: z.boolean().optional(), enforce_nonce: z.boolean().optional(), allowed_mentions: sendBody.shape.allowed_mentions, components: componentsSchema.optional() }));
+    const body = await parseJson(c, z.strictObject({ content: z.string().max(8000).optional(), embeds: embedsSchema.nullish(), flags: z.number().int().nonnegative().max(2 ** 31).optional(), tts: z.boolean().optional(), enforce_nonce: z.boolean().optional(), allowed_mentions: sendBody.shape.allowed_mentions, components: componentsSchema.optional(), attachments: z.array(z.object({ id: z.string().refine(isSnowflake, "Not an attachment id.") }).passthrough()).max(10).optional() }));
     const channelId = cid(c);
     const userId = currentAuth(c).user.id;
-    let message = body.content !== undefined ? await editMessage(core, userId, channelId, mid(c), body.content) : findMessage(core, channelId, mid(c));
+    // `attachments` lists the ones to keep (Discord): the others are removed from the message.
+    const keep = body.attachments?.map((a) => a.id);
+    let message = body.content !== undefined || keep ? await editMessage(core, userId, channelId, mid(c), body.content, keep) : findMessage(core, channelId, mid(c));
     // Embeds (author only) and the SUPPRESS_EMBEDS flag (author or MANAGE_MESSAGES), as in Discord.
     if (body.embeds !== undefined || body.flags !== undefined)
       message = await changeEmbeds(core, userId, channelId, message.id, { embeds: body.embeds === undefined ? undefined : (body.embeds ?? []).map(fromInput), suppress: body.flags === undefined ? undefined : (body.flags & SUPPRESS_EMBEDS) !== 0 });

@@ -15,7 +15,7 @@ import { mentionedUsers, recordMentions, type AllowedMentions } from "./read-sta
 import { writeComponents, type Components } from "../interactions/components.ts";
 import { writeEmbeds, type Embed } from "../embeds/service.ts";
 import { customEmojiContent } from "../emoji/content.ts";
-import { checkAttachments, claimAttachments, type AttachmentChoice } from "../files/attach.ts";
+import { attachmentIdsOf, attachmentsToDrop, checkAttachments, claimAttachments, dropAttachments, type AttachmentChoice } from "../files/attach.ts";
 import { automodChannelText } from "../moderation/automod/enforce.ts";
 
 export const MAX_CONTENT = 4000;
@@ -31,7 +31,7 @@ function sendLimit(core: Core): number {
 export const unknownMessage = () => new AppError(404, ErrorCode.unknownRoute, "Unknown message.", { key: "error.notFound" });
 
 /** `bulk`: one of a bulk delete or purge, announced to JSON clients once as MESSAGE_DELETE_BULK (moderation/purge.ts). */
-export type MessageEvent = { type: "create" | "update"; message: Message } | { type: "delete"; message: Message; bulk?: boolean };
+export type MessageEvent = { type: "create" | "update"; message: Message; filesRemoved?: boolean } | { type: "delete"; message: Message; bulk?: boolean };
 type Listener = (core: Core, event: MessageEvent) => void;
 const listeners: Listener[] = [];
 /** The hub (and later features) hear about committed changes here; services never import the hub's users. */
@@ -195,14 +195,27 @@ export function findMessage(core: Core, channelId: string, messageId: string): M
 }
 
 /** Only the author edits a message. */
-export async function editMessage(core: Core, userId: string, channelId: string, messageId: string, content: string): Promise<Message> {
+/**
+ * The author edits a message: its text (`undefined`: unchanged) and, as Discord's PATCH
+ * `attachments`, the attachments to keep (`undefined`: all). A message with files may have no text.
+ */
+export async function editMessage(core: Core, userId: string, channelId: string, messageId: string, content: string | undefined, keepAttachments?: string[]): Promise<Message> {
   const access = requireChannel(core, userId, channelId);
   const message = findMessage(core, channelId, messageId);
   if (message.authorId !== userId) throw new AppError(403, ErrorCode.forbidden, "You can only edit your own messages.", { key: "error.forbidden" });
-  const clean = customEmojiContent(core, userId, access, cleanContent(content));
-  await automodChannelText(core, access, userId, clean, "edit");
-  const updated = await core.queue.write(({ orm }) => orm.update(messages).set({ content: clean, editedAt: new Date().toISOString() }).where(eq(messages.id, messageId)).returning().get());
-  emit(core, { type: "update", message: updated });
+  const files = attachmentIdsOf(core, messageId);
+  const drop = keepAttachments ? attachmentsToDrop(files, keepAttachments) : [];
+  const withFiles = files.length - drop.length > 0;
+  let clean = message.content;
+  if (content !== undefined) {
+    clean = customEmojiContent(core, userId, access, cleanContent(content, withFiles));
+    await automodChannelText(core, access, userId, clean, "edit");
+  } else if (!clean && !withFiles && drop.length > 0) cleanContent("");
+  const updated = await core.queue.write(({ orm }) => {
+    dropAttachments(orm, messageId, drop);
+    return orm.update(messages).set({ content: clean, editedAt: new Date().toISOString() }).where(eq(messages.id, messageId)).returning().get();
+  });
+  emit(core, { type: "update", message: updated, filesRemoved: drop.length > 0 });
   return updated;
 }
 
