@@ -130,13 +130,18 @@ export async function reorderChannels(core: Core, userId: string, guildId: strin
     if (!channel) throw unknownChannel();
     if (move.parentId !== undefined) checkParent(core, guildId, channel.type, move.parentId);
   }
-  await core.queue.write(({ orm }) => {
+  const moved = await core.queue.write(({ orm }) => {
+    const out: Channel[] = [];
     for (const move of moves) {
       const set: Partial<Channel> = { position: Math.max(0, Math.min(10_000, Math.trunc(move.position))) };
       if (move.parentId !== undefined) set.parentId = move.parentId;
-      orm.update(channels).set(set).where(eq(channels.id, move.id)).run();
+      const row = orm.update(channels).set(set).where(eq(channels.id, move.id)).returning().get();
+      if (row) out.push(row);
     }
+    return out;
   });
+  // Discord logs a reorder as one CHANNEL_UPDATE per channel that moved (position, parent_id).
+  for (const row of moved) await auditChannel(core, guildId, all.get(row.id)!, row);
 }
 
 export interface OverwriteInput {

@@ -10,6 +10,7 @@ import { myGuilds } from "../guilds/service.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { Permission } from "../permissions/permissions.ts";
+import { auditEmoji } from "../moderation/audit-hooks.ts";
 import { emojisChanged } from "./events.ts";
 import { storeEmojiImage } from "./image.ts";
 import { customEmojis, type CustomEmoji } from "./table.ts";
@@ -53,12 +54,13 @@ export async function createEmoji(core: Core, userId: string, guildId: string, n
       .get();
   });
   emojisChanged(core, guildId);
+  await auditEmoji(core, guildId, null, created);
   return created;
 }
 
 export async function renameEmoji(core: Core, userId: string, guildId: string, emojiId: string, name: string): Promise<CustomEmoji> {
   requireGuild(core, userId, guildId, Permission.MANAGE_GUILD_EXPRESSIONS);
-  findEmoji(core, userId, guildId, emojiId);
+  const before = findEmoji(core, userId, guildId, emojiId);
   checkName(name);
   const renamed = await core.queue.write(({ orm }) => {
     const clash = orm.select().from(customEmojis).where(and(eq(customEmojis.guildId, guildId), eq(customEmojis.name, name))).get();
@@ -66,14 +68,16 @@ export async function renameEmoji(core: Core, userId: string, guildId: string, e
     return orm.update(customEmojis).set({ name }).where(eq(customEmojis.id, emojiId)).returning().get()!;
   });
   emojisChanged(core, guildId);
+  await auditEmoji(core, guildId, before, renamed);
   return renamed;
 }
 
 export async function deleteEmoji(core: Core, userId: string, guildId: string, emojiId: string): Promise<void> {
   requireGuild(core, userId, guildId, Permission.MANAGE_GUILD_EXPRESSIONS);
-  findEmoji(core, userId, guildId, emojiId);
+  const before = findEmoji(core, userId, guildId, emojiId);
   await core.queue.write(({ orm }) => orm.delete(customEmojis).where(eq(customEmojis.id, emojiId)).run());
   emojisChanged(core, guildId);
+  await auditEmoji(core, guildId, before, null);
 }
 
 /** Every custom emoji of the servers a user is in (for the picker and for checking what they send). */

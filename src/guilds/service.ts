@@ -102,7 +102,10 @@ export async function transferOwnership(core: Core, userId: string, guildId: str
   if (!access.isOwner) throw keyedError(403, ErrorCode.forbidden, "guild.ownerOnly");
   const target = core.db.readOrm.select().from(members).where(and(eq(members.guildId, guildId), eq(members.userId, newOwnerId))).get();
   if (!target) throw keyedError(400, ErrorCode.invalidBody, "guild.transferMember");
-  return core.queue.write(({ orm }) => orm.update(guilds).set({ ownerId: newOwnerId }).where(eq(guilds.id, guildId)).returning().get());
+  const after = await core.queue.write(({ orm }) => orm.update(guilds).set({ ownerId: newOwnerId }).where(eq(guilds.id, guildId)).returning().get());
+  // GUILD_UPDATE with owner_id before/after, as Discord logs it.
+  await auditGuild(core, guildId, access.guild, after);
+  return after;
 }
 
 export async function leaveGuild(core: Core, userId: string, guildId: string): Promise<void> {

@@ -6,6 +6,7 @@ import { requireChannel } from "../guilds/access.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { Permission } from "../permissions/permissions.ts";
 import { JsonTopic } from "../gateway/authority.ts";
+import { auditPin } from "../moderation/audit-hooks.ts";
 import { emitMessageEvent, findMessage } from "./service.ts";
 import { messages, type Message } from "./table.ts";
 
@@ -26,6 +27,7 @@ async function setPinned(core: Core, userId: string, channelId: string, messageI
   emitMessageEvent(core, { type: "update", message: updated });
   const last = latestPin(core, channelId);
   core.hub.gateway?.dispatch(JsonTopic.channel(channelId), "CHANNEL_PINS_UPDATE", { guild_id: access.channel.guildId ?? undefined, channel_id: channelId, last_pin_timestamp: last });
+  await auditPin(core, access.channel.guildId, updated, pinned);
   return updated;
 }
 

@@ -1,5 +1,5 @@
 // One-line audit calls for the administration services outside src/moderation (servers, channels,
-// overwrites, roles, member roles, invites, moderator deletes): each takes the row before and after
+// overwrites, roles, member roles, invites, moderator deletes, pins, threads, emoji, webhooks): each takes the row before and after
 // and records Discord's change keys. An audit failure is logged by audit(), never thrown.
 import type { Core } from "../core.ts";
 import { AuditAction, audit, diff } from "./audit.ts";
@@ -9,7 +9,10 @@ const pick = (row: Row, map: Record<string, string>): Record<string, unknown> | 
 
 const GUILD = { name: "name", description: "description", icon_hash: "icon", owner_id: "ownerId" };
 const CHANNEL = { name: "name", topic: "topic", type: "type", position: "position", parent_id: "parentId", rate_limit_per_user: "rateLimitPerUser", nsfw: "nsfw" };
-const ROLE = { name: "name", color: "color", hoist: "hoist", mentionable: "mentionable", permissions: "permissions" };
+const ROLE = { name: "name", color: "color", hoist: "hoist", mentionable: "mentionable", permissions: "permissions", position: "position" };
+const THREAD = { name: "name", type: "type", archived: "archived", locked: "locked", auto_archive_duration: "autoArchiveDuration", rate_limit_per_user: "rateLimitPerUser" };
+const EMOJI = { name: "name" };
+const WEBHOOK = { name: "name", channel_id: "channelId", type: "type" };
 const OVERWRITE = { id: "id", type: "type", allow: "allow", deny: "deny" };
 
 function record(core: Core, guildId: string, action: number, targetId: string, before: Row, after: Row, map: Record<string, string>, options?: Record<string, string>): Promise<void> {
@@ -55,4 +58,28 @@ export function auditInvite(core: Core, guildId: string, code: string, channelId
 /** A moderator deleted someone else's message (Discord logs only those). */
 export function auditMessageDelete(core: Core, guildId: string | null, authorId: string, channelId: string): Promise<void> {
   return guildId ? audit(core, { guildId, action: AuditAction.MESSAGE_DELETE, targetId: authorId, options: { channel_id: channelId, count: "1" } }) : Promise.resolve();
+}
+
+/** Discord's MESSAGE_PIN / MESSAGE_UNPIN: the target is the message's author. */
+export function auditPin(core: Core, guildId: string | null, message: { id: string; channelId: string; authorId: string }, pinned: boolean): Promise<void> {
+  if (!guildId) return Promise.resolve();
+  return audit(core, { guildId, action: pinned ? AuditAction.MESSAGE_PIN : AuditAction.MESSAGE_UNPIN, targetId: message.authorId, options: { channel_id: message.channelId, message_id: message.id } });
+}
+
+/** A thread's channel row merged with its thread state (archived, locked, auto_archive_duration). */
+export function auditThread(core: Core, guildId: string | null, before: (object & { id?: unknown }) | null, after: (object & { id?: unknown }) | null): Promise<void> {
+  if (!guildId) return Promise.resolve();
+  const action = !before ? AuditAction.THREAD_CREATE : !after ? AuditAction.THREAD_DELETE : AuditAction.THREAD_UPDATE;
+  return record(core, guildId, action, String((after ?? before)!.id), before, after, THREAD);
+}
+
+export function auditEmoji(core: Core, guildId: string, before: (object & { id?: unknown }) | null, after: (object & { id?: unknown }) | null): Promise<void> {
+  const action = !before ? AuditAction.EMOJI_CREATE : !after ? AuditAction.EMOJI_DELETE : AuditAction.EMOJI_UPDATE;
+  return record(core, guildId, action, String((after ?? before)!.id), before, after, EMOJI);
+}
+
+export function auditWebhook(core: Core, guildId: string | null, before: (object & { id?: unknown }) | null, after: (object & { id?: unknown }) | null): Promise<void> {
+  if (!guildId) return Promise.resolve();
+  const action = !before ? AuditAction.WEBHOOK_CREATE : !after ? AuditAction.WEBHOOK_DELETE : AuditAction.WEBHOOK_UPDATE;
+  return record(core, guildId, action, String((after ?? before)!.id), before, after, WEBHOOK);
 }

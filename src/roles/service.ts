@@ -122,12 +122,18 @@ export async function reorderRoles(core: Core, userId: string, guildId: string, 
     if (role.id === guildId) throw fieldError({ id: "role.everyoneFixed" });
     if (!canManageRole(actor(a), role) || p.position >= mine || p.position < 1) throw missingPermission();
   }
+  const before = new Map(guildRoles(core, guildId).map((r) => [r.id, r]));
   await core.queue.write(({ orm }) => {
     for (const p of positions) orm.update(roles).set({ position: Math.trunc(p.position) }).where(eq(roles.id, p.id)).run();
   });
   const after = guildRoles(core, guildId);
   const moved = new Set(positions.map((p) => p.id));
-  for (const role of after) if (moved.has(role.id)) roleChanged(core, "GUILD_ROLE_UPDATE", role);
+  for (const role of after) {
+    if (!moved.has(role.id)) continue;
+    roleChanged(core, "GUILD_ROLE_UPDATE", role);
+    // Discord logs a reorder as one ROLE_UPDATE per moved role (position).
+    await auditRole(core, guildId, before.get(role.id) ?? null, role);
+  }
   return after;
 }
 

@@ -7,6 +7,7 @@ import type { Core } from "../core.ts";
 import { ids } from "../db/snowflake.ts";
 import { missingPermission, requireChannel, type ChannelAccess } from "../guilds/access.ts";
 import { automodChannelText } from "../moderation/automod/enforce.ts";
+import { auditThread } from "../moderation/audit-hooks.ts";
 import { channels, type Channel } from "../guilds/table.ts";
 import { ErrorCode } from "../lib/errors.ts";
 import { fieldError, keyedError } from "../lib/field-error.ts";
@@ -72,7 +73,11 @@ async function insertThread(core: Core, userId: string, parent: Channel, id: str
     orm.insert(threadMembers).values({ threadId: id, userId, joinTimestamp: now.toISOString() }).run();
     return channel;
   });
-  if (thread) emitThreadEvent(core, { type: "create", thread });
+  if (thread) {
+    emitThreadEvent(core, { type: "create", thread });
+    const created = { ...thread, archived: false, locked: false, autoArchiveDuration: duration };
+    await auditThread(core, thread.guildId, null, created);
+  }
   return thread;
 }
 
@@ -137,6 +142,7 @@ export async function updateThread(core: Core, userId: string, threadId: string,
     return Object.keys(setChannel).length ? orm.update(channels).set(setChannel).where(eq(channels.id, threadId)).returning().get() : channel;
   });
   emitThreadEvent(core, { type: "update", thread: updated });
+  await auditThread(core, channel.guildId, { ...channel, ...state }, { ...updated, ...state, ...setState });
   return updated;
 }
 
@@ -145,6 +151,7 @@ export async function deleteThread(core: Core, userId: string, threadId: string)
   const { channel, state } = requireThread(core, userId, threadId, Permission.MANAGE_THREADS);
   await core.queue.write(({ orm }) => orm.delete(channels).where(eq(channels.id, threadId)).run());
   emitThreadEvent(core, { type: "delete", thread: channel, starterMessageId: state.starterMessageId });
+  await auditThread(core, channel.guildId, { ...channel, ...state }, null);
   // Sockets listening to the thread lose it like any deleted channel.
   core.hub.recheckAccess();
   return channel;

@@ -11,6 +11,7 @@ import { requireChannel, requireGuild } from "../guilds/access.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { Permission } from "../permissions/permissions.ts";
 import { publicUser } from "../users/service.ts";
+import { auditWebhook } from "../moderation/audit-hooks.ts";
 import { webhooks, type Webhook } from "./table.ts";
 
 export const MAX_WEBHOOKS_PER_CHANNEL = 15;
@@ -44,6 +45,7 @@ export async function createWebhook(core: Core, actor: User, channelId: string, 
     orm.insert(users).values({ id, username, usernameKey: usernameKey(username), displayName: name, passwordHash: null, isAdmin: false, isBot: true, about: "", pronouns: "", status: "online", customStatus: "", theme: "system", locale: "en", timeFormat: "24h", createdAt: now, passwordChangedAt: now }).run();
     return orm.insert(webhooks).values({ id, type: applicationId ? 3 : 1, guildId: access.channel.guildId!, channelId, creatorId: actor.id, applicationId, name, tokenHash: hash, createdAt: now }).returning().get();
   });
+  await auditWebhook(core, webhook.guildId, null, webhook);
   return { webhook, token: tokenOf(id, secret) };
 }
 
@@ -84,10 +86,13 @@ export async function updateWebhook(core: Core, hook: Webhook, patch: { name?: s
     const target = requireChannel(core, actorId, patch.channelId, Permission.MANAGE_WEBHOOKS);
     if (target.channel.guildId !== hook.guildId) throw new AppError(400, ErrorCode.invalidBody, "A webhook stays in its server.", { fields: { channel_id: "Another server's channel." } });
   }
-  return core.queue.write(({ orm }) => {
+  const updated = await core.queue.write(({ orm }) => {
     if (name !== undefined) orm.update(users).set({ displayName: name }).where(eq(users.id, hook.id)).run();
     return orm.update(webhooks).set({ ...(name !== undefined && { name }), ...(patch.channelId !== undefined && { channelId: patch.channelId }) }).where(eq(webhooks.id, hook.id)).returning().get();
   });
+  // A change made with the webhook's own token has no member behind it (user_id null, as on Discord).
+  if (updated) await auditWebhook(core, hook.guildId, hook, updated);
+  return updated;
 }
 
 /** A new URL; the old one stops at once. */
@@ -103,6 +108,7 @@ export async function deleteWebhook(core: Core, hook: Webhook): Promise<void> {
     orm.delete(webhooks).where(and(eq(webhooks.id, hook.id))).run();
     orm.update(users).set({ deletedAt: new Date().toISOString() }).where(eq(users.id, hook.id)).run();
   });
+  await auditWebhook(core, hook.guildId, hook, null);
 }
 
 export function webhookUser(core: Core, hook: Webhook): User {
