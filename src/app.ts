@@ -25,6 +25,9 @@ import "./threads/live.tsx"; // publishes committed thread changes (THREAD_* eve
 import { threadsApi } from "./threads/api.ts";
 import { threadPages } from "./threads/routes.tsx";
 import "./messages/read-live.tsx"; // publishes unread marks and mention badges after commits
+import "./notifications/deliver.ts"; // desktop notifications and Web Push after a message commits
+import { notificationRoutes } from "./notifications/routes.tsx";
+import { pwaRoutes } from "./pwa/routes.tsx";
 import "./previews/service.ts"; // fetches link previews after a message with links commits
 import { previewRoutes } from "./previews/routes.tsx";
 import { emojiRoutes } from "./emoji/routes.tsx";
@@ -119,12 +122,14 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/", healthRoutes({ db: core.db, isShuttingDown }));
   app.route("/", instanceCssRoutes(core));
   app.route("/static", assetRoutes);
+  app.route("/", pwaRoutes(core));
   app.route("/avatars", imageRoutes(avatarDir, core));
   app.route("/icons", imageRoutes(iconDir, core));
   app.route("/", authRoutes(core));
   app.route("/settings", settingsRoutes(core));
   app.route("/settings/developer", developerRoutes(core));
   app.route("/settings/voice", voiceSettingsRoutes(core));
+  app.route("/settings/notifications", notificationRoutes(core));
   app.route("/calls", voiceCallRoutes(core));
   app.route("/oauth2", authorizePages(core));
   app.route("/", messagePages(core));

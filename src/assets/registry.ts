@@ -20,6 +20,7 @@ const TYPES: Record<string, string> = {
   json: "application/json",
   woff2: "font/woff2",
   txt: "text/plain; charset=utf-8",
+  wav: "audio/wav",
 };
 
 const assets = new Map<string, Asset>();
@@ -37,6 +38,9 @@ export async function loadAssets(): Promise<{ count: number; embedded: boolean }
   }
   return { count: assets.size, embedded };
 }
+
+/** Every static file's path (the service worker precaches a selection of them). */
+export const assetPaths = (): string[] => [...assets.keys()];
 
 export function getAsset(path: string): Asset | undefined {
   return assets.get(path);

@@ -11,6 +11,7 @@ import { enInteractions } from "./en-interactions.ts";
 import { enMessages } from "./en-messages.ts";
 import { enVoice } from "./en-voice.ts";
 import { enClient } from "./en-client.ts";
+import { enNotifications } from "./en-notifications.ts";
 import { enFiles } from "./en-files.ts";
 import { enSearch } from "./en-search.ts";
 import { enOps } from "./en-ops.ts";
@@ -208,5 +209,5 @@ const enCore = {
   "error.notFound": "Not found.",
 };
 
-export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enInteractions, ...enSearch, ...enOps, ...enExpressions, ...enModeration, ...enVoice, ...enClient };
+export const en = { ...enCore, ...enGuilds, ...enPresence, ...enPermissions, ...enThreads, ...enMessages, ...enFiles, ...enBots, ...enInteractions, ...enSearch, ...enOps, ...enExpressions, ...enModeration, ...enVoice, ...enClient, ...enNotifications };
 export type MessageKey = keyof typeof en;

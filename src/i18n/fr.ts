@@ -14,6 +14,7 @@ import { frFiles } from "./fr-files.ts";
 import { frSearch } from "./fr-search.ts";
 import { frOps } from "./fr-ops.ts";
 import { frClient } from "./fr-client.ts";
+import { frNotifications } from "./fr-notifications.ts";
 
 export const fr: Record<MessageKey, string> = {
   ...frGuilds,
@@ -29,7 +30,7 @@ export const fr: Record<MessageKey, string> = {
   ...frFiles,
   ...frSearch,
   ...frOps,
-  ...frClient,
+  ...frClient, ...frNotifications,
   "app.name": "Pokynano",
   "common.save": "Enregistrer",
   "common.saved": "Enregistré.",

@@ -2,6 +2,9 @@ import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { assetUrl } from "../../src/assets/registry.ts";
 
+// After the page's own scripts: drafts.js uses the composer's hooks (static/js/composer.js).
+const PWA_SCRIPTS = ["js/pwa.js", "js/notifications.js", "js/drafts.js"];
+
 // htmx 4 config: the indicator stylesheet htmx would inject inline is in app.css instead (our
 // CSP allows no inline style), and requests stay same-origin.
 const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false, mode: "same-origin" });
@@ -22,8 +25,12 @@ export function Document(props: { title: string; locale: string; theme?: string;
           {/* The admin's custom CSS comes last, so it wins (src/instance/routes.ts). */}
           <link rel="stylesheet" href="/instance.css" />
           <link rel="icon" href={assetUrl("icons/logo.svg")} type="image/svg+xml" />
+          {/* Installable app (src/pwa/routes.ts); the service worker, notifications and drafts scripts run on every page. */}
+          <link rel="manifest" href="/manifest.webmanifest" />
+          <link rel="apple-touch-icon" href={assetUrl("icons/apple-touch-icon.png")} />
+          <meta name="theme-color" content="#5865f2" />
           <script src={assetUrl("vendor/htmx.min.js")} defer></script>
-          {(props.scripts ?? []).map((s) => (
+          {[...(props.scripts ?? []), ...PWA_SCRIPTS].map((s) => (
             <script src={assetUrl(s)} defer></script>
           ))}
         </head>

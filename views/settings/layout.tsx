@@ -4,7 +4,7 @@ import { Document } from "../layouts/document.tsx";
 import { Alert } from "../shared/form.tsx";
 import type { PageCtx } from "../shared/page-ctx.ts";
 
-export const SETTINGS_PAGES = ["profile", "appearance", "security", "sessions", "tokens", "developer", "voice", "account"] as const;
+export const SETTINGS_PAGES = ["profile", "appearance", "security", "sessions", "tokens", "developer", "voice", "notifications", "account"] as const;
 export type SettingsPage = (typeof SETTINGS_PAGES)[number];
 
 export function SettingsLayout(props: { ctx: PageCtx; page: SettingsPage; notice?: string; error?: string; children: Child; scripts?: string[] }) {

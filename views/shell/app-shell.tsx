@@ -200,6 +200,8 @@ export function AppShell(props: ShellProps) {
           {/* Live plumbing: where presence and refresh fragments land, the words presence.js
               needs, and the socket a page without a conversation opens (presence.js). */}
           <div id="presence-feed" hidden></div>
+          {/* Notifications for this user land here (src/notifications/fragment.ts; static/js/notifications.js). */}
+          <div id="notify-inbox" hidden></div>
           {/* A DM call ringing this user (src/voice/ring.tsx). */}
           <div id="call-ring" class="call-ring-slot" aria-live="assertive"></div>
           <div id="live-refresh" hidden></div>

@@ -1,0 +1,105 @@
+// Who hears about a new message, and how. After a message commits (off the send's path, on a
+// later tick) we decide per person from their settings: the mentioned people (the send already
+// recorded them in message_mentions) plus whoever chose "every message" for the server or
+// channel, and every other person in a DM. Do-not-disturb silences everything.
+// Delivery: a tab that is open gets one shared fragment on the user's socket (the same bytes for
+// every recipient: no per-person rendering); people with no active tab get a Web Push.
+import { eq, inArray, and } from "drizzle-orm";
+import { users } from "../auth/table.ts";
+import type { Core } from "../core.ts";
+import { channelAccess } from "../guilds/access.ts";
+import { findGuild } from "../guilds/service.ts";
+import { channels, memberRoles } from "../guilds/table.ts";
+import { Topic } from "../hub/hub.ts";
+import { onMessageEvent } from "../messages/service.ts";
+import { messageMentions, type Message } from "../messages/table.ts";
+import { notifyPartial, plainText } from "./fragment.ts";
+import { sendPush, subscriptionsOf, type PushPayload } from "./push.ts";
+import { allMessageSubscribers, effective, prefsFor, settingsFor, type ScopeSettings } from "./settings.ts";
+
+export type Reason = "dm" | "mention" | "all";
+const NONE: ScopeSettings = { level: null, mutedUntil: 0, suppressEveryone: null, suppressRoles: null };
+
+/** Decide who is notified of a message and why (exported for tests and the docs). */
+export function decide(core: Core, message: Message, guildId: string | null): Map<string, Reason> {
+  const out = new Map<string, Reason>();
+  const mentioned = core.db.readOrm.select({ userId: messageMentions.userId }).from(messageMentions).where(eq(messageMentions.messageId, message.id)).all().map((r) => r.userId);
+  const scopes = guildId ? [guildId, message.channelId] : [message.channelId];
+  const everyMessage = guildId ? allMessageSubscribers(core, scopes).filter((id) => id !== message.authorId && !mentioned.includes(id) && channelAccess(core, id, message.channelId)) : [];
+  const candidates = [...mentioned, ...everyMessage];
+  if (candidates.length === 0) return out;
+  // Do-not-disturb silences everything.
+  const dnd = new Set(core.db.readOrm.select({ id: users.id }).from(users).where(and(inArray(users.id, candidates), eq(users.status, "dnd"))).all().map((r) => r.id));
+  const settings = settingsFor(core, candidates, scopes);
+  if (guildId === null) {
+    const prefs = prefsFor(core, candidates);
+    for (const id of mentioned) {
+      const own = effective(NONE, settings.get(id)?.get(message.channelId) ?? NONE);
+      if (!dnd.has(id) && prefs.get(id)!.dmNotify && !own.muted && own.level !== "nothing") out.set(id, "dm");
+    }
+    return out;
+  }
+  const directly = (id: string) => message.content.includes(`<@${id}>`) || message.content.includes(`<@!${id}>`);
+  const roleIds = message.content.includes("<@&") ? [...new Set([...message.content.matchAll(/<@&(\d{1,20})>/g)].map((m) => m[1]!))] : [];
+  const byRole = new Set(
+    roleIds.length ? core.db.readOrm.select({ id: memberRoles.userId }).from(memberRoles).where(and(eq(memberRoles.guildId, guildId), inArray(memberRoles.roleId, roleIds), inArray(memberRoles.userId, mentioned))).all().map((r) => r.id) : [],
+  );
+  for (const id of candidates) {
+    if (dnd.has(id)) continue;
+    const s = effective(settings.get(id)?.get(guildId) ?? NONE, settings.get(id)?.get(message.channelId) ?? NONE);
+    if (s.muted || s.level === "nothing") continue;
+    if (s.level === "all") {
+      out.set(id, mentioned.includes(id) ? "mention" : "all");
+      continue;
+    }
+    if (!mentioned.includes(id)) continue;
+    // Mentioned only through @everyone/@here or a role: the suppress choices apply. A reply's
+    // ping is recorded as a mention without either, so it counts as direct.
+    const viaEveryone = message.mentionsEveryone;
+    const viaRole = byRole.has(id);
+    const direct = directly(id) || (!viaEveryone && !viaRole);
+    if (direct || (viaRole && !s.suppressRoles) || (viaEveryone && !s.suppressEveryone)) out.set(id, "mention");
+  }
+  return out;
+}
+
+/** Title, body and link of a notification: plain text (a browser shows it as text, never HTML). */
+function describe(core: Core, message: Message, guildId: string | null): PushPayload {
+  const author = core.db.readOrm.select({ username: users.username, displayName: users.displayName }).from(users).where(eq(users.id, message.authorId)).get();
+  const name = author?.displayName || author?.username || "?";
+  const channel = core.db.readOrm.select({ name: channels.name }).from(channels).where(eq(channels.id, message.channelId)).get();
+  const title = guildId ? `${name} (#${channel?.name ?? ""}, ${findGuild(core, guildId).name})` : name;
+  return { title, body: plainText(core, message.content), url: guildId ? `/channels/${guildId}/${message.channelId}` : `/channels/@me/${message.channelId}`, tag: `${message.channelId}` };
+}
+
+async function deliver(core: Core, message: Message): Promise<void> {
+  const channel = core.db.readOrm.select({ guildId: channels.guildId }).from(channels).where(eq(channels.id, message.channelId)).get();
+  if (!channel) return;
+  const who = decide(core, message, channel.guildId);
+  if (who.size === 0) return;
+  const payload = describe(core, message, channel.guildId);
+  const prefs = prefsFor(core, [...who.keys()]);
+  const fragments = new Map<boolean, string>();
+  const pushTo: string[] = [];
+  for (const [id, reason] of who) {
+    const topic = Topic.user(id);
+    const open = core.hub.subscribers(topic) > 0;
+    if (open) {
+      // Two variants at most (with and without sound), whatever the number of recipients.
+      const sound = prefs.get(id)!.sound;
+      let html = fragments.get(sound);
+      if (html === undefined) fragments.set(sound, (html = notifyPartial(payload, message.id, sound)));
+      core.hub.publish(topic, html);
+    }
+    // A closed app (no tab, or every tab idle) hears about mentions and DMs by push.
+    if ((!open || core.hub.isIdle(id)) && reason !== "all") pushTo.push(id);
+  }
+  const subs = subscriptionsOf(core, pushTo);
+  if (subs.length) await sendPush(core, subs, payload);
+}
+
+onMessageEvent((core, event) => {
+  if (event.type !== "create") return;
+  // Off the send's path: the sender's response does not wait for anyone's notifications.
+  setTimeout(() => deliver(core, event.message).catch((err) => core.logger.error("notification delivery failed", { err })), 0);
+});

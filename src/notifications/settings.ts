@@ -1,0 +1,93 @@
+// Notification settings: per server and per channel (a channel's choice overrides its server's,
+// field by field), and per person (DM notifications, the sound). Reads are one query for the
+// two scopes of a message; writes go through the commit queue.
+import { and, eq, inArray } from "drizzle-orm";
+import type { Core } from "../core.ts";
+import { notificationPrefs, notificationSettings, type NotificationSettingsRow } from "./table.ts";
+
+export const LEVELS = ["all", "mentions", "nothing"] as const;
+export type Level = (typeof LEVELS)[number];
+/** Mute choices in minutes; 0 = until turned back on. */
+export const MUTE_MINUTES = [15, 60, 480, 1440, 0] as const;
+export const MUTED_FOREVER = -1;
+
+export interface ScopeSettings {
+  level: Level | null;
+  mutedUntil: number;
+  suppressEveryone: boolean | null;
+  suppressRoles: boolean | null;
+}
+export interface Effective {
+  level: Level;
+  muted: boolean;
+  suppressEveryone: boolean;
+  suppressRoles: boolean;
+}
+
+const EMPTY: ScopeSettings = { level: null, mutedUntil: 0, suppressEveryone: null, suppressRoles: null };
+const fromRow = (r: NotificationSettingsRow | undefined): ScopeSettings =>
+  r ? { level: r.level === null ? null : LEVELS[r.level]!, mutedUntil: r.mutedUntil, suppressEveryone: r.suppressEveryone, suppressRoles: r.suppressRoles } : EMPTY;
+
+export const isMuted = (s: ScopeSettings, now = Date.now()) => s.mutedUntil === MUTED_FOREVER || s.mutedUntil > now;
+
+/** What applies in a channel: the channel's own choices, else the server's, else the defaults (servers: only mentions). */
+export function effective(server: ScopeSettings, channel: ScopeSettings, now = Date.now()): Effective {
+  return {
+    level: channel.level ?? server.level ?? "mentions",
+    muted: isMuted(server, now) || isMuted(channel, now),
+    suppressEveryone: channel.suppressEveryone ?? server.suppressEveryone ?? false,
+    suppressRoles: channel.suppressRoles ?? server.suppressRoles ?? false,
+  };
+}
+
+export function scopeSettings(core: Core, userId: string, scopeId: string): ScopeSettings {
+  return fromRow(core.db.readOrm.select().from(notificationSettings).where(and(eq(notificationSettings.userId, userId), eq(notificationSettings.scopeId, scopeId))).get());
+}
+
+/** Several users' settings for a server and a channel, in one query: userId -> [server, channel]. */
+export function settingsFor(core: Core, userIds: string[], scopeIds: string[]): Map<string, Map<string, ScopeSettings>> {
+  const out = new Map<string, Map<string, ScopeSettings>>();
+  if (userIds.length === 0) return out;
+  const rows = core.db.readOrm.select().from(notificationSettings).where(and(inArray(notificationSettings.userId, userIds), inArray(notificationSettings.scopeId, scopeIds))).all();
+  for (const r of rows) {
+    const m = out.get(r.userId) ?? new Map<string, ScopeSettings>();
+    m.set(r.scopeId, fromRow(r));
+    out.set(r.userId, m);
+  }
+  return out;
+}
+
+/** People who chose "every message" for any of these scopes. */
+export function allMessageSubscribers(core: Core, scopeIds: string[]): string[] {
+  const rows = core.db.readOrm.selectDistinct({ userId: notificationSettings.userId }).from(notificationSettings).where(and(inArray(notificationSettings.scopeId, scopeIds), eq(notificationSettings.level, 0))).all();
+  return rows.map((r) => r.userId);
+}
+
+export async function saveScopeSettings(core: Core, userId: string, scopeId: string, s: ScopeSettings): Promise<void> {
+  const values = { level: s.level === null ? null : LEVELS.indexOf(s.level), mutedUntil: s.mutedUntil, suppressEveryone: s.suppressEveryone, suppressRoles: s.suppressRoles };
+  await core.queue.write(({ orm }) => {
+    // A scope back to "as inherited" in every field needs no row.
+    if (values.level === null && values.mutedUntil === 0 && values.suppressEveryone === null && values.suppressRoles === null) {
+      orm.delete(notificationSettings).where(and(eq(notificationSettings.userId, userId), eq(notificationSettings.scopeId, scopeId))).run();
+      return;
+    }
+    orm.insert(notificationSettings).values({ userId, scopeId, ...values }).onConflictDoUpdate({ target: [notificationSettings.userId, notificationSettings.scopeId], set: values }).run();
+  });
+}
+
+/** A mute choice (minutes; 0 = until turned back on; null = unmute) as the stored muted_until. */
+export const muteUntil = (minutes: number | null, now = Date.now()) => (minutes === null ? 0 : minutes === 0 ? MUTED_FOREVER : now + minutes * 60_000);
+
+export interface Prefs {
+  dmNotify: boolean;
+  sound: boolean;
+}
+export function prefsFor(core: Core, userIds: string[]): Map<string, Prefs> {
+  const out = new Map<string, Prefs>(userIds.map((id) => [id, { dmNotify: true, sound: true }]));
+  if (userIds.length === 0) return out;
+  for (const r of core.db.readOrm.select().from(notificationPrefs).where(inArray(notificationPrefs.userId, userIds)).all()) out.set(r.userId, { dmNotify: r.dmNotify, sound: r.sound });
+  return out;
+}
+export async function savePrefs(core: Core, userId: string, prefs: Prefs): Promise<void> {
+  await core.queue.write(({ orm }) => orm.insert(notificationPrefs).values({ userId, ...prefs }).onConflictDoUpdate({ target: notificationPrefs.userId, set: prefs }).run());
+}

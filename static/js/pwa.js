@@ -1,0 +1,8 @@
+// Installs the service worker (served from /sw.js so that it controls the whole site): it keeps
+// the static files for an instant start and shows the offline screen when the server is out of reach.
+(() => {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
+    // A browser that refuses (private mode, policy) simply runs without the offline screen.
+  });
+})();
