@@ -107,7 +107,7 @@ describe("managing users", () => {
 describe("instance settings", () => {
   test("the name and registration mode change from the admin page and API", async () => {
     expect((await postForm(app, "/admin/settings", { instance_name: "Les Copains", registration: "open" }, admin.cookie)).status).toBe(303);
-    expect(await (await api(app, "GET", "/admin/instance", undefined, admin.bearer)).json()).toEqual({ name: "Les Copains", registration: "open", server_creation: "everyone", message_rate_limit: 10, max_file_size_mb: 25, storage_quota_mb: 2048, api_rate_limit: { max: 50, window_ms: 5000 }, search_rate_limit: 30 });
+    expect(await (await api(app, "GET", "/admin/instance", undefined, admin.bearer)).json()).toEqual({ name: "Les Copains", registration: "open", server_creation: "everyone", message_rate_limit: 10, max_file_size_mb: 25, storage_quota_mb: 2048, api_rate_limit: { max: 50, window_ms: 5000 }, search_rate_limit: 30, audit_log_retention_days: 90 });
     const bad = await api(app, "PATCH", "/admin/instance", { registration: "anyone" }, admin.bearer);
     expect(bad.status).toBe(400);
     const blank = await api(app, "PATCH", "/admin/instance", { name: "   " }, admin.bearer);

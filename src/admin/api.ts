@@ -9,6 +9,7 @@ import type { AppEnv } from "../http/env.ts";
 import { parseJson, password, snowflakeParam, text } from "../http/validate.ts";
 import { createInstanceInvite, listInstanceInvites } from "../instance/invites.ts";
 import { instanceName, readSetting, REGISTRATION_MODES, registrationMode } from "../instance/service.ts";
+import { auditRetentionDays } from "../moderation/audit.ts";
 import { DEFAULT_SEND_LIMIT } from "../messages/service.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { createUser, findUser, selfUser } from "../users/service.ts";
@@ -54,18 +55,18 @@ export function adminApi(core: Core) {
     return c.body(null, 204);
   });
 
-  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core), message_rate_limit: readSetting<number>(core.db.readOrm, "message_rate_limit") ?? DEFAULT_SEND_LIMIT, max_file_size_mb: maxFileMb(core), storage_quota_mb: quotaMb(core), api_rate_limit: apiRateLimitJson(core), search_rate_limit: searchRateLimit(core) });
+  const instance = () => ({ name: instanceName(core.db.readOrm), registration: registrationMode(core.db.readOrm), server_creation: serverCreation(core), message_rate_limit: readSetting<number>(core.db.readOrm, "message_rate_limit") ?? DEFAULT_SEND_LIMIT, max_file_size_mb: maxFileMb(core), storage_quota_mb: quotaMb(core), api_rate_limit: apiRateLimitJson(core), search_rate_limit: searchRateLimit(core), audit_log_retention_days: auditRetentionDays(core) });
   app.get("/instance", (c) => c.json(instance()));
   app.patch("/instance", async (c) => {
-    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional(), max_file_size_mb: fileLimitFields.max_file_size_mb.optional(), storage_quota_mb: fileLimitFields.storage_quota_mb.optional(), api_rate_limit: apiRateLimitBody.optional(), search_rate_limit: z.number().int().min(0).max(10_000).optional() }));
+    const body = await parseJson(c, z.strictObject({ name: text(200).optional(), registration: z.enum(REGISTRATION_MODES).optional(), server_creation: z.enum(SERVER_CREATION).optional(), message_rate_limit: z.number().int().min(0).max(10_000).optional(), max_file_size_mb: fileLimitFields.max_file_size_mb.optional(), storage_quota_mb: fileLimitFields.storage_quota_mb.optional(), api_rate_limit: apiRateLimitBody.optional(), search_rate_limit: z.number().int().min(0).max(10_000).optional(), audit_log_retention_days: z.number().int().min(1).max(3650).optional() }));
     const before = instance();
     if (body.search_rate_limit !== undefined) await setSearchRateLimit(core, body.search_rate_limit);
     if (body.api_rate_limit) await setApiRateLimit(core, body.api_rate_limit);
     await setFileLimits(core, { maxFileMb: body.max_file_size_mb, quotaMb: body.storage_quota_mb });
-    await updateInstance(core, currentAuth(c).user.id, { name: body.name, registration: body.registration, serverCreation: body.server_creation, messageRateLimit: body.message_rate_limit });
+    await updateInstance(core, currentAuth(c).user.id, { name: body.name, registration: body.registration, serverCreation: body.server_creation, messageRateLimit: body.message_rate_limit, auditRetentionDays: body.audit_log_retention_days });
     // Limits set by other features (files, API and search rate limits); updateInstance records its own settings.
     const after = instance();
-    const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => !["name", "registration", "server_creation", "message_rate_limit"].includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => !["name", "registration", "server_creation", "message_rate_limit", "audit_log_retention_days"].includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     if (changed.length) await recordAdminAction(core, currentAuth(c).user.id, "instance.limits", "", { before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, after[k]])) });
     return c.json(after);
   });

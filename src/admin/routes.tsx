@@ -15,6 +15,16 @@ import { requirePageUser } from "../users/routes.tsx";
 import { SERVER_CREATION, serverCreation } from "../guilds/service.ts";
 import { deactivateUser, deleteUser, resetUserPassword, searchUsers, setAdmin, updateInstance } from "./service.ts";
 import { recordAdminAction } from "./audit.ts";
+import { auditRetentionDays } from "../moderation/audit.ts";
+import { fieldError } from "../lib/field-error.ts";
+
+/** The form sends text: a whole number of days, 1 to 3650 (ten years), refused next to its field. */
+function retentionDays(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const days = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || days < 1 || days > 3650) throw fieldError({ audit_log_retention_days: "moderation.auditRetentionInvalid" });
+  return days;
+}
 
 export function adminRoutes(core: Core) {
   const app = new Hono<AppEnv>();
@@ -81,14 +91,14 @@ export function adminRoutes(core: Core) {
 
   const settingsPage = (c: Context<AppEnv>, extra: Partial<Parameters<typeof AdminSettingsPage>[0]> = {}, status: AppError["status"] | 200 = 200) =>
     c.html(
-      <AdminSettingsPage ctx={pageCtx(c, core)} mode={registrationMode(core.db.readOrm)} serverCreation={serverCreation(core)} invites={listInstanceInvites(core)} publicUrl={core.config.publicUrl} {...extra} />,
+      <AdminSettingsPage ctx={pageCtx(c, core)} mode={registrationMode(core.db.readOrm)} serverCreation={serverCreation(core)} auditRetentionDays={auditRetentionDays(core)} invites={listInstanceInvites(core)} publicUrl={core.config.publicUrl} {...extra} />,
       status,
     );
   app.get("/settings", (c) => settingsPage(c, { notice: c.req.query("saved") ? c.get("t")("common.saved") : undefined }));
   app.post("/settings", async (c) => {
-    const form = await parseForm(c, z.object({ instance_name: text(200), registration: z.enum(REGISTRATION_MODES), server_creation: z.enum(SERVER_CREATION).optional() }));
+    const form = await parseForm(c, z.object({ instance_name: text(200), registration: z.enum(REGISTRATION_MODES), server_creation: z.enum(SERVER_CREATION).optional(), audit_log_retention_days: z.string().max(12).optional() }));
     try {
-      await updateInstance(core, currentAuth(c).user.id, { name: form.instance_name, registration: form.registration, serverCreation: form.server_creation });
+      await updateInstance(core, currentAuth(c).user.id, { name: form.instance_name, registration: form.registration, serverCreation: form.server_creation, auditRetentionDays: retentionDays(form.audit_log_retention_days) });
       return c.redirect("/admin/settings?saved=1", 303);
     } catch (err) {
       const { errors, status } = formErrors(c, err);

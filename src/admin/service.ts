@@ -70,8 +70,8 @@ export async function deleteUser(core: Core, adminId: string, userId: string, re
   await recordAdminAction(core, adminId, "user.delete", userId, { username: user.username, remove_messages: removeMessages });
 }
 
-export async function updateInstance(core: Core, adminId: string | null, input: { name?: string; registration?: RegistrationMode; serverCreation?: "everyone" | "admins"; messageRateLimit?: number }): Promise<void> {
-  const keys = { name: "instance_name", registration: "registration_mode", serverCreation: "server_creation", messageRateLimit: "message_rate_limit" } as const;
+export async function updateInstance(core: Core, adminId: string | null, input: { name?: string; registration?: RegistrationMode; serverCreation?: "everyone" | "admins"; messageRateLimit?: number; auditRetentionDays?: number }): Promise<void> {
+  const keys = { name: "instance_name", registration: "registration_mode", serverCreation: "server_creation", messageRateLimit: "message_rate_limit", auditRetentionDays: "audit_log_retention_days" } as const;
   const before = Object.fromEntries(Object.entries(keys).filter(([k]) => input[k as keyof typeof input] !== undefined).map(([k, key]) => [k, readSetting(core.db.readOrm, key) ?? null]));
   if (input.name !== undefined) {
     const name = cleanText(input.name);
@@ -81,6 +81,8 @@ export async function updateInstance(core: Core, adminId: string | null, input: 
   if (input.registration) await writeSetting(core.queue, "registration_mode", input.registration);
   if (input.serverCreation) await writeSetting(core.queue, "server_creation", input.serverCreation);
   if (input.messageRateLimit !== undefined) await writeSetting(core.queue, "message_rate_limit", input.messageRateLimit);
+  // Read by the hourly audit prune (moderation/audit.ts); 1-3650 days, checked at the edge.
+  if (input.auditRetentionDays !== undefined) await writeSetting(core.queue, "audit_log_retention_days", input.auditRetentionDays);
   const after = Object.fromEntries(Object.entries(keys).filter(([k]) => input[k as keyof typeof input] !== undefined).map(([k, key]) => [k, readSetting(core.db.readOrm, key) ?? null]));
   if (Object.keys(after).length && JSON.stringify(before) !== JSON.stringify(after)) await recordAdminAction(core, adminId, "instance.update", "", { before, after });
 }

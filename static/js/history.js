@@ -45,7 +45,8 @@
         if (newDay) {
           const separator = document.createElement("div");
           separator.className = "day-separator";
-          separator.setAttribute("role", "separator");
+          // The feed holds articles only; each message's time carries the full date for assistive tech.
+          separator.setAttribute("aria-hidden", "true");
           const label = document.createElement("span");
           label.textContent = dayLabel(at);
           separator.append(label);

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { Skeleton } from "../shared/skeleton.tsx";
 import type { User } from "../../src/auth/table.ts";
 import type { InstanceInvite } from "../../src/instance/invites.ts";
 import type { RegistrationMode } from "../../src/instance/service.ts";
@@ -123,7 +124,7 @@ export function AdminUsersPage(props: { ctx: PageCtx; users: User[]; total: numb
   );
 }
 
-export function AdminSettingsPage(props: { ctx: PageCtx; mode: RegistrationMode; serverCreation: "everyone" | "admins"; invites: InstanceInvite[]; notice?: string; errors?: FormErrors; publicUrl: string }) {
+export function AdminSettingsPage(props: { ctx: PageCtx; mode: RegistrationMode; serverCreation: "everyone" | "admins"; auditRetentionDays: number; invites: InstanceInvite[]; notice?: string; errors?: FormErrors; publicUrl: string }) {
   const { t } = props.ctx;
   return (
     <AdminLayout ctx={props.ctx} page="settings" notice={props.notice} error={props.errors?.general}>
@@ -131,12 +132,15 @@ export function AdminSettingsPage(props: { ctx: PageCtx; mode: RegistrationMode;
         <Field label={t("setup.instanceName")} name="instance_name" value={props.ctx.instanceName} required maxlength={64} error={props.errors?.fields?.instance_name} />
         <Choice legend={t("setup.registration")} name="registration" selected={props.mode} options={(["open", "invite", "closed"] as const).map((m) => ({ value: m, label: t(`registration.${m}`) }))} />
         <Choice legend={t("guild.creation")} name="server_creation" selected={props.serverCreation} options={(["everyone", "admins"] as const).map((m) => ({ value: m, label: t(`guild.creation.${m}`) }))} />
+        <Field label={t("moderation.auditRetention")} hint={t("moderation.auditRetentionHint")} name="audit_log_retention_days" type="number" inputmode="numeric" value={String(props.auditRetentionDays)} required error={props.errors?.fields?.audit_log_retention_days} />
         <button type="submit" class="primary">
           {t("common.save")}
         </button>
       </form>
       {/* File size and storage quota (src/files/admin.tsx). */}
-      <div hx-get="/admin/files" hx-trigger="load" hx-swap="outerHTML"></div>
+      <div hx-get="/admin/files" hx-trigger="load" hx-swap="outerHTML">
+        <Skeleton lines={3} />
+      </div>
       <section class="settings-section" aria-labelledby="invites-title">
         <h2 id="invites-title">{t("admin.invites")}</h2>
         <form method="post" action="/admin/invites" class="inline-fields">

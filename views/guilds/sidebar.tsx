@@ -79,17 +79,18 @@ export function GuildSidebar(props: { ctx: PageCtx; guild: Guild; channels: Chan
         <details class="category" open>
           <summary>
             <span class="category-name">{cat.name}</span>
-            {props.can.manageChannels ? (
-              <>
+          </summary>
+          {/* Outside the summary: a summary may not hold other controls. */}
+          {props.can.manageChannels ? (
+            <span class="category-actions">
                 <a class="category-add" href={`/guilds/${props.guild.id}/channels/new?parent=${cat.id}`} aria-label={t("channel.createIn", { name: cat.name })} title={t("channel.createIn", { name: cat.name })}>
                   +
                 </a>
                 <a class="channel-gear" href={`/channels/${cat.id}/settings`} aria-label={`${t("channel.settings")}: ${cat.name}`}>
                   ⚙
                 </a>
-              </>
-            ) : null}
-          </summary>
+            </span>
+          ) : null}
           {list(
             props.channels.filter((c) => c.parentId === cat.id),
             cat.id,

@@ -16,7 +16,7 @@ export function Document(props: { title: string; locale: string; theme?: string;
       <html lang={props.locale} data-theme={props.theme ?? "system"}>
         <head>
           <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content" />
           <meta name="color-scheme" content="dark light" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <title>{props.title}</title>

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { Skeleton } from "../shared/skeleton.tsx";
 import type { HistoryView } from "../../src/messages/history.ts";
 import type { RenderedMessage } from "../../src/messages/render.ts";
 import type { MessageKey } from "../../src/i18n/en.ts";
@@ -33,6 +34,7 @@ export function HistoryMore(props: { channelId: string; direction: "before" | "a
       <a href={`?around=${props.cursor}#m-${props.cursor}`} class="muted small">
         {props.label}
       </a>
+      <Skeleton lines={4} indicator />
     </div>
   );
 }

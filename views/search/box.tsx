@@ -57,8 +57,9 @@ export function SearchBox(props: { ctx: PageCtx; guildId: string | null; q?: str
         data-switcher-member={t("switcher.member")}
         data-user={props.ctx.user?.id}
       ></span>
-      <button type="button" class="link-button switcher-open small" data-switcher-open="" aria-label={t("switcher.open")} title={t("switcher.hint")} aria-keyshortcuts="Control+K Meta+K">
-        ⌘K
+      <button type="button" class="link-button switcher-open small" data-switcher-open="" title={t("switcher.hint")} aria-keyshortcuts="Control+K Meta+K">
+        <span aria-hidden="true">⌘K</span>
+        <span class="visually-hidden">{t("switcher.open")}</span>
       </button>
     </div>
   );

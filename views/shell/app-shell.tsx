@@ -6,6 +6,7 @@ import { Avatar } from "../shared/avatar.tsx";
 import { SearchBox } from "../search/box.tsx";
 import type { PageCtx } from "../shared/page-ctx.ts";
 import type { MessageKey } from "../../src/i18n/index.ts";
+import { ShortcutsDialog } from "./shortcuts.tsx";
 
 const STATUSES = ["online", "idle", "dnd", "invisible"] as const;
 
@@ -131,7 +132,7 @@ function StatusMenu(props: { ctx: PageCtx }) {
 export function AppShell(props: ShellProps) {
   const { t, user } = props.ctx;
   return (
-    <Document title={props.title} locale={props.ctx.locale} theme={props.ctx.theme} scripts={user ? [...(props.scripts ?? []), "js/presence.js", "js/search.js", "vendor/minisearch.js", "js/switcher.js"] : props.scripts} userCss={Boolean(user)}>
+    <Document title={props.title} locale={props.ctx.locale} theme={props.ctx.theme} scripts={user ? [...(props.scripts ?? []), "js/presence.js", "js/search.js", "vendor/minisearch.js", "js/switcher.js", "js/shortcuts.js", "js/mobile.js"] : props.scripts} userCss={Boolean(user)}>
       <a class="skip-link" href="#main">
         {t("shell.skip")}
       </a>
@@ -141,6 +142,7 @@ export function AppShell(props: ShellProps) {
         </div>
       ) : null}
       <div class="app-shell">
+        <div class="app-nav" id="app-nav">
         <nav class="server-rail" aria-label={t("shell.servers")}>
           <a class="rail-home" href="/" aria-label={t("dm.title")} aria-current={props.activeGuildId === null ? "page" : undefined} title={t("dm.title")}>
             <img src={props.ctx.logo ? `/icons/${props.ctx.logo}.webp` : assetUrl("icons/logo.svg")} alt="" width="28" height="28" />
@@ -169,8 +171,14 @@ export function AppShell(props: ShellProps) {
             </footer>
           ) : null}
         </aside>
+        </div>
+        <div class="nav-backdrop" id="nav-backdrop" hidden></div>
         <main class="main-pane" id="main" tabindex={-1}>
           <header class="pane-header">
+            {/* Phones: the rail and sidebar, and the member list, open as drawers (static/js/mobile.js). */}
+            <button type="button" class="icon-button mobile-only" id="open-nav" aria-controls="app-nav" aria-expanded="false" aria-label={t("client.menu")} title={t("client.menu")}>
+              ☰
+            </button>
             <h1>{props.mainTitle}</h1>
             {/* A DM's other person: presence.js shows their status here. */}
             <span id="header-presence" class="header-presence"></span>
@@ -181,6 +189,16 @@ export function AppShell(props: ShellProps) {
                 {t("shell.admin")}
               </a>
             ) : null}
+            {props.members ? (
+              <button type="button" class="icon-button members-toggle" id="open-members" aria-controls="member-pane" aria-expanded="false" aria-label={t("client.showMembers")} title={t("client.showMembers")}>
+                👥
+              </button>
+            ) : null}
+            {user ? (
+              <button type="button" class="icon-button" id="open-shortcuts" aria-haspopup="dialog" aria-label={t("shortcuts.open")} title={`${t("shortcuts.open")} (Ctrl+/)`}>
+                ⌨
+              </button>
+            ) : null}
             <form method="post" action="/logout" class="header-form">
               <button type="submit" class="link-button">
                 {t("shell.logout")}
@@ -189,7 +207,7 @@ export function AppShell(props: ShellProps) {
           </header>
           {props.main}
         </main>
-        <aside class="member-pane" aria-label={t("shell.members")}>
+        <aside class="member-pane" id="member-pane" aria-label={t("shell.members")}>
           <h2 class="pane-title">{t("shell.members")}</h2>
           {props.members ?? <p class="muted empty-state">{t("shell.membersHint")}</p>}
           <div id="popover" class="popover-slot"></div>
@@ -205,6 +223,9 @@ export function AppShell(props: ShellProps) {
           {/* A DM call ringing this user (src/voice/ring.tsx). */}
           <div id="call-ring" class="call-ring-slot" aria-live="assertive"></div>
           <div id="live-refresh" hidden></div>
+          {/* Shown by static/js/shortcuts.js while the live socket is down; read out politely. */}
+          <div id="connection-banner" class="connection-banner" role="status" hidden data-lost={t("client.reconnecting")} data-back={t("client.reconnected")}></div>
+          <ShortcutsDialog ctx={props.ctx} />
           <span id="presence-labels" hidden data-online={t("presence.online")} data-idle={t("presence.idle")} data-dnd={t("presence.dnd")} data-offline={t("presence.offline")}></span>
           <div id="shell-live" hidden data-ws-url={props.activeGuildId ? `/ws?guild=${props.activeGuildId}` : "/ws"}></div>
         </>
