@@ -11,7 +11,8 @@
 import { loadavg } from "node:os";
 import { api, cpuMs, median, percentile, pokynanoBinary, round, rssMb, tempDir, type Figure } from "./support.ts";
 
-const SIZES = [8, 16, 25];
+/** Room sizes; VOICE_BENCH_SIZES=8,30 tries others. */
+const SIZES = (process.env.VOICE_BENCH_SIZES ?? "8,16,25").split(",").map(Number);
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
 const CHAT_PER_S = 10;
@@ -52,7 +53,7 @@ export async function run(): Promise<Figure[]> {
   const max = Math.max(...SIZES);
   for (let i = 0; i < max; i++) await createUser(binary, dataDir, `talker${i}`, i === 0);
   const port = 39_600 + Math.floor(Math.random() * 300);
-  const server = Bun.spawn([binary, "--port", String(port), "--host", "127.0.0.1", "--data-dir", dataDir, "--voice-listen-ip", "127.0.0.1", "--voice-ports", "any", "--log-level", "warn"], { stdout: "ignore", stderr: "ignore" });
+  const server = Bun.spawn([binary, "--port", String(port), "--host", "127.0.0.1", "--data-dir", dataDir, "--voice-listen-ip", "127.0.0.1", "--voice-ports", "any", "--log-level", "info"], { stdout: Bun.file(`${dataDir}/server.log`), stderr: "inherit" });
   const base = `http://127.0.0.1:${port}`;
   const figures: Figure[] = [];
   try {
@@ -76,6 +77,7 @@ export async function run(): Promise<Figure[]> {
     const { code } = await api<{ code: string }>(base, "POST", `/api/v10/channels/${textId}/invites`, admin, { max_age: 0, max_uses: 0 });
     for (const t of tokens.slice(1)) await api(base, "POST", `/api/v10/invites/${code}`, t.token, {});
 
+    const serverStats = () => api<{ sfu: { forwarded: number; maxBlockMs: number; heapUsed: number }; main_loop_max_block_ms: number }>(base, "GET", "/api/v10/voice/stats", admin);
     const chatBaseline = await chat(base, admin, textId, 5_000);
     for (const n of SIZES) {
       const workers = [0, 1].map(() => new Worker(`${import.meta.dir}/voice-peers.ts`));
@@ -91,11 +93,15 @@ export async function run(): Promise<Figure[]> {
       workers.forEach((w) => w.postMessage({ op: "start" }));
       await Bun.sleep(WARMUP_MS);
       const marks = await ask<{ sent: number; received: number }>(workers, { op: "mark" }, "marked");
+      const before = await serverStats();
+      const rss0 = rssMb(server.pid);
       const cpu0 = cpuMs(server.pid);
       const chatVoice = chat(base, admin, textId, MEASURE_MS - 500);
       await Bun.sleep(MEASURE_MS);
       const cpu1 = cpuMs(server.pid);
       const rss = rssMb(server.pid);
+      const after = await serverStats();
+      if (!after.sfu) throw new Error(`voice bench: the room emptied during the window (server log: ${dataDir}/server.log)`);
       const ends = await ask<{ sent: number; received: number; delays: number[] }>(workers, { op: "stop" }, "stopped");
       for (const w of workers) w.terminate();
       // Every participant of a worker sends once per tick: ticks x participants x receivers.
@@ -105,11 +111,19 @@ export async function run(): Promise<Figure[]> {
       const delays = ends.flatMap((e) => e.delays);
       const chatLat = await chatVoice;
       const streams = n * (n - 1);
-      const usPerPacket = ((cpu1 - cpu0) * 1000) / Math.max(1, received);
+      // Server-side: what the SFU forwarded in the window, against what the senders sent.
+      const forwarded = after.sfu.forwarded - before.sfu.forwarded;
+      const sfuLoss = Math.max(0, 1 - forwarded / expected);
+      const usPerPacket = ((cpu1 - cpu0) * 1000) / Math.max(1, forwarded);
       const params = { participants: n, streams, packetsPerStreamPerS: 50, windowS: MEASURE_MS / 1000, load: round(loadavg()[0]!, 2) };
       figures.push(
         { bench: "voice", params, value: round(loss * 100, 2), unit: "%", stat: "loss", target: "< 1% (target at 25 talkers)", met: loss < 0.01 },
+        { bench: "voice", params, value: round(sfuLoss * 100, 2), unit: "%", stat: "not forwarded by the SFU (sent by clients, not sent on by the server)", target: "< 1%", met: sfuLoss < 0.01 },
         { bench: "voice", params, value: round(usPerPacket, 1), unit: "us", stat: "server CPU per forwarded packet", target: "report", met: true },
+        { bench: "voice", params, value: after.sfu.maxBlockMs, unit: "ms", stat: "SFU thread longest block", target: "report", met: true },
+        { bench: "voice", params, value: after.main_loop_max_block_ms, unit: "ms", stat: "chat event loop longest block while the room runs", target: "a few ms", met: after.main_loop_max_block_ms < 10 },
+        { bench: "voice", params, value: round(after.sfu.heapUsed / 1024 / 1024, 1), unit: "MB", stat: "SFU thread JS heap", target: "report", met: true },
+        { bench: "voice", params, value: round(rss - rss0, 1), unit: "MB", stat: "server RSS growth over the window", target: "bounded", met: rss - rss0 < 20 },
         { bench: "voice", params, value: round(((cpu1 - cpu0) / MEASURE_MS) * 100, 1), unit: "% of one core", stat: "server CPU", target: "report", met: true },
         { bench: "voice", params, value: round(percentile(delays, 50), 2), unit: "ms", stat: "p50 send->receive (upper bound of SFU delay)", target: "report", met: true },
         { bench: "voice", params, value: round(percentile(delays, 99), 2), unit: "ms", stat: "p99 send->receive (upper bound of SFU delay)", target: "< 20 ms", met: percentile(delays, 99) < 20 },

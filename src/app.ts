@@ -53,6 +53,7 @@ import { imageRoutes } from "./users/avatar-routes.ts";
 import { iconDir } from "./guilds/icon.ts";
 import { settingsRoutes } from "./users/routes.tsx";
 import { voiceCallRoutes, voiceSettingsRoutes } from "./voice/routes.tsx";
+import { voiceApi } from "./voice/api.ts";
 import { fileRoutes } from "./files/routes.tsx";
 import { fileAdminRoutes } from "./files/admin.tsx";
 import { filesApi } from "./files/api.ts";
@@ -131,6 +132,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/settings/voice", voiceSettingsRoutes(core));
   app.route("/settings/notifications", notificationRoutes(core));
   app.route("/calls", voiceCallRoutes(core));
+  app.route("/api/v10/voice", voiceApi(core));
   app.route("/oauth2", authorizePages(core));
   app.route("/", messagePages(core));
   app.route("/", interactionPages(core));

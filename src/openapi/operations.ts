@@ -165,6 +165,7 @@ export const OPERATIONS: readonly Operation[] = [
   ["PATCH", "/admin/users/{id}", "Make admin, deactivate (admins)", "people"],
   ["POST", "/admin/users/{id}/password-reset", "One-time password reset link (admins)", "people"],
   ["DELETE", "/admin/users/{id}", "Delete an account (admins)", "people"],
+  ["GET", "/voice/stats", "Voice: rooms, participants, SFU figures and the chat loop's longest block (admins)", "people"],
   ["GET", "/admin/instance", "Instance settings (admins)", "people"],
   ["PATCH", "/admin/instance", "Change instance settings (admins)", "people"],
   ["GET", "/admin/invites", "Instance invites (admins)", "people"],

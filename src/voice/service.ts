@@ -36,6 +36,30 @@ export interface Voice {
 
 const instances = new WeakMap<Core, Voice>();
 
+/**
+ * The main event loop's longest stall while voice is in use (a 20 ms timer that fires late was
+ * held up): the SFU runs in its own thread, and this shows it does not hold up chat.
+ */
+export const mainLoopBlock = {
+  max: 0,
+  timer: null as Timer | null,
+  start(): void {
+    if (this.timer) return;
+    let expected = performance.now() + 20;
+    this.timer = setInterval(() => {
+      const t = performance.now();
+      this.max = Math.max(this.max, t - expected);
+      expected = t + 20;
+    }, 20);
+    this.timer.unref?.();
+  },
+  take(): number {
+    const max = Math.round(this.max * 10) / 10;
+    this.max = 0;
+    return max;
+  },
+};
+
 /** The voice feature of a running server (its SFU thread starts on the first join). */
 export function voiceOf(core: Core): Voice {
   let v = instances.get(core);
@@ -88,6 +112,7 @@ export async function join(v: Voice, ws: ServerWebSocket<SocketData>, userId: st
     joinedAt: Date.now(),
   };
   v.states.add(p);
+  mainLoopBlock.start();
   ws.subscribe(roomTopic(channelId));
   send(ws, { v: "joined", channel: channelId, guild: p.guildId, user: userId, grants: p.grants, ice: browserIceServers(v.core.config.voice, userId) });
   try {
@@ -226,8 +251,26 @@ function onSfuEvent(v: Voice, event: SfuEvent): void {
   if (event.event === "offer") send(p.ws, { v: "offer", sdp: event.sdp, uplink: event.uplink, tracks: event.tracks });
   else if (event.event === "speaking") {
     p.speaking = event.speaking;
-    announce(v, p, p.channelId, true);
+    speakingSoon(v, p);
   } else if (event.event === "gone") void leave(v, p, event.reason);
+}
+
+/**
+ * Speaking flips many times a second in a busy room; each room's list is re-rendered at most
+ * every SPEAKING_BATCH_MS with the latest state (one render and three publishes per batch).
+ */
+const SPEAKING_BATCH_MS = 200;
+const speakingBatches = new Map<string, Timer>();
+function speakingSoon(v: Voice, p: Participant): void {
+  if (speakingBatches.has(p.channelId)) return;
+  const channelId = p.channelId;
+  const timer = setTimeout(() => {
+    speakingBatches.delete(channelId);
+    const anyone = v.states.inChannel(channelId)[0];
+    if (anyone) announce(v, anyone, channelId, true);
+  }, SPEAKING_BATCH_MS);
+  timer.unref?.();
+  speakingBatches.set(channelId, timer);
 }
 
 /** Shutdown: everyone leaves, the SFU thread ends. */

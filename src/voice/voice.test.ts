@@ -305,6 +305,19 @@ describe("voice channels through the real signalling", () => {
     await until(async () => (await stats()).peers === 0);
   }, 20000);
 
+  test("instance admins read the SFU's figures at /api/v10/voice/stats; others may not", async () => {
+    const admin = await createAccount(app, { admin: true });
+    const c = await client(g.owner);
+    await c.join(voiceId);
+    expect((await api(app, "GET", "/voice/stats", undefined, g.owner.bearer)).status).toBe(403);
+    const body = await json<{ rooms: number; participants: number; sfu: { peers: number; udpSockets: number }; main_loop_max_block_ms: number }>(await api(app, "GET", "/voice/stats", undefined, admin.bearer));
+    expect(body).toMatchObject({ rooms: 1, participants: 1, sfu: { peers: 1 } });
+    expect(body.sfu.udpSockets).toBeGreaterThan(0);
+    expect(typeof body.main_loop_max_block_ms).toBe("number");
+    c.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 20000);
+
   test("500 join/leave cycles leave no peer connection and no UDP socket behind", async () => {
     const base = await stats();
     const acct = await member();
