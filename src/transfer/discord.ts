@@ -22,11 +22,27 @@ const dceFile = z.object({
         attachments: z.array(z.object({ url: z.string(), fileName: z.string(), fileSizeBytes: z.number().optional() }).passthrough()).default([]),
         reactions: z.array(z.object({ emoji: z.object({ id: z.string().nullish(), name: z.string() }).passthrough(), count: z.number(), users: z.array(author).optional() }).passthrough()).default([]),
         reference: z.object({ messageId: z.string().nullish() }).passthrough().nullish(),
+        mentions: z.array(author).default([]),
       })
       .passthrough(),
   ),
 });
 export type DceFile = z.infer<typeof dceFile>;
+
+/**
+ * DiscordChatExporter writes a mention as "@" and the person's shown name (nickname, else name)
+ * and lists the people in `mentions`: turn those back into <@id> markup, so the importer points
+ * them at the matched or created account and records them as mentions. Longer names first, and
+ * only where the name ends ("@bob" is not a mention of "bo").
+ */
+export function mentionsToMarkup(content: string, mentioned: z.infer<typeof author>[]): string {
+  if (mentioned.length === 0 || !content.includes("@")) return content;
+  const byName = new Map<string, string>();
+  for (const u of mentioned) for (const name of [u.nickname, u.name]) if (name && !byName.has(name)) byName.set(name, u.id);
+  const names = [...byName.keys()].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (names.length === 0) return content;
+  return content.replace(new RegExp(`@(${names.join("|")})(?![\\p{L}\\p{N}_])`, "gu"), (_, name: string) => `<@${byName.get(name)}>`);
+}
 
 /** Is this parsed JSON a DiscordChatExporter channel file? */
 export const isDiscordExport = (json: unknown) => dceFile.safeParse(json).success;
@@ -64,11 +80,12 @@ export function discordToBundle(jsons: unknown[], files: Set<string>): BundleInp
       if (m.type !== "Default" && m.type !== "Reply") continue; // joins, pins, thread notices, calls: system events
       addUser(m.author);
       for (const r of m.reactions) for (const u of r.users ?? []) addUser(u);
+      for (const u of m.mentions) addUser(u);
       messages.push({
         id: m.id,
         channel_id: f.channel.id,
         author_id: m.author.id,
-        content: m.content.slice(0, 4000),
+        content: mentionsToMarkup(m.content, m.mentions).slice(0, 4000),
         timestamp: new Date(m.timestamp).toISOString(),
         edited_timestamp: m.timestampEdited ? new Date(m.timestampEdited).toISOString() : null,
         pinned: m.isPinned ?? false,

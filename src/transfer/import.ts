@@ -15,6 +15,7 @@ import { blobPath, tmpPath } from "../files/store.ts";
 import { sniffType } from "../files/sniff.ts";
 import { DEFAULT_EVERYONE_PERMISSIONS } from "../permissions/permissions.ts";
 import { JobCancelled } from "../jobs/runner.ts";
+import { channelAccess } from "../guilds/access.ts";
 import type { Bundle, FileSource } from "./bundle.ts";
 
 const CHUNK = 400;
@@ -139,6 +140,7 @@ export async function importBundle(core: Core, bundle: Bundle, files: FileSource
     // Messages, reactions and attachments, in chunks.
     const result: ImportResult = { guild_id: guildId, users_matched: matched, users_created: createdUsers.length, channels: channelMap.size, messages: 0, reactions: 0, attachments: 0 };
     const messages = bundle.messages.filter((m) => channelMap.has(m.channel_id) && userMap.has(m.author_id));
+    const visible = new Map<string, boolean>();
     for (let start = 0; start < messages.length; start += CHUNK) {
       stop();
       const chunk = messages.slice(start, start + CHUNK);
@@ -154,7 +156,7 @@ export async function importBundle(core: Core, bundle: Bundle, files: FileSource
           staged.push({ messageIndex: i, position, sha256, tmp, size: bytes.length, type: await sniffType(bytes.subarray(0, 4100)), filename: a.filename.replace(/[\\/\0]/g, "_").slice(0, 255) || "file", description: a.description, spoiler: a.spoiler });
         }
       }
-      await core.queue.write((tx) => writeChunk(core, tx, chunk, staged, { messageMap, channelMap, userMap, result }));
+      await core.queue.write((tx) => writeChunk(core, tx, chunk, staged, { messageMap, channelMap, userMap, result, visible }));
       progress(0.1 + 0.88 * Math.min(1, (start + chunk.length) / Math.max(1, messages.length)), `messages ${start + chunk.length}/${messages.length}`);
     }
     return result;
@@ -171,11 +173,21 @@ function writeChunk(
   { sqlite }: WriteContext,
   chunk: Bundle["messages"],
   staged: { messageIndex: number; position: number; sha256: string; tmp: string | null; size: number; type: string; filename: string; description: string | null; spoiler: boolean }[],
-  maps: { messageMap: Map<string, bigint>; channelMap: Map<string, bigint>; userMap: Map<string, string>; result: ImportResult },
+  maps: { messageMap: Map<string, bigint>; channelMap: Map<string, bigint>; userMap: Map<string, string>; result: ImportResult; visible: Map<string, boolean> },
 ): void {
   const insert = sqlite.query("INSERT INTO messages (id, channel_id, author_id, content, reply_to_id, edited_at, pinned, pinned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   const react = sqlite.query("INSERT OR IGNORE INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?)");
   const attach = sqlite.query("INSERT INTO attachments (id, message_id, channel_id, uploader_id, position, filename, content_type, size, sha256, spoiler, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  // Imported mentions count like sent ones (messages/read-state.ts recordMentions): highlighted for
+  // the person, listed in the message's mentions, and on their mention badge until they read it.
+  const mention = sqlite.query("INSERT OR IGNORE INTO message_mentions (message_id, user_id) VALUES (?, ?)");
+  const badge = sqlite.query("INSERT INTO read_states (user_id, channel_id, last_read_id, mention_count) VALUES (?, ?, 0, 1) ON CONFLICT (user_id, channel_id) DO UPDATE SET mention_count = mention_count + 1");
+  const sees = (user: string, sourceChannel: string) => {
+    const key = `${user}:${sourceChannel}`;
+    let ok = maps.visible.get(key);
+    if (ok === undefined) maps.visible.set(key, (ok = channelAccess(core, user, String(maps.channelMap.get(sourceChannel)!)) !== null));
+    return ok;
+  };
   const ids_: bigint[] = [];
   for (const m of chunk) {
     const id = maps.messageMap.get(m.id)!;
@@ -183,11 +195,24 @@ function writeChunk(
     // Attachments whose bytes were not in the export stay visible as their links.
     const missing = m.attachments.filter((a, i) => !staged.some((s) => s.messageIndex === chunk.indexOf(m) && s.position === i)).map((a) => a.url ?? a.filename);
     // Mentions name people by their id in the source: point them at the matched or created account.
-    const remapped = m.content.replace(/<@!?([^<>\s]{1,64})>/g, (whole, source: string) => (maps.userMap.has(source) ? `<@${maps.userMap.get(source)}>` : whole));
+    const mentioned = new Set<string>();
+    const remapped = m.content.replace(/<@!?([^<>\s]{1,64})>/g, (whole, source: string) => {
+      const target = maps.userMap.get(source);
+      if (!target) return whole;
+      mentioned.add(target);
+      return `<@${target}>`;
+    });
     const content = [remapped, ...missing].filter(Boolean).join("\n").slice(0, 4000);
     const reply = m.reply_to_id ? maps.messageMap.get(m.reply_to_id) ?? null : null;
     insert.run(id, maps.channelMap.get(m.channel_id)!, BigInt(maps.userMap.get(m.author_id)!), content, reply, m.edited_timestamp, m.pinned ? 1 : 0, m.pinned ? m.timestamp : null);
     maps.result.messages++;
+    // Every mapped person is a member of the new server; the imported overwrites may still hide the channel.
+    mentioned.delete(maps.userMap.get(m.author_id)!);
+    for (const user of mentioned) {
+      if (!sees(user, m.channel_id)) continue;
+      mention.run(id, BigInt(user));
+      badge.run(BigInt(user), maps.channelMap.get(m.channel_id)!);
+    }
     for (const r of m.reactions) {
       for (const u of r.user_ids) {
         const user = maps.userMap.get(u);
