@@ -239,4 +239,55 @@ describe("the compiled binary", () => {
     proc.kill("SIGTERM");
     expect(await proc.exited).toBe(0);
   }, 60_000);
+  test("notifications and the installable app work inside the binary: VAPID keys (web-push), an encrypted push request refused a private address by safeFetch, /sw.js, the manifest, the sound", async () => {
+    const dataDir = join(work, "push");
+    for (const username of ["alice", "bob"]) {
+      const create = Bun.spawn([binary, "admin", "create-user", "--username", username, "--password-stdin", "--data-dir", dataDir], { cwd: work, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+      create.stdin.write("a long and unusual passphrase\n");
+      create.stdin.end();
+      expect(await create.exited).toBe(0);
+    }
+    const { proc, address } = await startBinary(dataDir);
+    const login = async (name: string) => ((await (await fetch(`${address}/api/v10/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: name, password: "a long and unusual passphrase" }) })).json()) as { token: string }).token;
+    const [alice, bob] = [await login("alice"), await login("bob")];
+    const as = (token: string) => ({ Authorization: `Bearer ${token}`, "Content-Type": "application/json" });
+    const guild = (await (await fetch(`${address}/api/v10/guilds`, { method: "POST", headers: as(alice), body: JSON.stringify({ name: "Bin" }) })).json()) as { id: string };
+    const channels = (await (await fetch(`${address}/api/v10/guilds/${guild.id}/channels`, { headers: as(alice) })).json()) as { id: string; type: number }[];
+    const general = channels.find((c) => c.type === 0)!.id;
+    const invite = (await (await fetch(`${address}/api/v10/channels/${general}/invites`, { method: "POST", headers: as(alice), body: "{}" })).json()) as { code: string };
+    const joined = (await (await fetch(`${address}/api/v10/invites/${invite.code}`, { method: "POST", headers: as(bob) })).json()) as { id: string };
+    expect(joined.id).toBe(guild.id);
+    const me = (await (await fetch(`${address}/api/v10/users/@me`, { headers: as(bob) })).json()) as { id: string };
+    const cookie = { Cookie: `pokynano_session=${bob}`, Origin: address };
+    const key = (await (await fetch(`${address}/settings/notifications/push-key`, { headers: cookie })).json()) as { public_key: string };
+    expect(key.public_key).toMatch(/^[\w-]{87}$/);
+    expect(statSync(join(dataDir, "vapid.json")).mode & 0o777).toBe(0o600);
+    // Any valid P-256 public key (made once with createECDH): encryption needs a real point.
+    const p256dh = "BNfMk3xcX_EdJGZlbggNsKywgZRuGIHes7hGV9d2N8c9XvQe6IOIhTQyUE2EF5Ulzc37KffANabMJlmQMhpV3Jc";
+    const sub = await fetch(`${address}/settings/notifications/push`, { method: "POST", headers: { ...cookie, "Content-Type": "application/json" }, body: JSON.stringify({ endpoint: "http://127.0.0.1:9/push/1", keys: { p256dh, auth: "BTBZMqHH6r4Tts7J_aSIgg" } }) });
+    expect(sub.status).toBe(204);
+    // Keep reading the log: the push is built (VAPID JWT, aes128gcm body) and then refused at the guard.
+    const logs: string[] = [];
+    const reader = proc.stdout.getReader();
+    const pump = (async () => {
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        logs.push(decoder.decode(value));
+      }
+    })();
+    await fetch(`${address}/api/v10/channels/${general}/messages`, { method: "POST", headers: as(alice), body: JSON.stringify({ content: `<@${me.id}> ping` }) });
+    for (let i = 0; i < 100 && !logs.join("").includes("push failed"); i++) await Bun.sleep(50);
+    const line = logs.join("").split("\n").find((l) => l.includes("push failed"))!;
+    expect(JSON.parse(line).err).toMatchObject({ name: "SafeFetchError" });
+    const sw = await fetch(`${address}/sw.js`);
+    expect(sw.headers.get("service-worker-allowed")).toBe("/");
+    expect(await sw.text()).toContain("const PRECACHE = [");
+    expect(((await (await fetch(`${address}/manifest.webmanifest`)).json()) as { icons: unknown[] }).icons.length).toBeGreaterThan(2);
+    expect((await fetch(`${address}/static/sounds/notify.wav`)).headers.get("content-type")).toBe("audio/wav");
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+    await pump;
+  }, 30_000);
 });
