@@ -93,6 +93,22 @@ describe("web push", () => {
     expect(payload).toEqual({ title: expect.stringContaining("#general, Pushers"), body: "lunch at noon @Reader?", url: `/channels/${g.guildId}/${g.generalId}`, tag: g.generalId });
   });
 
+  test("pushes follow the settings: a muted channel sends nothing while a DM still arrives", async () => {
+    const muter = await createAccount(app, { displayName: "Muter" });
+    await g.join(muter);
+    const keys = browserKeys();
+    expect((await subscribe(muter, `http://127.0.0.1:${pushService.port}/sub/muter`, keys)).status).toBe(204);
+    const form = new URLSearchParams({ level: "", mute: "0", suppress_everyone: "", suppress_roles: "" });
+    expect((await app.fetch(`/settings/notifications/scope/${g.generalId}`, { method: "POST", headers: { Origin: app.url, Cookie: muter.cookie, "Content-Type": "application/x-www-form-urlencoded" }, body: form })).status).toBe(303);
+    await api(app, "POST", `/channels/${g.generalId}/messages`, { content: `<@${muter.user.id}> while muted` }, g.owner.bearer);
+    const dm = await json<{ id: string }>(await api(app, "POST", "/users/@me/channels", { recipient_id: muter.user.id }, g.owner.bearer));
+    await api(app, "POST", `/channels/${dm.id}/messages`, { content: "a direct word" }, g.owner.bearer);
+    await nextPush("/sub/muter");
+    await Bun.sleep(100);
+    const bodies = received.filter((r) => r.path === "/sub/muter").map((r) => JSON.parse(ece.decrypt(Buffer.from(r.body), { version: "aes128gcm", privateKey: keys.ecdh, authSecret: keys.auth }).toString("utf8")).body);
+    expect(bodies).toEqual(["a direct word"]);
+  });
+
   test("a subscription the push service says is gone (410) is removed", async () => {
     const gone = await createAccount(app);
     await g.join(gone);
