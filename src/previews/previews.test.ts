@@ -18,6 +18,7 @@ let site: ReturnType<typeof Bun.serve>;
 let base = "";
 let hits = 0;
 const png = makePng(4, 4) as Uint8Array<ArrayBuffer>;
+const wide = makePng(800, 500) as Uint8Array<ArrayBuffer>;
 
 const og = (title: string, extra = "") =>
   `<!doctype html><html><head><title>Fallback</title><meta property="og:title" content="${title}"><meta property="og:description" content="A page &amp; its &quot;summary&quot;"><meta property="og:site_name" content="Local Site"><meta property="og:image" content="/pic.png"><meta name="theme-color" content="#336699">${extra}</head><body><svg><title>not this</title></svg></body></html>`;
@@ -33,6 +34,7 @@ beforeAll(async () => {
       if (path.startsWith("/article")) return html(og(`Article ${path}`));
       if (path === "/xss") return html(og(`<script>alert(1)</script>`, `<meta property="og:image" content="javascript:alert(1)">`));
       if (path === "/pic.png") return new Response(png, { headers: { "content-type": "image/png" } });
+      if (path === "/wide.png") return new Response(wide, { headers: { "content-type": "image/png" } });
       if (path === "/svg") return new Response(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`, { headers: { "content-type": "image/png" } });
       if (path === "/to-metadata") return Response.redirect("http://169.254.169.254/latest/meta-data/", 302);
       if (path === "/to-loopback") return Response.redirect("http://127.0.0.1:1/admin", 302);
@@ -64,7 +66,7 @@ afterAll(async () => {
   site.stop(true);
 });
 
-type Embed = { type: string; url: string; title?: string; description?: string; color?: number; provider?: { name: string }; thumbnail?: { url: string; proxy_url: string }; image?: { url: string; proxy_url: string } };
+type Embed = { type: string; url: string; title?: string; description?: string; color?: number; provider?: { name: string }; thumbnail?: { url: string; proxy_url: string; width?: number; height?: number }; image?: { url: string; proxy_url: string; width?: number; height?: number } };
 type Msg = { id: string; flags: number; embeds: Embed[] };
 
 const send = async (content: string) => json<Msg>(await api(app, "POST", `/channels/${g.generalId}/messages`, { content }, g.owner.bearer));
@@ -104,6 +106,20 @@ describe("link previews", () => {
     expect(proxied.headers.get("x-content-type-options")).toBe("nosniff");
     expect(proxied.headers.get("content-security-policy")).toContain("sandbox");
     expect(new Uint8Array(await proxied.arrayBuffer())).toEqual(png);
+  });
+
+  test("preview images carry their width and height, and the page reserves their space before they load", async () => {
+    const article = await until((await send(`${base}/article-sized`)).id, (m) => m.embeds.length > 0);
+    expect(article.embeds[0]!.thumbnail).toMatchObject({ url: `${base}/pic.png`, width: 4, height: 4 });
+    const sent = await send(`a picture ${base}/wide.png`);
+    const msg = await until(sent.id, (m) => m.embeds.length > 0);
+    expect(msg.embeds[0]).toMatchObject({ type: "image", image: { url: `${base}/wide.png`, width: 800, height: 500 } });
+    const page = await (await app.fetch(`/channels/${g.guildId}/${g.generalId}`, { headers: { Cookie: g.owner.cookie } })).text();
+    const img = /<img src="[^"]*wide\.png[^"]*"[^>]*>/.exec(page)?.[0] ?? "";
+    // 800x500 shown within 400x300: 400x250.
+    expect(img).toContain('width="400"');
+    expect(img).toContain('height="250"');
+    expect(page).toMatch(/<img class="embed-thumbnail"[^>]*width="80" height="80"/);
   });
 
   test("the proxy refuses a URL it did not sign, and an SVG or HTML body sent as an image", async () => {

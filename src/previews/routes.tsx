@@ -1,8 +1,8 @@
 // The preview image proxy and the ✕ that hides a message's embeds.
 //
 // GET /previews/image?url=&sig= shows an outside image (from a link preview or a bot's embed)
-// through the SSRF guard: only URLs the server signed, only PNG/JPEG/GIF/WebP checked by their
-// bytes (never SVG or HTML), at most 8 MiB, served with nosniff and a sandbox CSP so that even a
+// through the SSRF guard (image.ts): only URLs the server signed, only PNG/JPEG/GIF/WebP checked
+// by their bytes (never SVG or HTML), at most 8 MiB, served with nosniff and a sandbox CSP so that even a
 // mislabelled file cannot run. Browsers never contact the outside site, which so never learns who
 // looked at a message.
 import { Hono, type Context } from "hono";
@@ -15,35 +15,9 @@ import type { AppEnv } from "../http/env.ts";
 import { safeNext } from "../http/page.ts";
 import { snowflakeParam } from "../http/validate.ts";
 import { unknownMessage } from "../messages/service.ts";
-import { safeFetch } from "../net/safe-fetch.ts";
+import { fetchImage } from "./image.ts";
 import { requirePageUser } from "../users/routes.tsx";
 import { verifyUrl } from "./sign.ts";
-
-export const PROXY_MAX_BYTES = 8 * 1024 * 1024;
-const TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
-
-function sniffImage(b: Uint8Array): string | null {
-  if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return "image/png";
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
-  if (b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38) return "image/gif";
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
-  return null;
-}
-
-// Many viewers load the same preview at once: a small in-memory cache keeps that to one fetch.
-const CACHE_BYTES = 16 * 1024 * 1024;
-const cache = new Map<string, { type: string; body: Uint8Array }>();
-let cached = 0;
-function remember(url: string, entry: { type: string; body: Uint8Array }) {
-  cache.set(url, entry);
-  cached += entry.body.length;
-  for (const [key, old] of cache) {
-    if (cached <= CACHE_BYTES) break;
-    cache.delete(key);
-    cached -= old.body.length;
-  }
-}
 
 const imageHeaders = (type: string) => ({
   "Content-Type": type,
@@ -60,19 +34,14 @@ export function previewRoutes(core: Core) {
     const q = z.object({ url: z.string().min(1).max(2048), sig: z.string().min(1).max(64) }).safeParse(c.req.query());
     if (!q.success || !verifyUrl(core, q.data.url, q.data.sig)) return c.text("Unknown image.", 404);
     const url = q.data.url;
-    let hit = cache.get(url);
-    if (!hit) {
-      try {
-        const res = await safeFetch(url, { accept: TYPES, maxBytes: PROXY_MAX_BYTES, timeoutMs: 10_000, headers: { accept: TYPES.join(",") }, context: core });
-        const type = res.status === 200 ? sniffImage(res.body) : null;
-        if (!type) return c.text("Not an image.", 502);
-        hit = { type, body: res.body };
-        remember(url, hit);
-      } catch (err) {
-        core.logger.debug("preview image refused", { url, err: String(err) });
-        return c.text("The image could not be fetched.", 502);
-      }
+    let hit;
+    try {
+      hit = await fetchImage(core, url);
+    } catch (err) {
+      core.logger.debug("preview image refused", { url, err: String(err) });
+      return c.text("The image could not be fetched.", 502);
     }
+    if (!hit) return c.text("Not an image.", 502);
     return new Response(hit.body as Uint8Array<ArrayBuffer>, { headers: imageHeaders(hit.type) });
   });
 

@@ -11,6 +11,7 @@ import { messages } from "../messages/table.ts";
 import { previewLinks } from "./links.ts";
 import { channelAccess } from "../guilds/access.ts";
 import { has, Permission } from "../permissions/permissions.ts";
+import { imageSize } from "./image.ts";
 import { parsePreview } from "./opengraph.ts";
 
 /** A preview is reused for a day; a page that had nothing or failed is tried again after an hour. */
@@ -36,13 +37,25 @@ async function limited<T>(task: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Record the width and height of the preview's images (fetched through the proxy's guard and cache), so the page reserves their space. */
+async function withSizes(core: Core, embed: Embed | null): Promise<Embed | null> {
+  if (!embed) return embed;
+  for (const key of ["image", "thumbnail"] as const) {
+    const media = embed[key];
+    if (!media || (media.width && media.height)) continue;
+    const size = await limited(() => imageSize(core, media.url));
+    if (size) embed[key] = { ...media, ...size };
+  }
+  return embed;
+}
+
 async function fetchPreview(core: Core, url: string): Promise<Embed | null> {
   try {
     const res = await limited(() =>
       safeFetch(url, { accept: ["text/html", "application/xhtml+xml", ...IMAGE_TYPES], maxBytes: PAGE_BYTES, oversize: "truncate", timeoutMs: 8000, headers: { "user-agent": USER_AGENT, accept: "text/html,application/xhtml+xml,image/*;q=0.8" }, context: core }),
     );
     if (res.status !== 200) return null;
-    if (IMAGE_TYPES.includes(res.contentType)) return { type: "image", url, image: { url: res.url } };
+    if (IMAGE_TYPES.includes(res.contentType)) return withSizes(core, { type: "image", url, image: { url: res.url } });
     const charset = /charset=([\w-]+)/i.exec(res.headers["content-type"] ?? "")?.[1];
     let html: string;
     try {
@@ -50,7 +63,7 @@ async function fetchPreview(core: Core, url: string): Promise<Embed | null> {
     } catch {
       html = new TextDecoder().decode(res.body);
     }
-    return await parsePreview(html, res.url, url);
+    return await withSizes(core, await parsePreview(html, res.url, url));
   } catch (err) {
     // Refused or failed fetches are expected (members post anything): logged quietly, cached as "nothing".
     core.logger.debug("link preview failed", { url, reason: err instanceof SafeFetchError ? `${err.kind}: ${err.message}` : String(err) });

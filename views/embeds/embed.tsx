@@ -24,6 +24,16 @@ export function Embeds(props: { channelId: string; messageId: string; embeds: Em
   );
 }
 
+/**
+ * The size an image is shown at (within 400x300, as the CSS bounds it), from the dimensions
+ * recorded when the preview was fetched: the page reserves the space before the image loads.
+ */
+function shown(m: { width?: number; height?: number }): { width?: number; height?: number } {
+  if (!m.width || !m.height) return {};
+  const scale = Math.min(1, 400 / m.width, 300 / m.height);
+  return { width: Math.max(1, Math.round(m.width * scale)), height: Math.max(1, Math.round(m.height * scale)) };
+}
+
 const hex = (color: number | undefined) => (color === undefined ? undefined : `#${color.toString(16).padStart(6, "0")}`);
 const link = (href: string | undefined, text: string) => (href ? <a href={href} rel="noopener noreferrer nofollow ugc" target="_blank">{text}</a> : text);
 
@@ -32,7 +42,7 @@ function EmbedCard(props: { e: Embed }) {
   if (e.type === "image" && e.image?.proxy_url)
     return (
       <a class="embed embed-image-only" href={e.url ?? e.image.url} rel="noopener noreferrer nofollow ugc" target="_blank">
-        <img src={e.image.proxy_url} alt="" loading="lazy" />
+        <img src={e.image.proxy_url} alt="" loading="lazy" {...shown(e.image)} />
       </a>
     );
   return (
@@ -57,7 +67,7 @@ function EmbedCard(props: { e: Embed }) {
             ))}
           </dl>
         ) : null}
-        {e.image?.proxy_url ? <img class="embed-image" src={e.image.proxy_url} alt="" loading="lazy" /> : null}
+        {e.image?.proxy_url ? <img class="embed-image" src={e.image.proxy_url} alt="" loading="lazy" {...shown(e.image)} /> : null}
         {e.footer || e.timestamp ? (
           <p class="embed-footer small muted">
             {e.footer?.proxy_icon_url ? <img src={e.footer.proxy_icon_url} alt="" width={16} height={16} loading="lazy" /> : null}
@@ -67,7 +77,7 @@ function EmbedCard(props: { e: Embed }) {
           </p>
         ) : null}
       </div>
-      {e.thumbnail?.proxy_url ? <img class="embed-thumbnail" src={e.thumbnail.proxy_url} alt="" loading="lazy" /> : null}
+      {e.thumbnail?.proxy_url ? <img class="embed-thumbnail" src={e.thumbnail.proxy_url} alt="" loading="lazy" width={80} height={80} /> : null}
     </article>
   );
 }
