@@ -153,6 +153,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
             intro={t("channel.start", { name: channel.name })}
             canSend={has(perms, Permission.SEND_MESSAGES)}
             sendBlocked={sendBlockedNotice(core, ctx, access)}
+            sendSlot={access.guild.id}
             canManage={has(perms, Permission.MANAGE_MESSAGES)}
             canPin={has(perms, Permission.PIN_MESSAGES)}
             placeholder={t("message.placeholder", { name: channel.name })}
@@ -181,7 +182,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
           {card}
         </>
       }
-      scripts={["js/history.js", "js/mentions.js", "js/composer.js", "js/commands.js", ...(can.manageChannels ? ["js/reorder.js"] : []), ...(channel?.type === 2 ? ["js/voice.js"] : [])]}
+      scripts={["js/history.js", "js/mentions.js", "js/composer.js", "js/commands.js", "js/moderation-live.js", ...(can.manageChannels ? ["js/reorder.js"] : []), ...(channel?.type === 2 ? ["js/voice.js"] : [])]}
     />,
   );
 }

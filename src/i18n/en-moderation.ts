@@ -3,6 +3,7 @@ export const enModeration = {
   "automod.blocked": "Your message was blocked by this server's AutoMod.",
   "moderation.cannotTimeoutAdmin": "Administrators cannot be timed out.",
   "moderation.timedOutUntil": "You are timed out in this server until {until}.",
+  "moderation.timeoutOver": "Your timeout has been lifted. You can write again.",
   "moderation.acceptRulesFirst": "Accept this server's rules before taking part.",
   "moderation.ipBanned": "This address is banned from this instance.",
   "moderation.title": "Moderation",

@@ -5,6 +5,7 @@ export const frModeration: Record<keyof typeof enModeration, string> = {
   "automod.blocked": "Votre message a été bloqué par l'AutoMod de ce serveur.",
   "moderation.cannotTimeoutAdmin": "Un administrateur ne peut pas être exclu temporairement.",
   "moderation.timedOutUntil": "Vous êtes exclu temporairement de ce serveur jusqu'au {until}.",
+  "moderation.timeoutOver": "Votre exclusion temporaire a été levée. Vous pouvez de nouveau écrire.",
   "moderation.acceptRulesFirst": "Acceptez le règlement de ce serveur avant de participer.",
   "moderation.ipBanned": "Cette adresse est bannie de cette instance.",
   "moderation.title": "Modération",

@@ -16,6 +16,7 @@ import { findUser, publicUser } from "../users/service.ts";
 import { canManageMember, Permission } from "../permissions/permissions.ts";
 import { AuditAction, audit } from "./audit.ts";
 import { purgeAuthors } from "./purge.ts";
+import { publishTimeout } from "./live.tsx";
 import { isTimedOut } from "./restrict.ts";
 
 /** The "delete their messages from the last ..." choices (seconds): none, 1 h, 24 h, 7 days (Discord's maximum). */
@@ -102,7 +103,7 @@ export async function timeoutMember(core: Core, actorId: string, guildId: string
   const before = target.member.communicationDisabledUntil;
   const value = until ? until.toISOString() : null;
   await core.queue.write(({ orm }) => orm.update(members).set({ communicationDisabledUntil: value }).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run());
-  timeoutChanged(core, guildId, targetId);
+  timeoutChanged(core, guildId, targetId, value);
   await audit(core, {
     guildId,
     userId: actorId,
@@ -117,14 +118,15 @@ export async function timeoutMember(core: Core, actorId: string, guildId: string
 export async function systemTimeout(core: Core, guildId: string, targetId: string, seconds: number): Promise<void> {
   const value = new Date(Date.now() + Math.min(seconds * 1000, MAX_TIMEOUT_MS)).toISOString();
   await core.queue.write(({ orm }) => orm.update(members).set({ communicationDisabledUntil: value }).where(and(eq(members.guildId, guildId), eq(members.userId, targetId))).run());
-  timeoutChanged(core, guildId, targetId);
+  timeoutChanged(core, guildId, targetId, value);
 }
 
 /**
  * A timeout began or ended: gateway clients hear GUILD_MEMBER_UPDATE, and the access recheck
  * drops a timed-out member from the server's voice channels (CONNECT is gone, hub.onRecheck).
  */
-function timeoutChanged(core: Core, guildId: string, targetId: string): void {
+function timeoutChanged(core: Core, guildId: string, targetId: string, until: string | null): void {
   announceMember(core, guildId, targetId);
+  publishTimeout(core, guildId, targetId, until);
   core.hub.recheckAccess({ guildId, userId: targetId });
 }

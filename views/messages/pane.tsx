@@ -59,7 +59,7 @@ export function HistoryPage(props: { ctx: PageCtx; channelId: string; direction:
  * A channel's conversation: history, the live connection (htmx hx-ws: the server pushes
  * <hx-partial> fragments for new, edited and deleted messages) and the composer.
  */
-export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: string; canSend: boolean; canManage: boolean; canPin: boolean; placeholder: string; sendBlocked?: Child }) {
+export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: string; canSend: boolean; canManage: boolean; canPin: boolean; placeholder: string; sendBlocked?: Child; sendSlot?: string }) {
   const { t } = props.ctx;
   const h = props.history;
   const channelId = h.channelId;
@@ -116,7 +116,8 @@ export function MessagePane(props: { ctx: PageCtx; history: HistoryView; intro: 
         </a>
       </div>
       {props.canSend ? (
-        <form id="composer" class="composer" method="post" action={`/channels/${channelId}/messages`} data-composer="" data-mentionables={`/channels/${channelId}/mentionables`} data-commands-label={t("interactions.suggestions")} data-commands-required={t("interactions.required")}>
+        // data-send-slot: a timeout swaps the composer for its notice live (moderation/live.tsx).
+        <form id="composer" class="composer" method="post" action={`/channels/${channelId}/messages`} data-composer="" data-send-slot={props.sendSlot} data-mentionables={`/channels/${channelId}/mentionables`} data-commands-label={t("interactions.suggestions")} data-commands-required={t("interactions.required")}>
           <div class="reply-bar" id="reply-bar" hidden>
             <span class="reply-label" data-template={t("message.replyingTo", { name: "{name}" })}></span>
             <label class="reply-ping" title={t("message.replyPingHint")}>

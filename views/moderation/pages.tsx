@@ -320,22 +320,35 @@ export function MessageModeration(props: { ctx: PageCtx; message: Message; autho
   );
 }
 
-/** In place of the composer: why this member cannot write, and until when (or the rules to accept). */
+/**
+ * In place of the composer: why this member cannot write, and until when (or the rules to accept).
+ * `data-send-slot` is the server's: a timeout set or removed swaps it live (moderation/live.tsx),
+ * and js/moderation-live.js reloads the page when the timeout runs out.
+ */
 export function SendBlocked(props: { ctx: PageCtx; guildId: string; until: string | null; rules: string | null }) {
   const { t } = props.ctx;
   if (props.until)
     return (
-      <p class="composer-disabled moderation-notice" role="status">
+      <p class="composer-disabled moderation-notice" role="status" data-send-slot={props.guildId} data-send-until={props.until}>
         {t("moderation.timedOutUntil", { until: props.until.slice(0, 16).replace("T", " ") + " UTC" })}
       </p>
     );
   return (
-    <form method="post" action={`/guilds/${props.guildId}/moderation/accept-rules`} class="composer-disabled moderation-notice rules-gate">
+    <form method="post" action={`/guilds/${props.guildId}/moderation/accept-rules`} class="composer-disabled moderation-notice rules-gate" data-send-slot={props.guildId}>
       <p>{t("moderation.acceptRulesFirst")}</p>
       <div class="rules-text" hx-ignore="">
         {props.rules}
       </div>
       <button type="submit" class="primary">{t("moderation.acceptRules")}</button>
     </form>
+  );
+}
+
+/** Sent live when a timeout is removed: the page reloads to bring the composer back (js/moderation-live.js). */
+export function SendRestored(props: { ctx: PageCtx; guildId: string }) {
+  return (
+    <p class="composer-disabled moderation-notice" role="status" data-send-slot={props.guildId} data-send-reload="">
+      {props.ctx.t("moderation.timeoutOver")}
+    </p>
   );
 }
