@@ -14,6 +14,7 @@ import type { AppEnv } from "../http/env.ts";
 import { formErrors, pageCtx } from "../http/page.ts";
 import { parseForm, snowflakeParam } from "../http/validate.ts";
 import { AppError } from "../lib/errors.ts";
+import { parseAttachmentField } from "../files/attach.ts";
 import { renderMessages } from "../messages/render.ts";
 import { listMessages, sendMessage, unknownMessage } from "../messages/service.ts";
 import { messages } from "../messages/table.ts";
@@ -143,8 +144,9 @@ export function threadPages(core: Core) {
 
   app.post("/threads/:thread{[0-9]+}/messages", async (c) => {
     const threadId = param(c, "thread");
-    const form = await parseForm(c, z.object({ content: z.string().max(8000), nonce: z.string().max(25).optional() }));
-    const { message } = await sendMessage(core, currentAuth(c).user, threadId, { content: form.content, nonce: form.nonce || null });
+    const form = await parseForm(c, z.object({ content: z.string().max(8000), nonce: z.string().max(25).optional(), attachments: z.string().max(20_000).optional() }));
+    // Files staged in the thread (POST /channels/{thread}/attachments), as the channel composer sends them.
+    const { message } = await sendMessage(core, currentAuth(c).user, threadId, { content: form.content, nonce: form.nonce || null, attachments: parseAttachmentField(form.attachments) });
     // The thread composer script asks for JSON and learns the outcome from the status.
     if (c.req.header("X-Composer") === "1") return c.json({ id: message.id, nonce: message.nonce }, 201);
     return c.redirect(threadUrl(requireThread(core, me(c), threadId).channel), 303);

@@ -3,10 +3,13 @@
 // minisearch over unicode names and the custom emoji usable in this channel); recent picks are
 // remembered in localStorage. A custom emoji of this server is inserted as :name: (the server
 // turns it into <:name:id> on send); one from another server as <:name:id>.
+// One picker per page serves every composer: the channel's and the thread pane's (swapped in by
+// htmx later): a [data-emoji-open] button inserts into the textarea of its own form.
 (() => {
   const picker = document.getElementById("emoji-picker");
-  const openButton = document.querySelector("[data-emoji-open]");
   if (!picker) return;
+  // Composers rendered without a picker of their own (the thread pane's) show their button only when this page has one.
+  document.documentElement.classList.add("has-emoji-picker");
   const input = picker.querySelector(".emoji-search");
   const sections = picker.querySelector(".emoji-sections");
   const channelId = picker.dataset.channelId;
@@ -101,8 +104,8 @@
     back?.focus?.();
   };
 
-  const insert = (text) => {
-    const field = document.querySelector("form[data-composer] textarea");
+  const fieldOf = (how) => how.anchor?.closest?.("form")?.querySelector("textarea") ?? document.querySelector("form[data-composer] textarea");
+  const insert = (field, text) => {
     if (!field) return;
     const start = field.selectionStart ?? field.value.length;
     const end = field.selectionEnd ?? start;
@@ -120,17 +123,23 @@
     close();
     if (!how) return;
     if (how.kind === "composer") {
-      insert(e.kind === "unicode" ? e.emoji : e.local ? `:${e.name}:` : `<${e.animated ? "a" : ""}:${e.name}:${e.id}>`);
-      document.querySelector("form[data-composer] textarea")?.focus();
+      const field = fieldOf(how);
+      insert(field, e.kind === "unicode" ? e.emoji : e.local ? `:${e.name}:` : `<${e.animated ? "a" : ""}:${e.name}:${e.id}>`);
+      field?.focus();
     } else {
       const body = new URLSearchParams({ emoji: e.kind === "unicode" ? e.emoji : `${e.name}:${e.id}` });
       await fetch(how.action, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true" }, body });
     }
   };
 
-  openButton?.addEventListener("click", () => (picker.hidden ? open({ kind: "composer", anchor: openButton }, openButton) : close()));
-  // The "+" of each message's reactions: messages arrive live, so listen on the document.
+  // The composers' 😊 and the "+" of each message's reactions: they arrive live, so listen on the document.
   document.addEventListener("click", (ev) => {
+    const button = ev.target.closest?.("[data-emoji-open]");
+    if (button) {
+      if (picker.hidden || target?.anchor !== button) open({ kind: "composer", anchor: button }, button);
+      else close();
+      return;
+    }
     const add = ev.target.closest?.("[data-emoji-react]");
     if (add) {
       ev.preventDefault();

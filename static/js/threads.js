@@ -1,6 +1,7 @@
 // The thread pane (swapped in and out by htmx, so every listener is delegated): its composer sends
 // with Enter (Shift+Enter for a new line), keeps a nonce so a retry never doubles a message, and
-// shows why a send failed; the thread's messages stay scrolled to the newest.
+// shows why a send failed; the thread's messages stay scrolled to the newest. Attachments plug in
+// through the form's own hooks (form.pokynanoHooks, the same shape as window.pokynanoComposer's).
 const newestFirst = (scroller) => {
   scroller.scrollTop = scroller.scrollHeight;
 };
@@ -21,27 +22,37 @@ document.addEventListener("submit", async (event) => {
   const input = form.querySelector("textarea");
   const error = form.querySelector(".composer-error");
   const content = input.value.trim();
-  if (!content) return;
-  const nonce = form.dataset.retryNonce || `${Date.now()}${Math.floor(Math.random() * 1e6)}`.slice(0, 25);
-  input.value = "";
+  const hooks = form.pokynanoHooks ?? [];
+  const showError = (message) => {
+    error.textContent = message;
+    error.hidden = false;
+  };
   error.hidden = true;
+  for (const hook of hooks) if (hook.intercept && (await hook.intercept(content, { input, showError }))) return;
+  const body = new URLSearchParams({ content });
+  for (const hook of hooks) for (const [k, v] of (await hook.fields?.()) ?? []) body.append(k, v);
+  // A message with files may have no text.
+  if (!content && !body.has("attachments")) return;
+  const nonce = form.dataset.retryNonce || `${Date.now()}${Math.floor(Math.random() * 1e6)}`.slice(0, 25);
+  body.set("nonce", nonce);
+  input.value = "";
   try {
     const res = await fetch(form.action, {
       method: "POST",
       headers: { "X-Composer": "1", Accept: "application/json" },
-      body: new URLSearchParams({ content, nonce }),
+      body,
       credentials: "same-origin",
     });
     if (!res.ok) {
-      const body = await res.json().catch(() => ({}));
-      throw new Error(body.message || `HTTP ${res.status}`);
+      const answer = await res.json().catch(() => ({}));
+      throw new Error(answer.message || `HTTP ${res.status}`);
     }
     delete form.dataset.retryNonce;
+    for (const hook of hooks) hook.sent?.();
   } catch (err) {
     input.value = content;
     form.dataset.retryNonce = nonce;
-    error.textContent = err.message;
-    error.hidden = false;
+    showError(err.message);
   }
 });
 

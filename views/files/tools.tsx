@@ -46,8 +46,11 @@ export function FilesTools(props: { ctx: PageCtx; channelId: string }) {
   );
 }
 
-/** In the composer: the file picker, and the tray where each picked file shows its progress. */
-export function ComposerFiles(props: { ctx: PageCtx; channelId: string }) {
+/**
+ * In a composer (the channel's or a thread's): the file picker, and the tray where each picked
+ * file shows its progress. The thread pane, swapped in by htmx, leaves the script to its slot.
+ */
+export function ComposerFiles(props: { ctx: PageCtx; channelId: string; script?: boolean }) {
   const { t } = props.ctx;
   return (
     <>
@@ -72,7 +75,7 @@ export function ComposerFiles(props: { ctx: PageCtx; channelId: string }) {
         data-label-drop={t("files.drop")}
         hidden
       ></ul>
-      <script src={assetUrl("js/attachments.js")} defer></script>
+      {props.script === false ? null : <script src={assetUrl("js/attachments.js")} defer></script>}
     </>
   );
 }

@@ -4,6 +4,8 @@ import type { RenderedMessage } from "../../src/messages/render.ts";
 import type { ThreadMemberView } from "../../src/threads/members.ts";
 import type { ThreadView } from "../../src/threads/queries.ts";
 import { AUTO_ARCHIVE_DURATIONS } from "../../src/threads/rules.ts";
+import { EmojiButton } from "../emoji/picker.tsx";
+import { ComposerFiles } from "../files/tools.tsx";
 import { MessageItem } from "../messages/message.tsx";
 import { Avatar } from "../shared/avatar.tsx";
 import type { PageCtx } from "../shared/page-ctx.ts";
@@ -124,6 +126,8 @@ export function ThreadPane(props: ThreadPaneProps) {
       </div>
       {props.can.send ? (
         <form class="composer thread-composer" method="post" action={`/threads/${id}/messages`} data-thread-composer="">
+          <ComposerFiles ctx={props.ctx} channelId={id} script={false} />
+          <EmojiButton ctx={props.ctx} />
           <label for={`thread-input-${id}`} class="visually-hidden">
             {t("thread.placeholder", { name: channel.name })}
           </label>

@@ -12,6 +12,8 @@ export function ThreadSlot(props: { ctx: PageCtx; canCreate: boolean; children?:
     <>
       <link rel="stylesheet" href="/threads/labels.css" />
       <script src={assetUrl("js/threads.js")} defer></script>
+      {/* The thread composer's files (the channel's composer may load it too: it runs once). */}
+      <script src={assetUrl("js/attachments.js")} defer></script>
       <span id="label-thread-create" hidden>
         {t("thread.create")}
       </span>
