@@ -85,11 +85,19 @@ describe("the installable app in Chromium", () => {
     await page.close();
   }, 60_000);
 
-  test("with the server down, a page load shows the offline screen, and Try again brings the app back once it is up", async () => {
+  test("Chromium reads the manifest and the worker controls the page; with the server down a page load shows the offline screen; Try again brings the app back once it is up", async () => {
     const page = await browsers[0]!.context.newPage();
     await page.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
     // The worker is installed (its precache filled) and active.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // Chromium finds and parses the manifest without errors, and the worker controls the page.
+    const cdp = await page.context().newCDPSession(page);
+    const manifest = await cdp.send("Page.getAppManifest");
+    expect(manifest.url).toBe(`${app.url}/manifest.webmanifest`);
+    expect(manifest.errors).toEqual([]);
+    expect(JSON.parse(manifest.data!).display).toBe("standalone");
+    await page.reload();
+    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${app.url}/sw.js`);
     const port = Number(new URL(app.url).port);
     await app.server.stop();
     await page.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
