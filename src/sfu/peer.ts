@@ -50,6 +50,7 @@ export class Peer {
   private negotiating = false;
   private again = false;
   private waiting = false;
+  private restarting = false;
   private answered = false;
   closed = false;
   lastHeard: number;
@@ -196,6 +197,7 @@ export class Peer {
   }
 
   private async offer(iceRestart: boolean): Promise<void> {
+    this.restarting = iceRestart;
     const offer = await this.pc.createOffer({ iceRestart });
     await this.pc.setLocalDescription(offer);
     if (this.pc.iceGatheringState !== "complete") await this.pc.iceGatheringStateChange.watch((s) => s === "complete", 5000).catch(() => {});
@@ -212,6 +214,12 @@ export class Peer {
     if (!this.negotiating || this.pc.signalingState !== "have-local-offer") throw new Error("no offer is waiting for an answer");
     await this.pc.setRemoteDescription({ type: "answer", sdp });
     this.negotiating = false;
+    if (this.restarting) {
+      // werift applies new ICE credentials but, its DTLS being up, never restarts the ICE agent:
+      // without this the connection has no selected pair and media stops after an ICE restart.
+      this.restarting = false;
+      for (const t of this.pc.iceTransports) if (t.state !== "connected") void t.start().catch(() => {});
+    }
     this.answered = true;
     const level = this.up.get("mic")?.transceiver.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI);
     const mic = this.up.get("mic");

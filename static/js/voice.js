@@ -393,6 +393,9 @@
   // Joining by clicking a voice channel in the sidebar (its link carries ?join=1).
   if (new URLSearchParams(location.search).has("join")) join().catch((err) => say(err.message));
   window.addEventListener("pagehide", () => send({ v: "leave" }));
-  // For tests and the connection-test page: the live peer connection.
-  window.pokynanoVoice = { get pc() { return pc; } };
+  // For tests: the live peer connection, and an ICE restart as a network change would cause.
+  window.pokynanoVoice = {
+    get pc() { return pc; },
+    restart() { lastRestart = Date.now(); send({ v: "restart" }); },
+  };
 })();

@@ -92,6 +92,13 @@ describe("voice in the browser", () => {
       // Bytes keep arriving: the other's fake microphone is being forwarded.
       await eventually(() => inbound(page), (s) => s.audioBytes > first.audioBytes + 1000);
     }
+    // An ICE restart (what a changed network triggers): new credentials, the audio keeps coming.
+    const ufrag = () => other.evaluate(() => /a=ice-ufrag:(\S+)/.exec((window as unknown as { pokynanoVoice: { pc: RTCPeerConnection } }).pokynanoVoice.pc.remoteDescription!.sdp)?.[1]);
+    const oldUfrag = await ufrag();
+    await other.evaluate(() => (window as unknown as { pokynanoVoice: { restart(): void } }).pokynanoVoice.restart());
+    await eventually(ufrag, (u) => u !== oldUfrag);
+    const afterRestart = await inbound(other);
+    await eventually(() => inbound(other), (s) => s.audioBytes > afterRestart.audioBytes + 1000);
     // Both listed under the voice channel in each sidebar, live.
     for (const page of [owner, other]) await eventually(() => page.locator(`#voice-members-${voiceId} li`).count(), (n) => n === 2);
     expect(await other.locator(`#voice-members-${voiceId}`).textContent()).toContain("Bea");
