@@ -7,6 +7,7 @@
 import { eq, inArray, and } from "drizzle-orm";
 import { users } from "../auth/table.ts";
 import type { Core } from "../core.ts";
+import { idList } from "../db/columns.ts";
 import { channelAccess } from "../guilds/access.ts";
 import { findGuild } from "../guilds/service.ts";
 import { channels, memberRoles } from "../guilds/table.ts";
@@ -15,10 +16,9 @@ import { onMessageEvent } from "../messages/service.ts";
 import { messageMentions, type Message } from "../messages/table.ts";
 import { notifyPartial, plainText } from "./fragment.ts";
 import { sendPush, subscriptionsOf, type PushPayload } from "./push.ts";
-import { allMessageSubscribers, effective, prefsFor, settingsFor, type ScopeSettings } from "./settings.ts";
+import { allMessageSubscribers, effective, NO_SETTINGS as NONE, prefsFor, settingsFor } from "./settings.ts";
 
 export type Reason = "dm" | "mention" | "all";
-const NONE: ScopeSettings = { level: null, mutedUntil: 0, suppressEveryone: null, suppressRoles: null };
 
 /** Decide who is notified of a message and why (exported for tests and the docs). */
 export function decide(core: Core, message: Message, guildId: string | null): Map<string, Reason> {
@@ -29,8 +29,8 @@ export function decide(core: Core, message: Message, guildId: string | null): Ma
   const candidates = [...mentioned, ...everyMessage];
   if (candidates.length === 0) return out;
   // Do-not-disturb silences everything.
-  const dnd = new Set(core.db.readOrm.select({ id: users.id }).from(users).where(and(inArray(users.id, candidates), eq(users.status, "dnd"))).all().map((r) => r.id));
-  const settings = settingsFor(core, candidates, scopes);
+  const dnd = new Set(core.db.reader.query<{ id: bigint }, [string]>("SELECT id FROM users WHERE status = 'dnd' AND id IN (SELECT value FROM json_each(?))").all(idList(candidates)).map((r) => r.id.toString()));
+  const settings = settingsFor(core, scopes, new Set(candidates));
   if (guildId === null) {
     const prefs = prefsFor(core, candidates);
     for (const id of mentioned) {

@@ -13,7 +13,7 @@ import { parseForm, parseJson, snowflakeParam } from "../http/validate.ts";
 import { fieldError } from "../lib/field-error.ts";
 import { requirePageUser } from "../users/routes.tsx";
 import { subscribe, unsubscribe, vapidKeys } from "./push.ts";
-import { LEVELS, MUTE_MINUTES, muteUntil, prefsFor, savePrefs, saveScopeSettings, scopeSettings, settingsFor } from "./settings.ts";
+import { LEVELS, MUTE_MINUTES, muteUntil, mySettings, NO_SETTINGS, prefsFor, savePrefs, saveScopeSettings, scopeSettings } from "./settings.ts";
 
 const prefsForm = z.object({ dm_notify: z.literal("1").optional(), sound: z.literal("1").optional() });
 const triState = z.enum(["", "1", "0"]).default("").transform((v) => (v === "" ? null : v === "1"));
@@ -40,8 +40,8 @@ export function notificationRoutes(core: Core) {
   app.get("/", (c) => {
     const user = me(c);
     const guilds = myGuilds(core, user.id);
-    const settings = settingsFor(core, [user.id], guilds.map((g) => g.id)).get(user.id);
-    const servers = guilds.map((g) => ({ id: g.id, name: g.name, settings: settings?.get(g.id) ?? scopeSettings(core, user.id, g.id) }));
+    const settings = mySettings(core, user.id, guilds.map((g) => g.id));
+    const servers = guilds.map((g) => ({ id: g.id, name: g.name, settings: settings.get(g.id) ?? NO_SETTINGS }));
     return c.html(<NotificationSettings ctx={pageCtx(c, core)} prefs={prefsFor(core, [user.id]).get(user.id)!} servers={servers} vapidKey={vapidKeys(core).publicKey} notice={c.req.query("saved") ? c.get("t")("notify.saved") : undefined} />);
   });
 
@@ -51,8 +51,8 @@ export function notificationRoutes(core: Core) {
     const access = snowflakeParam.safeParse(guildId).success ? guildAccess(core, user.id, guildId) : null;
     if (!access) throw unknownChannel();
     const list = visibleChannels(core, access).filter((ch) => ch.type === 0 || ch.type === 5);
-    const settings = settingsFor(core, [user.id], list.map((ch) => ch.id)).get(user.id);
-    const channels = list.map((ch) => ({ id: ch.id, name: ch.name, settings: settings?.get(ch.id) ?? scopeSettings(core, user.id, ch.id) }));
+    const settings = mySettings(core, user.id, list.map((ch) => ch.id));
+    const channels = list.map((ch) => ({ id: ch.id, name: ch.name, settings: settings.get(ch.id) ?? NO_SETTINGS }));
     return c.html(<ChannelNotificationSettings ctx={pageCtx(c, core)} guild={findGuild(core, guildId)} channels={channels} notice={c.req.query("saved") ? c.get("t")("notify.saved") : undefined} />);
   });
 

@@ -3,6 +3,7 @@
 // two scopes of a message; writes go through the commit queue.
 import { and, eq, inArray } from "drizzle-orm";
 import type { Core } from "../core.ts";
+import { idList } from "../db/columns.ts";
 import { notificationPrefs, notificationSettings, type NotificationSettingsRow } from "./table.ts";
 
 export const LEVELS = ["all", "mentions", "nothing"] as const;
@@ -24,9 +25,9 @@ export interface Effective {
   suppressRoles: boolean;
 }
 
-const EMPTY: ScopeSettings = { level: null, mutedUntil: 0, suppressEveryone: null, suppressRoles: null };
+export const NO_SETTINGS: ScopeSettings = { level: null, mutedUntil: 0, suppressEveryone: null, suppressRoles: null };
 const fromRow = (r: NotificationSettingsRow | undefined): ScopeSettings =>
-  r ? { level: r.level === null ? null : LEVELS[r.level]!, mutedUntil: r.mutedUntil, suppressEveryone: r.suppressEveryone, suppressRoles: r.suppressRoles } : EMPTY;
+  r ? { level: r.level === null ? null : LEVELS[r.level]!, mutedUntil: r.mutedUntil, suppressEveryone: r.suppressEveryone, suppressRoles: r.suppressRoles } : NO_SETTINGS;
 
 export const isMuted = (s: ScopeSettings, now = Date.now()) => s.mutedUntil === MUTED_FOREVER || s.mutedUntil > now;
 
@@ -44,17 +45,27 @@ export function scopeSettings(core: Core, userId: string, scopeId: string): Scop
   return fromRow(core.db.readOrm.select().from(notificationSettings).where(and(eq(notificationSettings.userId, userId), eq(notificationSettings.scopeId, scopeId))).get());
 }
 
-/** Several users' settings for a server and a channel, in one query: userId -> [server, channel]. */
-export function settingsFor(core: Core, userIds: string[], scopeIds: string[]): Map<string, Map<string, ScopeSettings>> {
+/**
+ * Everyone's own settings for some scopes (a server and a channel): userId -> scopeId -> settings.
+ * Looked up by scope, not by person: only people who changed something have rows, so an
+ * @everyone in a big server costs the same as one mention.
+ */
+export function settingsFor(core: Core, scopeIds: string[], userIds?: Set<string>): Map<string, Map<string, ScopeSettings>> {
   const out = new Map<string, Map<string, ScopeSettings>>();
-  if (userIds.length === 0) return out;
-  const rows = core.db.readOrm.select().from(notificationSettings).where(and(inArray(notificationSettings.userId, userIds), inArray(notificationSettings.scopeId, scopeIds))).all();
-  for (const r of rows) {
+  for (const r of core.db.readOrm.select().from(notificationSettings).where(inArray(notificationSettings.scopeId, scopeIds)).all()) {
+    if (userIds && !userIds.has(r.userId)) continue;
     const m = out.get(r.userId) ?? new Map<string, ScopeSettings>();
     m.set(r.scopeId, fromRow(r));
     out.set(r.userId, m);
   }
   return out;
+}
+
+/** One person's own settings for many scopes (the settings pages). */
+export function mySettings(core: Core, userId: string, scopeIds: string[]): Map<string, ScopeSettings> {
+  if (scopeIds.length === 0) return new Map();
+  const rows = core.db.readOrm.select().from(notificationSettings).where(and(eq(notificationSettings.userId, userId), inArray(notificationSettings.scopeId, scopeIds))).all();
+  return new Map(rows.map((r) => [r.scopeId, fromRow(r)]));
 }
 
 /** People who chose "every message" for any of these scopes. */
@@ -85,7 +96,9 @@ export interface Prefs {
 export function prefsFor(core: Core, userIds: string[]): Map<string, Prefs> {
   const out = new Map<string, Prefs>(userIds.map((id) => [id, { dmNotify: true, sound: true }]));
   if (userIds.length === 0) return out;
-  for (const r of core.db.readOrm.select().from(notificationPrefs).where(inArray(notificationPrefs.userId, userIds)).all()) out.set(r.userId, { dmNotify: r.dmNotify, sound: r.sound });
+  // One statement whatever the number of people (no bound-variable limit).
+  const rows = core.db.reader.query<{ user_id: bigint; dm_notify: bigint; sound: bigint }, [string]>("SELECT user_id, dm_notify, sound FROM notification_prefs WHERE user_id IN (SELECT value FROM json_each(?))").all(idList(userIds));
+  for (const r of rows) out.set(r.user_id.toString(), { dmNotify: r.dm_notify === 1n, sound: r.sound === 1n });
   return out;
 }
 export async function savePrefs(core: Core, userId: string, prefs: Prefs): Promise<void> {
