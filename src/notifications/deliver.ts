@@ -6,6 +6,7 @@
 // every recipient: no per-person rendering); people with no active tab get a Web Push.
 import { eq, inArray, and } from "drizzle-orm";
 import { users } from "../auth/table.ts";
+import { threadPageUrl } from "../../views/threads/summary.tsx";
 import type { Core } from "../core.ts";
 import { idList } from "../db/columns.ts";
 import { channelAccess } from "../guilds/access.ts";
@@ -20,11 +21,19 @@ import { allMessageSubscribers, effective, NO_SETTINGS as NONE, prefsFor, settin
 
 export type Reason = "dm" | "mention" | "all";
 
+const THREAD_TYPES = [10, 11, 12];
+function threadParent(core: Core, channelId: string): string | null {
+  const row = core.db.readOrm.select({ type: channels.type, parentId: channels.parentId }).from(channels).where(eq(channels.id, channelId)).get();
+  return row && THREAD_TYPES.includes(row.type) ? row.parentId : null;
+}
+
 /** Decide who is notified of a message and why (exported for tests and the docs). */
 export function decide(core: Core, message: Message, guildId: string | null): Map<string, Reason> {
   const out = new Map<string, Reason>();
   const mentioned = core.db.readOrm.select({ userId: messageMentions.userId }).from(messageMentions).where(eq(messageMentions.messageId, message.id)).all().map((r) => r.userId);
-  const scopes = guildId ? [guildId, message.channelId] : [message.channelId];
+  // A thread follows its parent channel's choices.
+  const scopeChannel = guildId ? (threadParent(core, message.channelId) ?? message.channelId) : message.channelId;
+  const scopes = guildId ? [guildId, scopeChannel] : [message.channelId];
   const everyMessage = guildId ? allMessageSubscribers(core, scopes).filter((id) => id !== message.authorId && !mentioned.includes(id) && channelAccess(core, id, message.channelId)) : [];
   const candidates = [...mentioned, ...everyMessage];
   if (candidates.length === 0) return out;
@@ -46,7 +55,7 @@ export function decide(core: Core, message: Message, guildId: string | null): Ma
   );
   for (const id of candidates) {
     if (dnd.has(id)) continue;
-    const s = effective(settings.get(id)?.get(guildId) ?? NONE, settings.get(id)?.get(message.channelId) ?? NONE);
+    const s = effective(settings.get(id)?.get(guildId) ?? NONE, settings.get(id)?.get(scopeChannel) ?? NONE);
     if (s.muted || s.level === "nothing") continue;
     if (s.level === "all") {
       out.set(id, mentioned.includes(id) ? "mention" : "all");
@@ -69,7 +78,9 @@ function describe(core: Core, message: Message, guildId: string | null): PushPay
   const name = author?.displayName || author?.username || "?";
   const channel = core.db.readOrm.select({ name: channels.name }).from(channels).where(eq(channels.id, message.channelId)).get();
   const title = guildId ? `${name} (#${channel?.name ?? ""}, ${findGuild(core, guildId).name})` : name;
-  return { title, body: plainText(core, message.content), url: guildId ? `/channels/${guildId}/${message.channelId}` : `/channels/@me/${message.channelId}`, tag: `${message.channelId}` };
+  const parent = guildId ? threadParent(core, message.channelId) : null;
+  const url = !guildId ? `/channels/@me/${message.channelId}` : parent ? threadPageUrl({ guildId, parentId: parent, id: message.channelId }) : `/channels/${guildId}/${message.channelId}`;
+  return { title, body: plainText(core, message.content), url, tag: `${message.channelId}` };
 }
 
 async function deliver(core: Core, message: Message): Promise<void> {

@@ -76,6 +76,14 @@ describe("notification settings", () => {
     expect((await notified("plain words")).has(reader.user.id)).toBe(false);
   });
 
+  test("a thread follows its parent channel's choices", async () => {
+    const thread = await json<{ id: string }>(await api(app, "POST", `/channels/${g.generalId}/threads`, { name: "side talk", type: 11 }, g.owner.bearer));
+    expect((await notified(`<@${reader.user.id}> in the thread`, thread.id)).get(reader.user.id)).toBe("mention");
+    await scope(g.generalId, { mute: "15" });
+    expect((await notified(`<@${reader.user.id}> in the thread`, thread.id)).has(reader.user.id)).toBe(false);
+    await scope(g.generalId, { mute: "off" });
+  });
+
   test("DMs notify unless turned off, and do-not-disturb silences everything", async () => {
     const dm = await json<{ id: string }>(await api(app, "POST", "/users/@me/channels", { recipient_id: reader.user.id }, g.owner.bearer));
     expect((await notified("psst", dm.id, null)).get(reader.user.id)).toBe("dm");
