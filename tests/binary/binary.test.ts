@@ -191,6 +191,46 @@ describe("the compiled binary", () => {
     expect(await proc.exited).toBe(0);
   }, 30_000);
 
+  // Link previews are not tried here: the SSRF guard refuses every loopback and private address,
+  // and the only way past it (net/test-allowance.ts) is a call from test code inside the server's
+  // process, which the compiled binary cannot receive; src/previews/previews.test.ts covers them.
+  test("custom emoji work inside the binary: upload (Bun.Image to WebP), the picker's search (minisearch, node-emoji), :name: in a message and as a reaction", async () => {
+    const dataDir = join(work, "emoji");
+    const create = Bun.spawn([binary, "admin", "create-user", "--username", "smile", "--password-stdin", "--data-dir", dataDir], { cwd: work, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    create.stdin.write("a long and unusual passphrase\n");
+    create.stdin.end();
+    expect(await create.exited).toBe(0);
+    const { proc, address } = await startBinary(dataDir);
+    const login = (await (await fetch(`${address}/api/v10/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: "smile", password: "a long and unusual passphrase" }) })).json()) as { token: string };
+    const auth = { Authorization: `Bearer ${login.token}`, "Content-Type": "application/json" };
+    const call = async (method: string, path: string, body?: unknown) => fetch(`${address}/api/v10${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
+    const guild = (await (await call("POST", "/guilds", { name: "Emoji" })).json()) as { id: string };
+    const channel = ((await (await call("GET", `/guilds/${guild.id}/channels`)).json()) as { id: string; type: number }[]).find((c) => c.type === 0)!;
+    const image = `data:image/png;base64,${Buffer.from(makePng(256, 256, [250, 200, 0])).toString("base64")}`;
+    const up = await call("POST", `/guilds/${guild.id}/emojis`, { name: "sunny", image });
+    expect(up.status).toBe(201);
+    const emoji = (await up.json()) as { id: string; name: string; animated: boolean };
+    expect(emoji).toMatchObject({ name: "sunny", animated: false });
+    const stored = await fetch(`${address}/emojis/${emoji.id}.webp`);
+    expect(stored.headers.get("content-type")).toBe("image/webp");
+    const meta = await new Bun.Image(new Uint8Array(await stored.arrayBuffer())).metadata();
+    expect(meta.format).toBe("webp");
+    expect(Math.max(meta.width, meta.height)).toBeLessThanOrEqual(128);
+    // The picker's search (a page route: the session cookie) finds the custom one and unicode ones.
+    const search = await fetch(`${address}/emojis/search?channel=${channel.id}&q=sun`, { headers: { Cookie: `pokynano_session=${login.token}`, Accept: "application/json" } });
+    expect(search.status).toBe(200);
+    const found = (await search.json()) as { kind: string; name: string; emoji?: string }[];
+    expect(found.some((e) => e.kind === "custom" && e.name === "sunny")).toBe(true);
+    expect(found.some((e) => e.kind === "unicode" && e.name === "sunny")).toBe(true);
+    const sent = (await (await call("POST", `/channels/${channel.id}/messages`, { content: "good morning :sunny:" })).json()) as { id: string; content: string };
+    expect(sent.content).toBe(`good morning <:sunny:${emoji.id}>`);
+    expect((await call("PUT", `/channels/${channel.id}/messages/${sent.id}/reactions/${encodeURIComponent(`sunny:${emoji.id}`)}/@me`)).status).toBe(204);
+    const after = (await (await call("GET", `/channels/${channel.id}/messages/${sent.id}`)).json()) as { reactions?: { count: number; emoji: { id: string | null; name: string } }[] };
+    expect(after.reactions).toEqual([expect.objectContaining({ count: 1, emoji: expect.objectContaining({ id: emoji.id, name: "sunny" }) })]);
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  }, 30_000);
+
   test("its admin commands work: --version, migrate --status, backup", async () => {
     const version = Bun.spawnSync([binary, "--version"], { cwd: work });
     expect(version.stdout.toString()).toMatch(/^pokynano \d+\.\d+\.\d+/);
