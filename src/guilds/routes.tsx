@@ -27,6 +27,7 @@ import { setGuildIcon } from "./icon.ts";
 import { shellData } from "./shell.ts";
 import { threadSlotFor } from "../threads/routes.tsx";
 import { ThreadsButton } from "../../views/threads/slot.tsx";
+import { channelTools } from "../moderation/channel-tools.tsx";
 import type { Channel } from "./table.ts";
 
 const param = (c: Context<AppEnv>, name: string, notFound: () => Error) => {
@@ -142,6 +143,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
         <>
           {channel?.topic ? <p class="channel-topic" hx-ignore="">{channel.topic}</p> : null}
           {channel?.type === 0 ? <ThreadsButton ctx={ctx} guildId={access.guild.id} channelId={channel.id} /> : null}
+          {channel?.type === 0 ? channelTools(core, ctx, access, channel, perms) : null}
         </>
       }
       main={
@@ -182,7 +184,7 @@ function renderGuild(c: Context<AppEnv>, core: Core, access: GuildAccess, channe
           {card}
         </>
       }
-      scripts={["js/history.js", "js/mentions.js", "js/composer.js", "js/commands.js", "js/moderation-live.js", ...(can.manageChannels ? ["js/reorder.js"] : []), ...(channel?.type === 2 ? ["js/voice.js"] : [])]}
+      scripts={["js/history.js", "js/mentions.js", "js/composer.js", "js/commands.js", "js/moderation-live.js", ...(channel?.type === 0 && has(perms, Permission.MANAGE_MESSAGES) ? ["js/moderation-select.js"] : []), ...(can.manageChannels ? ["js/reorder.js"] : []), ...(channel?.type === 2 ? ["js/voice.js"] : [])]}
     />,
   );
 }

@@ -53,12 +53,18 @@ export async function deleteLast(core: Core, userId: string, channelId: string, 
   const since = snowflakeAt(new Date(Date.now() - TWO_WEEKS_MS)).toString();
   const last = core.db.readOrm.select({ id: messages.id }).from(messages).where(and(eq(messages.channelId, channelId), gte(messages.id, since))).orderBy(desc(messages.id)).limit(Math.min(BULK_MAX, Math.max(1, n))).all();
   if (last.length === 0) return 0;
-  if (last.length >= BULK_MIN) return bulkDelete(core, userId, channelId, last.map((m) => m.id));
-  // One message is not a bulk delete for Discord: deleted as such.
+  return deleteSelected(core, userId, channelId, last.map((m) => m.id));
+}
+
+/** Messages picked in the browser: one is deleted as such (not a bulk delete for Discord), more in bulk. */
+export async function deleteSelected(core: Core, userId: string, channelId: string, messageIds: string[]): Promise<number> {
+  const wanted = [...new Set(messageIds)];
+  if (wanted.length !== 1) return bulkDelete(core, userId, channelId, wanted);
   const access = requireChannel(core, userId, channelId, Permission.MANAGE_MESSAGES);
-  const found = core.db.readOrm.select().from(messages).where(eq(messages.id, last[0]!.id)).all();
+  const found = core.db.readOrm.select().from(messages).where(and(eq(messages.id, wanted[0]!), eq(messages.channelId, channelId))).all();
+  if (found.length === 0) throw new AppError(400, ErrorCode.invalidBody, "Some messages are not in this channel.", { fields: { messages: "Unknown message." } });
   const count = await deleteMessagesLive(core, access.channel, found);
-  if (access.channel.guildId && found[0]) await audit(core, { guildId: access.channel.guildId, userId, action: AuditAction.MESSAGE_DELETE, targetId: found[0].authorId, options: { channel_id: channelId, count: "1" } });
+  if (access.channel.guildId) await audit(core, { guildId: access.channel.guildId, userId, action: AuditAction.MESSAGE_DELETE, targetId: found[0]!.authorId, options: { channel_id: channelId, count: "1" } });
   return count;
 }
 

@@ -23,6 +23,7 @@ import { listAudit } from "./audit.ts";
 import { createRule, deleteRule, listRules, ruleJson } from "./automod/rules.ts";
 import { ruleCreate, type Action } from "./automod/schema.ts";
 import { moveToThread } from "./channels.ts";
+import { channelToolRoutes } from "./channel-routes.ts";
 import { banWithPurge, kickMember, timeoutMember } from "./members.ts";
 import { isModerator, listReports, reportMessage, resolveReport } from "./reports.ts";
 import { acceptRules, serverRules, setServerRules } from "./screening.ts";
@@ -199,5 +200,6 @@ export function moderationPages(core: Core) {
     const channel = requireChannel(core, me(c), moved.threadId).channel;
     return c.redirect(`/channels/${channel.guildId}/${channel.parentId}?thread=${moved.threadId}`, 303);
   });
+  channelToolRoutes(app, core);
   return app;
 }
