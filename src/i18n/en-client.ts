@@ -27,6 +27,8 @@ export const enClient = {
   "shortcuts.markRead": "Mark the channel read",
   "shortcuts.editLast": "Edit your last message (empty composer)",
   "shortcuts.list": "Show this list",
+  "shortcuts.focusMessages": "From the composer: go to the newest message",
+  "shortcuts.betweenMessages": "On a message: previous / next message (Tab reaches its actions, End the composer)",
   "shortcuts.send": "Send the message",
   "shortcuts.newline": "New line",
   "shortcuts.messageActions": "Message actions: long-press a message (touch); swipe it right to reply",

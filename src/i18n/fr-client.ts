@@ -29,6 +29,8 @@ export const frClient: Record<keyof typeof enClient, string> = {
   "shortcuts.markRead": "Marquer le salon comme lu",
   "shortcuts.editLast": "Modifier votre dernier message (champ vide)",
   "shortcuts.list": "Afficher cette liste",
+  "shortcuts.focusMessages": "Depuis le champ de saisie : aller au message le plus récent",
+  "shortcuts.betweenMessages": "Sur un message : message précédent / suivant (Tab atteint ses actions, Fin revient au champ de saisie)",
   "shortcuts.send": "Envoyer le message",
   "shortcuts.newline": "Nouvelle ligne",
   "shortcuts.messageActions": "Actions d'un message : appui long (tactile) ; glisser vers la droite pour répondre",

@@ -8,7 +8,8 @@
   const dialog = document.getElementById("shortcuts-dialog");
   const openButton = document.getElementById("open-shortcuts");
 
-  const channelLinks = () => [...document.querySelectorAll("#channel-list a.channel-link")];
+  // Text channels and conversations; a voice channel's link would join the call.
+  const channelLinks = () => [...document.querySelectorAll("#channel-list a.channel-link:not([href*='join=1'])")];
   const isUnread = (a) => Boolean(a.querySelector(".unread-flag.on")) || Boolean(a.querySelector(".mention-badge:not([hidden])")) || Boolean(a.parentElement?.querySelector(".mention-badge:not([hidden])"));
 
   function step(direction, unreadOnly) {
@@ -22,6 +23,33 @@
         return;
       }
     }
+  }
+
+  // The message list is a feed (WAI-ARIA): Page Up from the composer focuses the newest message;
+  // on a message, Up/Down and Page Up/Down move between messages; Tab then reaches its actions and
+  // reactions (shown while focus is inside it); End goes back to the composer.
+  function feedKey(event) {
+    const feed = document.getElementById("messages");
+    if (!feed) return;
+    const articles = () => [...feed.querySelectorAll(":scope > article.message[id]")];
+    const target = event.target;
+    if (target.id === "composer-input" && event.key === "PageUp") {
+      const last = articles().at(-1);
+      if (!last) return;
+      event.preventDefault();
+      last.focus();
+      return;
+    }
+    if (!(target instanceof HTMLElement) || !target.matches("#messages > article.message")) return;
+    const list = articles();
+    const at = list.indexOf(target);
+    let next = null;
+    if (event.key === "ArrowUp" || event.key === "PageUp") next = list[at - 1];
+    else if (event.key === "ArrowDown" || event.key === "PageDown") next = list[at + 1];
+    else if (event.key === "End") next = document.getElementById("composer-input");
+    else return;
+    event.preventDefault();
+    next?.focus();
   }
 
   function showList() {
@@ -41,6 +69,8 @@
       } else if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.key === "/" || event.code === "Slash")) {
         event.preventDefault();
         showList();
+      } else if (!event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+        feedKey(event);
       }
     },
     true,

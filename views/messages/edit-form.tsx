@@ -15,7 +15,7 @@ export function EditForm(props: { ctx: PageCtx; message: Message }) {
       <label for={`edit-input-${m.id}`} class="visually-hidden">
         {t("message.edit")}
       </label>
-      <textarea id={`edit-input-${m.id}`} name="content" maxlength={4000} rows={2} required>
+      <textarea id={`edit-input-${m.id}`} name="content" maxlength={4000} rows={2} required autofocus>
         {m.content}
       </textarea>
       <p class="muted small">{t("message.editHint")}</p>

@@ -7,6 +7,8 @@ const SHORTCUTS: [keys: string[], label: MessageKey][] = [
   [["Alt", "↑ / ↓"], "shortcuts.channelNext"],
   [["Alt", "Shift", "↑ / ↓"], "shortcuts.unreadNext"],
   [["Esc"], "shortcuts.markRead"],
+  [["Page Up"], "shortcuts.focusMessages"],
+  [["↑ / ↓"], "shortcuts.betweenMessages"],
   [["↑"], "shortcuts.editLast"],
   [["Enter"], "shortcuts.send"],
   [["Shift", "Enter"], "shortcuts.newline"],
