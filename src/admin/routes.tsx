@@ -16,6 +16,7 @@ import { SERVER_CREATION, serverCreation } from "../guilds/service.ts";
 import { deactivateUser, deleteUser, resetUserPassword, searchUsers, setAdmin, updateInstance } from "./service.ts";
 import { recordAdminAction } from "./audit.ts";
 import { auditRetentionDays } from "../moderation/audit.ts";
+import { ipBanPages } from "../moderation/ip-ban-routes.tsx";
 import { fieldError } from "../lib/field-error.ts";
 
 /** The form sends text: a whole number of days, 1 to 3650 (ten years), refused next to its field. */
@@ -29,6 +30,7 @@ function retentionDays(raw: string | undefined): number | undefined {
 export function adminRoutes(core: Core) {
   const app = new Hono<AppEnv>();
   app.use("*", requirePageUser, requireAdmin);
+  app.route("/", ipBanPages(core));
 
   const id = (c: Context<AppEnv>) => {
     const parsed = snowflakeParam.safeParse(c.req.param("id"));

@@ -136,7 +136,7 @@ export function moderationApi(core: Core) {
     return c.json({ ...ipJson(done.ban), users_signed_out: done.users.length, messages_deleted: done.purged }, 201);
   });
   admin.delete("/:id", async (c) => {
-    await unbanIp(core, param(c, "id", unknownGuild));
+    await unbanIp(core, me(c), param(c, "id", unknownGuild));
     return c.body(null, 204);
   });
   app.route("/admin/ip-bans", admin);

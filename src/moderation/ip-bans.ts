@@ -13,7 +13,8 @@ import { sessions, users } from "../auth/table.ts";
 import { members } from "../guilds/table.ts";
 import type { AppEnv } from "../http/env.ts";
 import { clientInfo } from "../http/client-info.ts";
-import { AppError, ErrorCode } from "../lib/errors.ts";
+import { AppError, ErrorCode, notFound } from "../lib/errors.ts";
+import { auditRow, recordAdminAction } from "../admin/audit.ts";
 import { purgeAuthors } from "./purge.ts";
 import { ipBans, type IpBan } from "./table.ts";
 
@@ -88,10 +89,17 @@ export async function banIp(core: Core, adminId: string, raw: string, reason: st
     for (const guildId of guildIds) purged += await purgeAuthors(core, guildId, targets, purgeSeconds * 1000);
   }
   core.logger.info("ip ban", { admin: adminId, cidr: parsed.cidr, users: targets.length, purged });
+  await recordAdminAction(core, adminId, "ip_ban.create", parsed.cidr, { reason: ban.reason, delete_message_seconds: purgeSeconds, users_signed_out: targets.length, messages_deleted: purged });
   return { ban, users: targets, purged };
 }
 
-export async function unbanIp(core: Core, id: string): Promise<void> {
-  await core.queue.write(({ orm }) => orm.delete(ipBans).where(eq(ipBans.id, id)).run());
+/** Lift a ban (404 for an unknown id); the instance audit log keeps which range it was. */
+export async function unbanIp(core: Core, adminId: string, id: string): Promise<void> {
+  const removed = await core.queue.write((tx) => {
+    const row = tx.orm.delete(ipBans).where(eq(ipBans.id, id)).returning().get();
+    if (row) auditRow(tx, adminId, "ip_ban.delete", row.cidr, { reason: row.reason });
+    return row;
+  });
+  if (!removed) throw notFound("Unknown IP ban.");
   loaded.delete(core);
 }

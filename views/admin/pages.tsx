@@ -7,7 +7,7 @@ import { Document } from "../layouts/document.tsx";
 import { Alert, Choice, Field } from "../shared/form.tsx";
 import type { FormErrors, PageCtx } from "../shared/page-ctx.ts";
 
-export type AdminPage = "overview" | "users" | "servers" | "settings" | "appearance" | "operations" | "audit";
+export type AdminPage = "overview" | "users" | "servers" | "settings" | "appearance" | "operations" | "audit" | "ipBans";
 const NAV: [AdminPage, string, string][] = [
   ["overview", "/admin/overview", "ops.overview"],
   ["users", "/admin/users", "admin.users"],
@@ -15,6 +15,7 @@ const NAV: [AdminPage, string, string][] = [
   ["settings", "/admin/settings", "admin.settings"],
   ["appearance", "/admin/appearance", "ops.appearance"],
   ["operations", "/admin/operations", "ops.operations"],
+  ["ipBans", "/admin/ip-bans", "moderation.ipBans"],
   ["audit", "/admin/audit", "ops.audit"],
 ];
 

@@ -18,7 +18,7 @@ export type ModerationSection = "moderation" | "automod" | "reports" | "audit";
 
 const DURATION_KEYS: Record<number, MessageKey> = { 0: "moderation.purge0", 60: "moderation.d60s", 300: "moderation.d5m", 600: "moderation.d10m", 3600: "moderation.d1h", 86_400: "moderation.d1d", 604_800: "moderation.d1w" };
 
-function Purge(props: { ctx: PageCtx }) {
+export function Purge(props: { ctx: PageCtx }) {
   return (
     <label>
       {props.ctx.t("moderation.purgeLabel")}{" "}
