@@ -53,6 +53,11 @@ describe("moderation and bots", () => {
     const removed = await gw.next((f) => f.t === "GUILD_MEMBER_REMOVE" && f.d.user.id === target.id);
     expect(removed.d).toMatchObject({ guild_id: g.guildId, user: { id: target.id, username: expect.any(String), bot: true } });
     expect((await gw.next((f) => f.t === "GUILD_ROLE_DELETE" && f.d.role_id === role.id)).d.guild_id).toBe(g.guildId);
+    // Added back, it gets a managed role again.
+    await addBot(app, target, g.guildId, g.owner, String(1n << 11n));
+    const again = await managedOf(target.id);
+    expect(again?.managed).toBe(true);
+    expect(again?.id).not.toBe(role.id);
     gw.ws.close();
   });
 
