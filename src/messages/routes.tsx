@@ -19,6 +19,7 @@ import { EditForm } from "../../views/messages/edit-form.tsx";
 import { fragmentRoutes } from "./fragments.tsx";
 import { userStylesheet } from "./me-css.ts";
 import { appearanceCss } from "../users/appearance.ts";
+import { roleColourCss } from "../users/role-colours.ts";
 import { parseAttachmentField } from "../files/attach.ts";
 import { isSnowflake } from "./history.ts";
 
@@ -101,7 +102,7 @@ export function messagePages(core: Core) {
   app.get("/me.css", (c) => {
     c.header("Content-Type", "text/css; charset=utf-8");
     c.header("Cache-Control", "private, no-cache");
-    return c.body(userStylesheet(core, me(c).id) + appearanceCss(me(c)));
+    return c.body(`${userStylesheet(core, me(c).id)}${appearanceCss(me(c))}${roleColourCss(core, me(c).id)}\n`);
   });
   return app;
 }

@@ -48,6 +48,15 @@ describe("appearance settings", () => {
     expect((await postForm(app, "/settings/appearance", { font_size: "99" }, acct.cookie)).status).toBe(400);
   });
 
+  test("role colours of the reader's servers become rules for names that carry them", async () => {
+    const owner = await createAccount(app, { admin: true });
+    const guild = (await (await api(app, "POST", "/guilds", { name: "Couleurs" }, owner.bearer)).json()) as { id: string };
+    expect((await api(app, "POST", `/guilds/${guild.id}/roles`, { name: "Modération", color: 0x2ecc71 }, owner.bearer)).status).toBe(201);
+    const stranger = await createAccount(app);
+    expect(await meCss(owner.cookie)).toContain('[data-role-color="role-color-2ecc71"] { color: light-dark(');
+    expect(await meCss(stranger.cookie)).not.toContain("role-color-2ecc71");
+  });
+
   test("text on the accent is whichever of black and white contrasts more", () => {
     expect(textOnAccent("#5865f2")).toBe("#ffffff");
     expect(textOnAccent("#ffffff")).toBe("#000000");

@@ -82,7 +82,7 @@ describe("connection banner and phone drawers", () => {
     const box = (await target.boundingBox())!;
     const x = box.x + 40;
     const y = box.y + box.height / 2;
-    const touch = (type: string, px: number) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x: px, y }] });
+    const touch = (type: "touchStart" | "touchMove" | "touchEnd", px: number) => cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x: px, y }] });
 
     await touch("touchStart", x);
     await page.waitForTimeout(600);
