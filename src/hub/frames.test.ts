@@ -202,7 +202,7 @@ describe("the JSON gateway's frames", () => {
   test("unknown ops, op 8 with junk, and a client-forged dispatch close with 4001 (or 4002) and deliver nothing to anyone", async () => {
     const watcher = await identified(alice);
     const before = countIn(g.generalId);
-    const unknown: unknown[] = [{ op: 99 }, { op: -1 }, { op: 1.5 }, { op: "2" }, { op: null }, {}, { d: { token: bob.token } }, { op: Op.reconnect }, { op: Op.invalidSession, d: true }, { op: Op.hello }, { op: Op.heartbeatAck }, { op: 4, d: { guild_id: g.guildId, channel_id: g.generalId } }];
+    const unknown: unknown[] = [{ op: 99 }, { op: -1 }, { op: 1.5 }, { op: "2" }, { op: null }, {}, { d: { token: bob.token } }, { op: Op.reconnect }, { op: Op.invalidSession, d: true }, { op: Op.hello }, { op: Op.heartbeatAck }];
     const forged = { op: Op.dispatch, t: "MESSAGE_CREATE", s: 1, d: { id: "1", content: "forged dispatch", channel_id: g.generalId, author: { id: g.owner.user.id } } };
     for (const payload of [...unknown, forged]) {
       for (const after of [false, true]) {
@@ -211,6 +211,12 @@ describe("the JSON gateway's frames", () => {
         const code = await closeCode(c);
         expect({ payload, after, code }).toEqual({ payload, after, code: GatewayClose.unknownOpcode });
       }
+    }
+    // op 4 VOICE_STATE_UPDATE exists (src/voice/gateway.ts): before IDENTIFY 4003, malformed 4002.
+    for (const after of [false, true]) {
+      const c = after ? await identified() : await gateway();
+      c.ws.send(JSON.stringify({ op: 4, d: { guild_id: g.guildId, channel_id: g.generalId } }));
+      expect(await closeCode(c)).toBe(after ? GatewayClose.decodeError : GatewayClose.notAuthenticated);
     }
     const huge = await gateway();
     huge.ws.send('{"op":1e400}');
