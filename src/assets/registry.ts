@@ -39,9 +39,6 @@ export async function loadAssets(): Promise<{ count: number; embedded: boolean }
   return { count: assets.size, embedded };
 }
 
-/** Every static file's path (the service worker precaches a selection of them). */
-export const assetPaths = (): string[] => [...assets.keys()];
-
 export function getAsset(path: string): Asset | undefined {
   return assets.get(path);
 }

@@ -2,14 +2,18 @@
 // controls every page) and the offline screen it caches.
 import { Hono } from "hono";
 import { OfflinePage } from "../../views/pwa/offline.tsx";
-import { assetPaths, assetUrl, getAsset } from "../assets/registry.ts";
+import { assetUrl, getAsset } from "../assets/registry.ts";
 import type { Core } from "../core.ts";
 import type { AppEnv } from "../http/env.ts";
 import { pageCtx } from "../http/page.ts";
 import { instanceName } from "../instance/service.ts";
 
-/** What the worker keeps for an instant start: styles, scripts, icons and the sound (not the admin-only chart library). */
-const precached = () => assetPaths().filter((p) => /^(css|js|icons|sounds)\//.test(p) || p === "vendor/htmx.min.js" || p === "vendor/minisearch.js").filter((p) => p !== "js/sw.js");
+/**
+ * What the worker fetches when it installs: what the offline screen needs (its page, the styles,
+ * the scripts every page loads, the logo). The other static files are kept the first time a page
+ * uses them, so installing never competes with the first page's own loads for more than a few files.
+ */
+const OFFLINE_ASSETS = ["css/app.css", "vendor/htmx.min.js", "js/offline.js", "js/pwa.js", "js/notifications.js", "js/drafts.js", "icons/logo.svg", "icons/icon-192.png"];
 
 export function pwaRoutes(core: Core) {
   const app = new Hono<AppEnv>();
@@ -38,8 +42,9 @@ export function pwaRoutes(core: Core) {
 
   app.get("/sw.js", (c) => {
     const source = new TextDecoder().decode(getAsset("js/sw.js")!.body);
-    const urls = [...precached().map(assetUrl), "/offline"];
-    // The version follows every precached file's hash and the worker's own, so any change installs a new worker.
+    const urls = [...OFFLINE_ASSETS.map(assetUrl), "/offline"];
+    // The version follows the precached files' hashes and the worker's own, so a change installs a
+    // new worker (which drops the old cache, static files kept on use included).
     const version = new Bun.CryptoHasher("sha256").update(urls.join("\n")).update(getAsset("js/sw.js")!.hash).digest("hex").slice(0, 16);
     const body = `const VERSION = ${JSON.stringify(version)};\nconst PRECACHE = ${JSON.stringify(urls)};\n${source}`;
     return c.body(body, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache", "Service-Worker-Allowed": "/" });

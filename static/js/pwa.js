@@ -2,7 +2,11 @@
 // the static files for an instant start and shows the offline screen when the server is out of reach.
 (() => {
   if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
-    // A browser that refuses (private mode, policy) simply runs without the offline screen.
-  });
+  // After the page has loaded: installing fetches a few files, which should not slow the page's own.
+  const register = () =>
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
+      // A browser that refuses (private mode, policy) simply runs without the offline screen.
+    });
+  if (document.readyState === "complete") register();
+  else window.addEventListener("load", register, { once: true });
 })();

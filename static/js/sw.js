@@ -1,7 +1,8 @@
 // The service worker. The server serves it at /sw.js with two constants prepended (see
 // src/pwa/routes.ts): VERSION, which changes whenever a static file changes (so the browser
-// installs the new worker), and PRECACHE, the versioned static URLs and the offline page.
-//   - static files (/static/...?v=hash): cache first; they never change under the same URL;
+// installs the new worker), and PRECACHE, the offline page and the versioned files it needs.
+//   - static files (/static/...?v=hash): cache first, kept on first use; they never change
+//     under the same URL;
 //   - page loads: always the network (pages are live and per person); when it cannot be
 //     reached, the cached offline screen, whose button tries again;
 //   - everything else (API, sockets, uploads): untouched.
@@ -43,7 +44,11 @@ self.addEventListener("fetch", (event) => {
           (hit) =>
             hit ??
             fetch(request).then((res) => {
-              if (res.ok) cache.put(request, res.clone());
+              if (res.ok) {
+                cache.put(request, res.clone());
+                // An older version of the same file is never asked for again.
+                cache.keys().then((keys) => keys.filter((k) => new URL(k.url).pathname === url.pathname && k.url !== request.url).forEach((k) => cache.delete(k)));
+              }
               return res;
             }),
         ),
