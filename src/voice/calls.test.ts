@@ -59,6 +59,9 @@ test("a DM call rings the other person on every page, who can join or decline, a
 
   caller.send({ v: "leave" });
   await caller.waitFor((f) => f.v === "left");
+  // Once Bob blocks Ann, neither can start a call in their DM.
+  expect((await api(app, "PUT", `/users/@me/blocks/${ann.user.id}`, undefined, bob.bearer)).status).toBe(204);
+  expect(await caller.join(dmId)).toMatchObject({ v: "error", code: "forbidden" });
   bobTab.ws.close();
   await caller.close();
   await intruder.close();

@@ -18,6 +18,9 @@ function recipients(core: Core, channelId: string): string[] {
   return core.db.readOrm.select({ userId: dmRecipients.userId }).from(dmRecipients).where(eq(dmRecipients.channelId, channelId)).all().map((r) => r.userId);
 }
 
+/** The other people of a DM. */
+export const dmPartnersOf = (core: Core, channelId: string, userId: string) => recipients(core, channelId).filter((id) => id !== userId);
+
 const clear = (core: Core, userId: string) => core.hub.publish(Topic.user(userId), partial("#call-ring", "innerHTML", ""));
 
 /** After someone joined a DM call: ring the recipients who are not in it (only when it just started). */

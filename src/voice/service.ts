@@ -12,7 +12,8 @@ import type { Sfu, SfuEvent } from "../sfu/sfu.ts";
 import { announce, roomTopic, send } from "./live.tsx";
 import { flagsOf, VoiceStates, type Participant } from "./state.ts";
 import { browserIceServers } from "./turn.ts";
-import { ringFor, stopRinging } from "./ring.tsx";
+import { dmPartnersOf, ringFor, stopRinging } from "./ring.tsx";
+import { isBlocked } from "../dms/service.ts";
 
 export class VoiceError extends Error {
   constructor(
@@ -88,6 +89,8 @@ function voiceChannel(core: Core, userId: string, channelId: string) {
 export async function join(v: Voice, ws: ServerWebSocket<SocketData>, userId: string, channelId: string): Promise<Participant> {
   const access = voiceChannel(v.core, userId, channelId);
   if (!has(access.permissions, Permission.CONNECT)) throw new VoiceError("forbidden", "You may not connect to this channel.");
+  // A 1:1 DM where either person blocked the other has no calls (as it has no new messages).
+  if (access.channel.type === 1 && dmPartnersOf(v.core, channelId, userId).some((other) => isBlocked(v.core, userId, other) || isBlocked(v.core, other, userId))) throw new VoiceError("forbidden", "You cannot call this person.");
   const here = v.states.inChannel(channelId).filter((p) => p.userId !== userId);
   // Like Discord: people who may move members can enter a full channel.
   if (access.channel.userLimit > 0 && here.length >= access.channel.userLimit && !has(access.permissions, Permission.MOVE_MEMBERS)) throw new VoiceError("full", "This voice channel is full.");
