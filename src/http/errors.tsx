@@ -45,8 +45,11 @@ function respond(c: Context<AppEnv>, err: AppError) {
     }
     return c.json(body, err.status);
   }
+  // The page's words in the reader's language (t is missing only if the locale middleware never ran).
+  const t = c.get("t");
+  const title = t ? t((TITLES[err.status] ? `errorPage.${err.status}` : "errorPage.error") as MessageKey) : (TITLES[err.status] ?? "Error");
   const page = (
-    <ErrorPage status={err.status} title={TITLES[err.status] ?? "Error"} message={message} requestId={err.status >= 500 ? c.get("requestId") : undefined} locale={c.get("locale") ?? "en"} />
+    <ErrorPage status={err.status} title={title} message={message} requestId={err.status >= 500 ? c.get("requestId") : undefined} requestIdLabel={t ? t("errorPage.requestId") : "Request id:"} locale={c.get("locale") ?? "en"} />
   );
   return c.html(page, err.status);
 }

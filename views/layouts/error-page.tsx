@@ -1,6 +1,6 @@
 import { Document } from "./document.tsx";
 
-export function ErrorPage(props: { status: number; title: string; message: string; requestId?: string; locale: string }) {
+export function ErrorPage(props: { status: number; title: string; message: string; requestId?: string; requestIdLabel?: string; locale: string }) {
   return (
     <Document title={`${props.title} · Pokynano`} bodyClass="centered-page" locale={props.locale}>
       <main class="card narrow" id="main">
@@ -9,7 +9,7 @@ export function ErrorPage(props: { status: number; title: string; message: strin
         <p>{props.message}</p>
         {props.requestId ? (
           <p class="muted small">
-            Request id: <code>{props.requestId}</code>
+            {props.requestIdLabel ?? "Request id:"} <code>{props.requestId}</code>
           </p>
         ) : null}
         <p>
