@@ -41,7 +41,10 @@
 
   const vv = window.visualViewport;
   if (vv) {
-    const fit = () => root.style.setProperty("--app-height", `${Math.round(vv.height)}px`);
+    // Pinch-zoom also shrinks the visual viewport: only follow it at normal scale (the keyboard case).
+    const fit = () => {
+      if (vv.scale <= 1.01) root.style.setProperty("--app-height", `${Math.round(vv.height)}px`);
+    };
     vv.addEventListener("resize", fit);
     fit();
   }
