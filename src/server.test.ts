@@ -108,6 +108,19 @@ describe("the HTTP server", () => {
     expect(await htmx.text()).toContain("htmx");
   });
 
+  test("text assets go out gzipped to browsers that accept it, as their own representation", async () => {
+    const zipped = await app.fetch("/static/vendor/htmx.min.js", { headers: { "Accept-Encoding": "gzip, br" }, decompress: false } as RequestInit);
+    expect(zipped.headers.get("Content-Encoding")).toBe("gzip");
+    expect(zipped.headers.get("Vary")).toBe("Accept-Encoding");
+    const packed = new Uint8Array(await zipped.arrayBuffer());
+    const identity = await app.fetch("/static/vendor/htmx.min.js", { headers: { "Accept-Encoding": "identity" }, decompress: false } as RequestInit);
+    expect(identity.headers.get("Content-Encoding")).toBeNull();
+    const plain = new Uint8Array(await identity.arrayBuffer());
+    expect(packed.byteLength).toBeLessThan(plain.byteLength / 2);
+    expect(new TextDecoder().decode(Bun.gunzipSync(packed))).toBe(new TextDecoder().decode(plain));
+    expect(zipped.headers.get("ETag")).not.toBe(identity.headers.get("ETag"));
+  });
+
   test("paths that try to leave the static folder find nothing", async () => {
     for (const path of ["/static/../package.json", "/static/..%2fpackage.json", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/css/..\\..\\x", "/static/css/app.css%00.png"]) {
       const res = await app.fetch(path);

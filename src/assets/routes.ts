@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { getAsset } from "./registry.ts";
+import { getAsset, gzippedAsset } from "./registry.ts";
 
 export const assetRoutes = new Hono();
 
@@ -9,11 +9,16 @@ assetRoutes.get("/*", (c) => {
   const asset = getAsset(path);
   if (!asset) return c.notFound();
   const immutable = c.req.query("v") === asset.hash;
-  const headers = {
-    ETag: asset.etag,
+  const gzip = /\bgzip\b/.test(c.req.header("Accept-Encoding") ?? "") ? gzippedAsset(path, asset) : null;
+  // Each encoding is its own representation: its own ETag, and caches keyed on Accept-Encoding.
+  const etag = gzip ? `"${asset.hash}-gz"` : asset.etag;
+  const headers: Record<string, string> = {
+    ETag: etag,
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
     "Content-Type": asset.type,
+    Vary: "Accept-Encoding",
   };
-  if (c.req.header("If-None-Match") === asset.etag) return c.body(null, 304, headers);
-  return c.body(asset.body, 200, headers);
+  if (gzip) headers["Content-Encoding"] = "gzip";
+  if (c.req.header("If-None-Match") === etag) return c.body(null, 304, headers);
+  return c.body(gzip ?? asset.body, 200, headers);
 });
