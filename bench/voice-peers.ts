@@ -5,7 +5,7 @@
 import { VoicePeer } from "../src/testing/voice-peer.ts";
 
 declare const self: Worker;
-const people: { peer: VoicePeer; ws: WebSocket }[] = [];
+const people: { peer: VoicePeer; ws: WebSocket; raw?: Map<number, { packets: number; delays: number[] }> }[] = [];
 let sending = false;
 let sent = 0;
 
@@ -27,6 +27,10 @@ self.onmessage = async (e: MessageEvent) => {
   } else if (m.op === "ready?") {
     const downlinks = people.map((p) => p.peer.pc.getTransceivers().length);
     self.postMessage({ op: "ready", connected: people.every((p) => p.peer.connected), downlinks });
+  } else if (m.op === "raw") {
+    // Count arrivals from the clear RTP headers instead of decrypting them (voice-peer.ts).
+    for (const p of people) p.raw = p.peer.countRaw();
+    self.postMessage({ op: "rawing" });
   } else if (m.op === "start") {
     sending = true;
     void (async () => {
@@ -39,12 +43,12 @@ self.onmessage = async (e: MessageEvent) => {
       }
     })();
   } else if (m.op === "mark") {
-    for (const p of people) for (const r of p.peer.received.values()) r.delays.length = 0;
+    for (const p of people) for (const r of [...p.peer.received.values(), ...(p.raw?.values() ?? [])]) r.delays.length = 0;
     self.postMessage({ op: "marked", sent, received: count() });
   } else if (m.op === "stop") {
     sending = false;
     await Bun.sleep(300);
-    const delays = people.flatMap((p) => [...p.peer.received.values()].flatMap((r) => r.delays));
+    const delays = people.flatMap((p) => [...p.peer.received.values(), ...(p.raw?.values() ?? [])].flatMap((r) => r.delays));
     self.postMessage({ op: "stopped", sent, received: count(), delays });
     for (const p of people) {
       p.ws.close();
@@ -55,5 +59,5 @@ self.onmessage = async (e: MessageEvent) => {
 };
 
 function count(): number {
-  return people.reduce((sum, p) => sum + [...p.peer.received.values()].reduce((s, r) => s + r.packets, 0), 0);
+  return people.reduce((sum, p) => sum + [...p.peer.received.values(), ...(p.raw?.values() ?? [])].reduce((s, r) => s + r.packets, 0), 0);
 }

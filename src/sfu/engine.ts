@@ -81,7 +81,7 @@ export class Engine implements PeerHost {
     this.guardRoom(room, () => {
       // SPEAK granted later: the receive-only peer gets its microphone uplink now.
       if (grants.speak && !peer.up.has("mic")) room.setSource(peer, "mic", true);
-      if (!grants.stream) for (const source of ["camera", "screen"] as const) if (peer.up.get(source)?.active) room.setSource(peer, source, false);
+      if (!grants.stream) for (const source of ["camera", "screen", "screenAudio"] as const) if (peer.up.get(source)?.active) room.setSource(peer, source, false);
     });
   }
 
@@ -150,9 +150,10 @@ export class Engine implements PeerHost {
         }
       }
     }
+    const audio = up.source === "mic" || up.source === "screenAudio";
     try {
       for (const down of up.subscribers) {
-        if (up.source === "mic" && down.owner.flags.deaf) continue;
+        if (audio && down.owner.flags.deaf) continue;
         down.owner.send(down, rtp);
         this.forwarded++;
       }

@@ -4,9 +4,9 @@
 // peer for renegotiation and the next offer goes out once the client answered the last one.
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpTransceiver } from "werift";
 import { AUDIO_LEVEL_URI, peerConfig, rewriteCandidates } from "./media.ts";
-import type { Flags, Grants, IceSettings, SfuEvent, Source, TrackInfo } from "./sfu.ts";
+import { isAudio, type Flags, type Grants, type IceSettings, type SfuEvent, type Source, type TrackInfo } from "./sfu.ts";
 
-const kindOf = (source: Source) => (source === "mic" ? "audio" : "video");
+const kindOf = (source: Source) => (isAudio(source) ? "audio" : "video");
 
 export interface Uplink {
   source: Source;
@@ -225,7 +225,7 @@ export class Peer {
     const mic = this.up.get("mic");
     if (mic && level) mic.audioLevelId = level.id;
     // New video downlinks need a keyframe before they show anything.
-    for (const d of this.down.values()) if (d.source !== "mic") this.host.onKeyframeRequest(d);
+    for (const d of this.down.values()) if (!isAudio(d.source)) this.host.onKeyframeRequest(d);
     if (this.again) {
       this.again = false;
       this.negotiate();

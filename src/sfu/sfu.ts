@@ -2,15 +2,16 @@
 // No werift type crosses this line (ARCHITECTURE.md): the hub and the voice feature speak this
 // interface only, and the werift implementation runs in a Worker thread behind it.
 
-/** What a participant can send: their microphone, their camera, their screen. */
-export type Source = "mic" | "camera" | "screen";
-export const SOURCES: readonly Source[] = ["mic", "camera", "screen"];
+/** What a participant can send: their microphone, their camera, their screen and its sound (a tab's or the system's, where the browser offers it). */
+export type Source = "mic" | "camera" | "screen" | "screenAudio";
+export const SOURCES: readonly Source[] = ["mic", "camera", "screen", "screenAudio"];
+export const isAudio = (source: Source) => source === "mic" || source === "screenAudio";
 
 /** What the server lets a peer do, from their channel permissions; enforced on every packet. */
 export interface Grants {
   /** SPEAK: without it the peer gets no microphone uplink (receive-only). */
   speak: boolean;
-  /** STREAM: camera and screen share. */
+  /** STREAM: camera and screen share (with its sound). */
   stream: boolean;
   /** USE_VAD: without it the microphone is forwarded only while push-to-talk is held. */
   vad: boolean;

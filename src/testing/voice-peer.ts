@@ -38,11 +38,12 @@ export class VoicePeer {
     mic: new MediaStreamTrack({ kind: "audio" }),
     camera: new MediaStreamTrack({ kind: "video" }),
     screen: new MediaStreamTrack({ kind: "video" }),
+    screenAudio: new MediaStreamTrack({ kind: "audio" }),
   };
   /** By `${user}/${source}`. */
   readonly received = new Map<string, Received>();
   private byMid = new Map<string, string>();
-  private seq: Record<Source, number> = { mic: 0, camera: 0, screen: 0 };
+  private seq: Record<Source, number> = { mic: 0, camera: 0, screen: 0, screenAudio: 0 };
   private ssrc = Math.floor(Math.random() * 2 ** 31);
   uplink: Partial<Record<Source, string>> = {};
 
@@ -88,19 +89,53 @@ export class VoicePeer {
 
   /** One synthetic packet: Opus-sized with an audio level (loud unless `quiet`), or a VP8-sized chunk. */
   send(source: Source, opts: { quiet?: boolean; stamp?: boolean } = {}): void {
-    const audio = source === "mic";
+    const audio = source === "mic" || source === "screenAudio";
     const seq = (this.seq[source] = (this.seq[source] + 1) & 0xffff);
     const payload = Buffer.alloc(audio ? 100 : 1000, 0x11);
     if (opts.stamp) {
       payload[0] = 0xfe;
       payload.writeDoubleLE(performance.timeOrigin + performance.now(), 1);
     }
-    const header = new RtpHeader({ payloadType: audio ? 111 : 96, sequenceNumber: seq, timestamp: seq * (audio ? 960 : 3000), ssrc: this.ssrc + (audio ? 0 : source === "camera" ? 1 : 2), marker: !audio });
+    // With `stamp`, the RTP timestamp carries the send time in ms: SRTP leaves headers in clear
+    // and no hop rebases it (one publisher per downlink), so a raw receiver can read it.
+    const timestamp = opts.stamp ? Date.now() % 2 ** 32 : seq * (audio ? 960 : 3000);
+    const header = new RtpHeader({ payloadType: audio ? 111 : 96, sequenceNumber: seq, timestamp, ssrc: this.ssrc + ["mic", "camera", "screen", "screenAudio"].indexOf(source), marker: !audio });
     if (audio) {
       header.extension = true;
       header.extensions = [{ id: audioLevelId(this.pc), payload: Buffer.from([0x80 | (opts.quiet ? 127 : 20)]) }];
     }
     this.local[source].writeRtp(new RtpPacket(header, payload));
+  }
+
+  /**
+   * Bench mode: stop decrypting what arrives and only count it from the RTP header SRTP leaves in
+   * clear (SSRC, sequence, the send-time timestamp), so that receiving 24 streams costs the load
+   * generator almost nothing. ICE/DTLS processing of incoming datagrams stops with it (fine for a
+   * measurement window shorter than ICE consent expiry); sending is unaffected.
+   */
+  countRaw(): Map<number, Received> {
+    const bySsrc = new Map<number, Received>();
+    for (const transport of this.pc.iceTransports) {
+      for (const protocol of (transport.connection as unknown as { protocols: { transport?: { socket?: import("node:dgram").Socket } }[] }).protocols) {
+        const socket = protocol.transport?.socket;
+        if (!socket) continue;
+        socket.removeAllListeners("message");
+        socket.on("message", (buf: Buffer) => {
+          if (buf.length < 12 || (buf[0]! & 0xc0) !== 0x80) return;
+          const pt = buf[1]! & 0x7f;
+          if (pt >= 64 && pt <= 95) return; // RTCP
+          const ssrc = buf.readUInt32BE(8);
+          let r = bySsrc.get(ssrc);
+          if (!r) bySsrc.set(ssrc, (r = { packets: 0, gaps: 0, lastSeq: -1, delays: [] }));
+          const seq = buf.readUInt16BE(2);
+          if (r.lastSeq >= 0 && seq !== ((r.lastSeq + 1) & 0xffff)) r.gaps++;
+          r.lastSeq = seq;
+          r.packets++;
+          r.delays.push((Date.now() % 2 ** 32) - buf.readUInt32BE(4));
+        });
+      }
+    }
+    return bySsrc;
   }
 
   count(user: string, source: Source = "mic"): Received {

@@ -155,11 +155,11 @@ export async function setSelf(v: Voice, p: Participant, change: { selfMute?: boo
   announce(v, p, p.channelId);
 }
 
-export async function publish(v: Voice, p: Participant, source: "camera" | "screen", on: boolean): Promise<void> {
+export async function publish(v: Voice, p: Participant, source: "camera" | "screen" | "screenAudio", on: boolean): Promise<void> {
   if (on && !p.grants.stream) throw new VoiceError("forbidden", "You may not share video in this channel.");
   await v.sfu.publish(p.peerId, source, on);
   if (source === "camera") p.video = on;
-  else p.stream = on;
+  else if (source === "screen") p.stream = on;
   announce(v, p, p.channelId);
 }
 

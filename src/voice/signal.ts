@@ -18,7 +18,7 @@ const frame = z.discriminatedUnion("v", [
   z.strictObject({ v: z.literal("answer"), sdp }),
   z.strictObject({ v: z.literal("state"), selfMute: z.boolean().optional(), selfDeaf: z.boolean().optional() }),
   z.strictObject({ v: z.literal("ptt"), on: z.boolean() }),
-  z.strictObject({ v: z.literal("publish"), source: z.enum(["camera", "screen"]), on: z.boolean() }),
+  z.strictObject({ v: z.literal("publish"), source: z.enum(["camera", "screen", "screenAudio"]), on: z.boolean() }),
   z.strictObject({ v: z.literal("restart") }),
   z.strictObject({ v: z.literal("mod"), user: id, mute: z.boolean().optional(), deaf: z.boolean().optional(), channel: id.nullable().optional() }),
 ]);

@@ -243,6 +243,38 @@ describe("voice channels through the real signalling", () => {
     await until(async () => (await stats()).peers === 0);
   }, 30000);
 
+  test("a screen share's sound reaches the others, but not one who deafened", async () => {
+    const channel = await newVoiceChannel("screen-sound");
+    const a = await client(await member());
+    const b = await client(await member());
+    await a.join(channel);
+    await b.join(channel);
+    await connected([a, b]);
+    a.send({ v: "publish", source: "screen", on: true });
+    a.send({ v: "publish", source: "screenAudio", on: true });
+    await until(() => Boolean(a.peer.uplink.screenAudio));
+    await until(() => b.frames.some((f) => f.v === "offer" && (f.tracks as { source: string }[]).some((t) => t.source === "screenAudio")));
+    await Bun.sleep(500);
+    const send = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        a.peer.send("screenAudio");
+        await Bun.sleep(4);
+      }
+      await Bun.sleep(400);
+    };
+    await send(20);
+    expect(b.peer.count(a.account.user.id, "screenAudio").packets).toBe(20);
+    // The LIVE marker is on the roster; deafened, b hears no more of it.
+    const roster = b.frames.filter((f) => f.v === "room").at(-1)!.members as { user: string; stream: boolean }[];
+    expect(roster.find((m) => m.user === a.account.user.id)?.stream).toBe(true);
+    b.send({ v: "state", selfDeaf: true });
+    await b.waitFor((f) => f.v === "room" && (f.members as { user: string; deafened: boolean }[]).some((m) => m.user === b.account.user.id && m.deafened));
+    await send(10);
+    expect(b.peer.count(a.account.user.id, "screenAudio").packets).toBe(20);
+    for (const x of [a, b]) x.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+  }, 30000);
+
   test("a participant whose connection dies without a word is removed within 10 s, and the SFU survives the ICMP errors", async () => {
     const channel = await newVoiceChannel("flaky");
     const a = await client(await member());

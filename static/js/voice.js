@@ -21,7 +21,7 @@
   let pc = null;
   let joined = null; // the "joined" frame: grants, ice servers, own user id
   let mic = null; // MediaStream of the microphone
-  const local = { mic: null, camera: null, screen: null }; // MediaStreamTracks we send
+  const local = { mic: null, camera: null, screen: null, screenAudio: null }; // MediaStreamTracks we send
   let tracks = new Map(); // mid -> {user, source}
   let uplink = {}; // source -> mid of our uplink m-lines
   const tiles = new Map(); // user -> tile element
@@ -197,7 +197,7 @@
 
   function attach(user, source, stream) {
     const tile = tileOf(user);
-    const kind = source === "mic" ? "audio" : "video";
+    const kind = source === "mic" || source === "screenAudio" ? "audio" : "video";
     let el = tile.querySelector(`[data-source="${source}"]`);
     if (!el) {
       el = document.createElement(kind);
@@ -283,7 +283,7 @@
     joined = null;
     pc?.close();
     pc = null;
-    for (const k of ["camera", "screen"]) {
+    for (const k of ["camera", "screen", "screenAudio"]) {
       local[k]?.stop();
       local[k] = null;
       buttons[k]?.setAttribute("aria-pressed", "false");
@@ -317,8 +317,13 @@
     const on = !local[source];
     try {
       if (on) {
-        const stream = source === "camera" ? await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360, frameRate: 24 } }) : await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: false });
+        // A screen share takes the tab's or system's sound too where the browser offers it.
+        const stream = source === "camera" ? await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360, frameRate: 24 } }) : await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: true });
         local[source] = stream.getVideoTracks()[0];
+        if (source === "screen" && stream.getAudioTracks()[0]) {
+          local.screenAudio = stream.getAudioTracks()[0];
+          send({ v: "publish", source: "screenAudio", on: true });
+        }
         local[source].addEventListener("ended", () => local[source] && toggleVideo(source));
         const preview = tileOf(joined.user);
         preview.querySelector("figcaption").textContent = "";
@@ -327,6 +332,11 @@
         local[source].stop();
         local[source] = null;
         tiles.get(joined.user)?.querySelector(`[data-source="${source}"]`)?.remove();
+        if (source === "screen" && local.screenAudio) {
+          local.screenAudio.stop();
+          local.screenAudio = null;
+          send({ v: "publish", source: "screenAudio", on: false });
+        }
       }
       buttons[source].setAttribute("aria-pressed", String(on));
       send({ v: "publish", source, on });
