@@ -88,7 +88,7 @@ export async function run(): Promise<Figure[]> {
       for (;;) {
         const states = await ask<{ connected: boolean; downlinks: number[] }>(workers, { op: "ready?" }, "ready");
         if (states.every((s) => s.connected && s.downlinks.every((d) => d >= n))) break;
-        if (Date.now() > end) throw new Error(`voice bench: ${n} peers did not connect and negotiate`);
+        if (Date.now() > end) throw new Error(`voice bench: ${n} peers did not connect and negotiate: ${JSON.stringify(states)}`);
         await Bun.sleep(200);
       }
       await ask(workers, { op: "raw" }, "rawing");
