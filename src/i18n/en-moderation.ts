@@ -5,6 +5,7 @@ export const enModeration = {
   "moderation.timedOutUntil": "You are timed out in this server until {until}.",
   "moderation.timeoutOver": "Your timeout has been lifted. You can write again.",
   "moderation.channelTools": "Channel moderation",
+  "moderation.moderate": "Moderate",
   "moderation.ipBans": "IP bans",
   "moderation.ipBanNew": "Ban an address or a range",
   "moderation.ipBanHint": "Every request from it is refused. Accounts that signed in from it are signed out everywhere (never admins), and their messages of the chosen period are deleted from every server.",

@@ -7,6 +7,7 @@ export const frModeration: Record<keyof typeof enModeration, string> = {
   "moderation.timedOutUntil": "Vous êtes exclu temporairement de ce serveur jusqu'au {until}.",
   "moderation.timeoutOver": "Votre exclusion temporaire a été levée. Vous pouvez de nouveau écrire.",
   "moderation.channelTools": "Modération du salon",
+  "moderation.moderate": "Modérer",
   "moderation.ipBans": "Bannissements d'IP",
   "moderation.ipBanNew": "Bannir une adresse ou une plage",
   "moderation.ipBanHint": "Toutes ses requêtes sont refusées. Les comptes qui s'y sont connectés sont déconnectés partout (jamais les administrateurs), et leurs messages de la période choisie sont supprimés de tous les serveurs.",

@@ -68,7 +68,7 @@ describe("moderation live in Chromium", () => {
     await waitForSockets(app, before + 2);
     const seen = (p: typeof mod, text: string) => p.locator("#messages article.message").filter({ hasText: text });
 
-    const menu = mod.locator("summary", { hasText: "Channel moderation" });
+    const menu = mod.locator("summary", { hasText: "Moderate" });
     await menu.click();
     await mod.getByRole("button", { name: "Lock channel" }).click();
     await menu.click();

@@ -14,7 +14,7 @@ export function ChannelTools(props: { ctx: PageCtx; channelId: string; locked: b
       {/* One menu: the header is a single 48 px row already holding the title, threads and search. */}
       <details class="channel-tools">
         <summary class="button small" title={t("moderation.channelTools")}>
-          🛡 <span class="channel-tools-label">{t("moderation.channelTools")}</span>
+          🛡 <span class="channel-tools-label">{t("moderation.moderate")}</span>
         </summary>
         <div class="channel-tools-menu" role="group" aria-label={t("moderation.channelTools")}>
           {props.canLock ? (
