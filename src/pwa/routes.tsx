@@ -10,10 +10,10 @@ import { instanceName } from "../instance/service.ts";
 
 /**
  * What the worker fetches when it installs: what the offline screen needs (its page, the styles,
- * the scripts every page loads, the logo). The other static files are kept the first time a page
+ * the scripts every page loads; its logo is inlined). The other static files are kept the first time a page
  * uses them, so installing never competes with the first page's own loads for more than a few files.
  */
-const OFFLINE_ASSETS = ["css/app.css", "vendor/htmx.min.js", "js/offline.js", "js/pwa.js", "js/notifications.js", "js/drafts.js", "icons/logo.svg", "icons/icon-192.png"];
+const OFFLINE_ASSETS = ["css/app.css", "vendor/htmx.min.js", "js/offline.js", "js/pwa.js", "js/notifications.js", "js/drafts.js"];
 
 export function pwaRoutes(core: Core) {
   const app = new Hono<AppEnv>();
@@ -53,7 +53,9 @@ export function pwaRoutes(core: Core) {
   // The same for everyone (no user, no session): cached once by the worker.
   app.get("/offline", (c) => {
     const ctx = { ...pageCtx(c, core), user: null };
-    return c.html(<OfflinePage ctx={ctx} />);
+    // The logo as a data: URL (the CSP's img-src allows it): the screen needs nothing the worker lacks.
+    const logo = `data:image/svg+xml;base64,${Buffer.from(getAsset("icons/logo.svg")!.body).toString("base64")}`;
+    return c.html(<OfflinePage ctx={ctx} logo={logo} />);
   });
   return app;
 }

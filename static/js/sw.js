@@ -37,7 +37,9 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fetch(request).catch(() => caches.match(OFFLINE, { cacheName: CACHE }).then((r) => r ?? Response.error())));
     return;
   }
-  if (url.pathname.startsWith("/static/") && url.searchParams.has("v")) {
+  // Icons are left to the browser's own cache: the favicon loads late and at low priority, and
+  // through the worker a quick navigation would abort it (the offline screen needs none).
+  if (url.pathname.startsWith("/static/") && !url.pathname.startsWith("/static/icons/") && url.searchParams.has("v")) {
     event.respondWith(
       caches.open(CACHE).then((cache) =>
         cache.match(request).then(
@@ -69,7 +71,7 @@ self.addEventListener("push", (event) => {
     self.registration.showNotification(data.title || "Pokynano", {
       body: data.body || "",
       tag: data.tag,
-      icon: PRECACHE.find((u) => u.includes("icon-192")),
+      icon: "/static/icons/icon-192.png",
       data: { url: data.url || "/" },
     }),
   );

@@ -7,7 +7,7 @@ import { writeSetting } from "../../src/instance/service.ts";
 import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
-import { type Browser } from "./support/browser.ts";
+import { watchProblems, type Browser } from "./support/browser.ts";
 import { openLive, signedInBrowsers } from "./support/people.ts";
 
 let app: TestApp;
@@ -82,6 +82,24 @@ describe("the installable app in Chromium", () => {
     expect(await page.locator("link[rel=icon]").getAttribute("href")).toBe("/static/icons/favicon-unread.png");
     // The notification element is consumed, not left in the page.
     expect(await page.locator("#notify-inbox .notify-event").count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
+  test("Settings → Notifications: the device section says where this browser stands, and a server's choices save", async () => {
+    const page = await browsers[0]!.context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${app.url}/settings/notifications`);
+    // Permission was granted in an earlier test; no push subscription exists yet on this device.
+    await page.getByText("Notifications are off for this device.").waitFor();
+    const server = page.locator(`form[data-scope="${g.guildId}"]`);
+    await server.getByLabel("Notify me of").selectOption("all");
+    await server.getByLabel("Mute").selectOption("60");
+    await server.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Notification settings saved.").waitFor();
+    const saved = page.locator(`form[data-scope="${g.guildId}"]`);
+    expect(await saved.getByLabel("Notify me of").inputValue()).toBe("all");
+    expect(await saved.innerText()).toContain("Muted until");
+    expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
 

@@ -31,7 +31,12 @@ export function watchProblems(page: Page): string[] {
     if (msg.type() === "error" || msg.type() === "warning") problems.push(`console ${msg.type()}: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on("requestfailed", (req) => {
+    // Chromium's own fetches of the web app manifest and its icons (its installability check) are
+    // cancelled when the page navigates on before they finish: the browser's, not the app's failure.
+    if (req.failure()?.errorText === "net::ERR_ABORTED" && (req.resourceType() === "manifest" || new URL(req.url()).pathname.startsWith("/static/icons/"))) return;
+    problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+  });
   page.on("response", (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
