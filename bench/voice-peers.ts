@@ -17,11 +17,21 @@ self.onmessage = async (e: MessageEvent) => {
       const ws = new WebSocket(`ws://127.0.0.1:${m.port}/ws?voice`, { headers: { Cookie: `pokynano_session=${token}`, Origin: `http://127.0.0.1:${m.port}` } } as never);
       ws.onmessage = async (ev) => {
         const f = JSON.parse(String(ev.data));
-        if (f.v === "offer") ws.send(JSON.stringify({ v: "answer", sdp: await peer.answer(f) }));
+        if (f.v === "offer") {
+          try {
+            ws.send(JSON.stringify({ v: "answer", sdp: await peer.answer(f) }));
+          } catch (err) {
+            console.error("voice bench peer: answering failed:", (err as Error).message);
+          }
+        }
+        if (f.v === "error" || f.v === "left") console.error("voice bench peer:", JSON.stringify(f));
       };
       await new Promise((r) => (ws.onopen = r));
       ws.send(JSON.stringify({ v: "join", channel: m.voiceId }));
       people.push({ peer, ws });
+      // People arrive one after another, not all in the same millisecond (every arrival
+      // renegotiates everyone already there).
+      await Bun.sleep(250);
     }
     self.postMessage({ op: "joined" });
   } else if (m.op === "ready?") {

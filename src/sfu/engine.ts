@@ -11,6 +11,8 @@ import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./s
 export const DEAD_AFTER_MS = 7000;
 /** A peer that never connected is gone after this long (it did not answer, or ICE never worked). */
 const CONNECT_WITHIN_MS = 15000;
+/** A client that has not answered an offer this long is stuck; it is dropped so it can rejoin. */
+const ANSWER_WITHIN_MS = 15000;
 /** Speaking = a loud audio-level packet within this window (DTX sends nothing in silence). */
 const SPEAKING_HOLD_MS = 400;
 
@@ -195,6 +197,9 @@ export class Engine implements PeerHost {
       const limit = peer.ready && peer.pc.connectionState === "connected" ? DEAD_AFTER_MS : CONNECT_WITHIN_MS;
       if (silent > limit) {
         this.emit({ event: "gone", peer: peer.id, reason: `no packets for ${Math.round(silent / 1000)} s` });
+        void this.leave(peer.id);
+      } else if (peer.offeredAt && this.now - peer.offeredAt > ANSWER_WITHIN_MS) {
+        this.emit({ event: "gone", peer: peer.id, reason: "no answer to the last offer" });
         void this.leave(peer.id);
       }
     }

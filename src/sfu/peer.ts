@@ -51,6 +51,8 @@ export class Peer {
   private again = false;
   private waiting = false;
   private restarting = false;
+  /** When the offer now waiting for an answer went out (0: none waiting). */
+  offeredAt = 0;
   private answered = false;
   closed = false;
   lastHeard: number;
@@ -207,6 +209,7 @@ export class Peer {
     for (const [source, up] of this.up) if (up.active && up.transceiver.mid) uplink[source] = up.transceiver.mid;
     const tracks: TrackInfo[] = [];
     for (const d of this.down.values()) if (d.transceiver.mid) tracks.push({ mid: d.transceiver.mid, user: d.from.user, source: d.source });
+    this.offeredAt = this.host.clock();
     this.host.emit({ event: "offer", peer: this.id, sdp, uplink, tracks });
   }
 
@@ -214,6 +217,7 @@ export class Peer {
     if (!this.negotiating || this.pc.signalingState !== "have-local-offer") throw new Error("no offer is waiting for an answer");
     await this.pc.setRemoteDescription({ type: "answer", sdp });
     this.negotiating = false;
+    this.offeredAt = 0;
     if (this.restarting) {
       // werift applies new ICE credentials but, its DTLS being up, never restarts the ICE agent:
       // without this the connection has no selected pair and media stops after an ICE restart.

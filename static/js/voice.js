@@ -30,6 +30,7 @@
   let deafened = false;
   let pttHeld = false;
   let lastRestart = 0;
+  let lastRejoin = 0;
 
   const say = (text) => (status.textContent = text ?? "");
   const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
@@ -114,6 +115,11 @@
       cleanup();
       showControls(false);
       if (wasJoined && f.reason !== "left") say(fill(L.lLeft, { reason: f.reason }));
+      // Dropped by a network problem (not by a person or a permission): come back on our own.
+      if (wasJoined && /^(no |connection failed|room failed|SFU thread)/.test(f.reason) && Date.now() - lastRejoin > 10000) {
+        lastRejoin = Date.now();
+        setTimeout(() => join().catch(() => {}), 1500);
+      }
     } else if (f.v === "declined") say(fill(L.lDeclined, { name: f.name }));
     else if (f.v === "move") location.href = `/channels/${panel.dataset.guildId}/${f.channel}?join=1`;
     else if (f.v === "error") say(f.code === "full" ? L.lFull : f.code === "forbidden" ? L.lForbidden : f.code === "unknown_channel" ? L.lUnknown : f.message);
