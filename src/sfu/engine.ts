@@ -8,7 +8,7 @@ import { Room } from "./room.ts";
 import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./sfu.ts";
 
 /** A peer that has sent nothing (RTP, RTCP or ICE check) for this long is gone. */
-export const DEAD_AFTER_MS = 7000;
+export const DEAD_AFTER_MS = 6000;
 /** A peer that never connected is gone after this long (it did not answer, or ICE never worked). */
 const CONNECT_WITHIN_MS = 15000;
 /** A client that has not answered an offer this long is stuck; it is dropped so it can rejoin. */
@@ -29,6 +29,7 @@ export class Engine implements PeerHost {
   private gated = 0;
   private maxBlock = 0;
   private readonly timers: Timer[] = [];
+  private judgeAfter = 0;
 
   constructor(
     readonly ice: IceSettings,
@@ -41,6 +42,9 @@ export class Engine implements PeerHost {
       setInterval(() => {
         const t = performance.now();
         this.maxBlock = Math.max(this.maxBlock, t - expected);
+        // After the thread itself stalled (an overloaded machine), "silent" peers may only be
+        // unprocessed ones: give them a full dead-peer period again before judging.
+        if (t - expected > 2000) this.judgeAfter = Date.now() + DEAD_AFTER_MS;
         expected = t + 20;
         this.now = coarse.now = Date.now();
       }, 20),
@@ -192,6 +196,7 @@ export class Engine implements PeerHost {
   }
 
   private livenessTick(): void {
+    if (this.now < this.judgeAfter) return;
     for (const peer of [...this.peers.values()]) {
       const silent = this.now - this.heardFrom(peer);
       const limit = peer.ready && peer.pc.connectionState === "connected" ? DEAD_AFTER_MS : CONNECT_WITHIN_MS;
