@@ -101,12 +101,13 @@ export class Peer {
     transceiver.setDirection("sendonly");
     // werift's send-side bandwidth estimator keeps a record per packet sent, keyed by the 16-bit
     // transport sequence number, and its pruning looks at the wrong object: up to 65,536 records
-    // per connection (measured: most of the ~450 MB VOICE.md saw at 25 talkers). The SFU does
+    // per connection, ~5-10 MB each once the counter has wrapped (read from the code, not measured
+    // separately; a likely part of the growth VOICE.md saw). The SFU does
     // not use that estimate, so the record is not kept at all.
     (transceiver.sender as unknown as { senderBWE: { rtpPacketSent(): void } }).senderBWE.rtpPacketSent = () => {};
     // Its NACK cache holds the last 128 packets of every stream; Opus is not retransmitted (FEC
     // covers single losses and NACK is not negotiated for audio), so audio keeps none: at 25
-    // talkers that is 600 caches of 128 packets (measured ~30 MB of the SFU thread's heap).
+    // talkers that is 600 caches of 128 packets (the SFU heap at 25 talkers went from 76 to 37 MB without them).
     if (kind === "audio") Object.defineProperty(transceiver.sender, "rtpCache", { get: () => NO_CACHE, set: () => {}, configurable: true });
     const down: Downlink = { owner: this, from, source, transceiver, sourceSsrc: null };
     const sender = transceiver.sender;
