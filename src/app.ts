@@ -68,6 +68,10 @@ import { metricsRoutes, requestMetrics } from "./ops/metrics-route.ts";
 import { MAX_IMPORT_BYTES, opsApi } from "./ops/api.ts";
 import { opsRoutes } from "./ops/routes.tsx";
 import { instanceCssRoutes } from "./instance/routes.ts";
+import { moderationApi } from "./moderation/api.ts";
+import { moderationPages } from "./moderation/routes.tsx";
+import { auditReason } from "./moderation/audit.ts";
+import { ipGate } from "./moderation/ip-bans.ts";
 import { commandsApi, interactionsApi } from "./interactions/api.ts";
 import { interactionPages } from "./interactions/routes.tsx";
 import { channelWebhooksApi, guildWebhooksApi, webhooksApi } from "./webhooks/api.ts";
@@ -115,7 +119,11 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.use(securityHeaders({ https }));
   app.use(sameOriginWrites((own) => [own, core.config.publicUrl]));
   app.use(limitBodies());
+  // Instance IP bans (moderation/ip-bans.ts): refused before anything else is done for them.
+  app.use(ipGate(core));
   app.use(authenticate(core));
+  // X-Audit-Log-Reason and the acting user, for the audit log entries services write.
+  app.use(auditReason);
   app.use(routeBoundaries);
   app.use(apiRateLimits(core));
   app.use(chooseLocale);
@@ -139,15 +147,16 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   app.route("/", subscriptionPages(core));
   app.route("/", webhookPages(core));
   app.route("/", searchPages(core));
+  app.route("/", fileRoutes(core));
   app.route("/", previewRoutes(core));
   app.route("/", emojiRoutes(core));
-  app.route("/", fileRoutes(core));
   app.route("/", threadPages(core));
   app.route("/", presencePages(core));
   app.route("/shell", shellFragments(core));
   app.route("/", dmPages(core));
   app.route("/", guildPages(core));
   app.route("/", channelPages(core));
+  app.route("/", moderationPages(core));
   app.route("/guilds", guildSettingsRoutes(core));
   app.route("/invite", invitePages(core));
   app.route("/admin", adminRoutes(core));
@@ -160,6 +169,7 @@ export function createApp(core: Core, isShuttingDown: () => boolean) {
   // Before guildsApi and channelsApi: GET/PATCH/DELETE /channels/{id} of a non-thread fall through to channelsApi.
   app.route("/api/v10", threadsApi(core));
   app.route("/api/v10", searchApi(core));
+  app.route("/api/v10", moderationApi(core));
   app.route("/api/v10/guilds", emojiApi(core));
   app.route("/api/v10/guilds", guildsApi(core));
   app.route("/api/v10/channels", channelsApi(core));

@@ -22,6 +22,7 @@ import { sessionFromCookieHeader } from "./auth/middleware.ts";
 import { sweepRevokedSockets } from "./auth/sessions.ts";
 import { startThreadSweep } from "./threads/sweep.ts";
 import { startFileSweep } from "./files/sweep.ts";
+import { startAuditPrune } from "./moderation/audit.ts";
 import { FILE_SIZE_CEILING } from "./files/limits.ts";
 import type { Core } from "./core.ts";
 import { voiceClosed, voiceFrame } from "./voice/signal.ts";
@@ -196,6 +197,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
     const stopThreadSweep = startThreadSweep(core);
     const stopFileSweep = startFileSweep(core);
+    const stopAuditPrune = startAuditPrune(core);
     const stopOperations = startOperations(core);
     const stopSubscriptions = startSubscriptions(core);
 
@@ -208,6 +210,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         stopThreadSweep();
         stopFileSweep();
         stopSubscriptions();
+        stopAuditPrune();
         await stopOperations();
         await stopVoice(core).catch((err) => logger.warn("voice shutdown failed", { err }));
         const closing = server.stop(false);

@@ -3,8 +3,8 @@ import type { RenderedMessage } from "../../src/messages/render.ts";
 import { Avatar } from "../shared/avatar.tsx";
 import { ThreadControls } from "../threads/summary.tsx";
 import { EmojiGlyph } from "../emoji/glyph.tsx";
-import { Embeds } from "../embeds/embed.tsx";
 import { Attachments } from "../files/attachments.tsx";
+import { Embeds } from "../embeds/embed.tsx";
 import { MessageComponents } from "../interactions/components.tsx";
 
 const QUICK = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
