@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
 import { writeSetting } from "../../src/instance/service.ts";
 import { watchProblems, type Browser } from "./support/browser.ts";
-import { openLive, signedInBrowsers, waitForSockets } from "./support/people.ts";
+import { openLive, signedInBrowsers } from "./support/people.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -179,11 +179,8 @@ describe("the conversation in Chromium", () => {
   }, 60_000);
 
   test("a tab whose connection dropped catches up with what was sent meanwhile", async () => {
-    const page = await browsers[1]!.context.newPage();
-    const problems = watchProblems(page);
-    const before = app.server.hub.connectionCount;
-    await page.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-    await waitForSockets(app, before + 1);
+    const { pages, problems } = await openLive(app, [browsers[1]!], `/channels/${g.guildId}/${g.generalId}`);
+    const page = pages[0]!;
     app.server.hub.closeAll();
     // Sent while the tab is reconnecting: no live frame reaches it.
     await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "sent during the outage" }, g.owner.bearer);

@@ -4,7 +4,7 @@ import { api, createAccount, type TestAccount } from "../../src/testing/accounts
 import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, type GuildFixture } from "../../src/testing/guilds.ts";
 import { watchProblems, type Browser } from "./support/browser.ts";
-import { signedInBrowsers, waitForSockets } from "./support/people.ts";
+import { openLive, signedInBrowsers, waitForSockets } from "./support/people.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -56,10 +56,7 @@ describe("live messages in Chromium", () => {
   }, 60_000);
 
   test("a message sent through the API appears live in the browser", async () => {
-    const page = await browsers[1]!.context.newPage();
-    const before = app.server.hub.connectionCount;
-    await page.goto(`${app.url}/channels/${g.guildId}/${g.generalId}`);
-    await waitForSockets(app, before + 1);
+    const page = (await openLive(app, [browsers[1]!], `/channels/${g.guildId}/${g.generalId}`)).pages[0]!;
     await api(app, "POST", `/channels/${g.generalId}/messages`, { content: "from a script", nonce: "n-1" }, g.owner.bearer);
     await page.locator("#messages article.message").filter({ hasText: "from a script" }).waitFor({ timeout: 5000 });
   }, 60_000);

@@ -21,12 +21,23 @@ export async function waitForSockets(app: TestApp, count: number, timeoutMs = 10
   }
 }
 
-/** Open `path` in a new page of each browser and wait until all of them are live. */
+/**
+ * Open `path` in a new page of each browser and wait until each page's own live socket is open.
+ * (Counting the server's sockets raced with the previous test's pages still closing theirs.)
+ */
 export async function openLive(app: TestApp, browsers: Browser[], path: string): Promise<{ pages: Page[]; problems: string[] }> {
-  const before = app.server.hub.connectionCount;
   const pages = await Promise.all(browsers.map((b) => b.context.newPage()));
   const problems = pages.flatMap((p) => watchProblems(p));
-  for (const page of pages) await page.goto(`${app.url}${path}`);
-  await waitForSockets(app, before + pages.length);
+  for (const page of pages) {
+    await page.addInitScript(() => {
+      document.addEventListener("htmx:ws:after:connection", () => {
+        const w = window as unknown as { pokynanoTestSockets?: number };
+        w.pokynanoTestSockets = (w.pokynanoTestSockets ?? 0) + 1;
+      });
+    });
+    await page.goto(`${app.url}${path}`);
+  }
+  for (const page of pages) await page.waitForFunction(() => ((window as unknown as { pokynanoTestSockets?: number }).pokynanoTestSockets ?? 0) > 0, undefined, { timeout: 10_000 });
+  await waitForSockets(app, pages.length);
   return { pages, problems };
 }
