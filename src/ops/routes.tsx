@@ -94,6 +94,9 @@ export function opsRoutes(core: Core) {
         wake?.();
       };
       runner.listeners.add(listen);
+      // A job may have moved between the page's render and this stream opening: start with the
+      // current state of the jobs the page lists, so none stays shown as running.
+      for (const job of recentJobs(core).reverse()) queue.push(jobEvent(job));
       stream.onAbort(() => {
         runner.listeners.delete(listen);
         wake?.();

@@ -12,6 +12,8 @@
       if (job.status === "done" || job.status === "failed" || job.status === "cancelled") window.location.reload();
       return;
     }
+    // The feed starts with the state of every listed job: only a change of state matters.
+    var was = row.getAttribute("data-status");
     var bar = row.querySelector("progress");
     var pct = Math.round(job.progress * 100);
     if (bar) { bar.value = pct; bar.setAttribute("aria-label", pct + "%"); }
@@ -23,7 +25,7 @@
     if (job.status !== "queued" && job.status !== "running") {
       var cancel = row.querySelector('[data-role="cancel"]');
       if (cancel) cancel.remove();
-      if (job.status === "done" && job.kind === "export") window.location.reload();
+      if (job.status === "done" && job.kind === "export" && (was === "queued" || was === "running")) window.location.reload();
     }
   });
 })();
