@@ -1,7 +1,7 @@
 // Notification settings: per server and per channel (a channel's choice overrides its server's,
 // field by field), and per person (DM notifications, the sound). Reads are one query for the
 // two scopes of a message; writes go through the commit queue.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { idList } from "../db/columns.ts";
 import { notificationPrefs, notificationSettings, type NotificationSettingsRow } from "./table.ts";
@@ -68,10 +68,20 @@ export function mySettings(core: Core, userId: string, scopeIds: string[]): Map<
   return new Map(rows.map((r) => [r.scopeId, fromRow(r)]));
 }
 
+// Asked after every message in a server: prepared once per connection.
+const subscriberQueries = new WeakMap<Core["db"], ReturnType<typeof buildSubscriberQuery>>();
+const buildSubscriberQuery = (orm: Core["db"]["readOrm"]) =>
+  orm
+    .selectDistinct({ userId: notificationSettings.userId })
+    .from(notificationSettings)
+    .where(and(sql`${notificationSettings.scopeId} in (select value from json_each(${sql.placeholder("scopes")}))`, eq(notificationSettings.level, 0)))
+    .prepare();
+
 /** People who chose "every message" for any of these scopes. */
 export function allMessageSubscribers(core: Core, scopeIds: string[]): string[] {
-  const rows = core.db.readOrm.selectDistinct({ userId: notificationSettings.userId }).from(notificationSettings).where(and(inArray(notificationSettings.scopeId, scopeIds), eq(notificationSettings.level, 0))).all();
-  return rows.map((r) => r.userId);
+  let query = subscriberQueries.get(core.db);
+  if (!query) subscriberQueries.set(core.db, (query = buildSubscriberQuery(core.db.readOrm)));
+  return query.all({ scopes: idList(scopeIds) }).map((r) => r.userId);
 }
 
 export async function saveScopeSettings(core: Core, userId: string, scopeId: string, s: ScopeSettings): Promise<void> {
