@@ -3,33 +3,21 @@
 import { MessageItem } from "../../views/messages/message.tsx";
 import type { Core } from "../core.ts";
 import { Topic } from "../hub/hub.ts";
-import { channels } from "../guilds/table.ts";
-import { eq, sql } from "drizzle-orm";
 import { messageJson, rememberRendered, renderMessages } from "./render.ts";
 import { JsonTopic } from "../gateway/authority.ts";
-import { onMessageEvent, type MessageEvent } from "./service.ts";
+import { onMessageEvent, type ResolvedMessageEvent } from "./service.ts";
 import { eventChannelId, isThreadType } from "../threads/rules.ts";
 
 function partial(target: string, swap: string, inner: string): string {
   return `<hx-partial hx-target="${target}" hx-swap="${swap}">${inner}</hx-partial>`;
 }
 
-// Runs for every message: prepared once per connection.
-const channelQueries = new WeakMap<Core["db"], ReturnType<typeof buildChannelQuery>>();
-const buildChannelQuery = (orm: Core["db"]["readOrm"]) =>
-  orm.select({ guildId: channels.guildId, type: channels.type, parentId: channels.parentId }).from(channels).where(eq(channels.id, sql.placeholder("id"))).prepare();
-function channelQuery(core: Core) {
-  let q = channelQueries.get(core.db);
-  if (!q) channelQueries.set(core.db, (q = buildChannelQuery(core.db.readOrm)));
-  return q;
-}
-
-function publish(core: Core, event: MessageEvent): void {
+function publish(core: Core, event: ResolvedMessageEvent): void {
   const { message } = event;
   const topic = Topic.channelHtml(message.channelId);
-  const row = channelQuery(core).get({ id: message.channelId });
+  const row = event.channel;
   const guildId = row?.guildId ?? null;
-  const jsonTopic = JsonTopic.channel(row ? eventChannelId({ id: message.channelId, ...row }) : message.channelId);
+  const jsonTopic = JsonTopic.channel(row ? eventChannelId(row) : message.channelId);
   // A thread's messages go to the list of the thread pane, which has its own socket on the thread's topic.
   const list = row && isThreadType(row.type) ? "#thread-messages" : "#messages";
   if (event.type === "delete") {
@@ -37,7 +25,7 @@ function publish(core: Core, event: MessageEvent): void {
     if (!event.bulk) core.hub.gateway?.dispatch(jsonTopic, "MESSAGE_DELETE", { id: message.id, channel_id: message.channelId, guild_id: guildId ?? undefined });
     return;
   }
-  const [rendered] = renderMessages(core, guildId, [message]);
+  const [rendered] = renderMessages(core, guildId, [message], { fresh: event.fresh });
   if (!rendered) return;
   rememberRendered(rendered);
   core.hub.gateway?.dispatch(jsonTopic, event.type === "create" ? "MESSAGE_CREATE" : "MESSAGE_UPDATE", { ...messageJson(rendered), guild_id: guildId ?? undefined });

@@ -18,7 +18,7 @@ import { findUser } from "../users/service.ts";
 import { channelStates, onRead } from "./read-state.ts";
 import { onMessageEvent } from "./service.ts";
 import { eq, sql } from "drizzle-orm";
-import { channels, roles } from "../guilds/table.ts";
+import { roles, type Channel } from "../guilds/table.ts";
 import { messageMentions, type Message } from "./table.ts";
 
 const flag = (id: string, on: boolean) => `<i id="${id}" class="unread-flag${on ? " on" : ""}"></i>`;
@@ -70,7 +70,6 @@ export function userReadPartial(core: Core, userId: string, channelId: string): 
 // Runs for every message: prepared once per connection.
 const prepared = new WeakMap<Core["db"], ReturnType<typeof build>>();
 const build = (orm: Core["db"]["readOrm"]) => ({
-  channel: orm.select().from(channels).where(eq(channels.id, sql.placeholder("id"))).prepare(),
   mentions: orm.select({ userId: messageMentions.userId }).from(messageMentions).where(eq(messageMentions.messageId, sql.placeholder("id"))).prepare(),
 });
 function queries(core: Core) {
@@ -79,9 +78,8 @@ function queries(core: Core) {
   return q;
 }
 
-function publishCreated(core: Core, message: Message): void {
+function publishCreated(core: Core, message: Message, channel: Channel | null): void {
   // The author could send here, so no access check is needed: just the channel's row.
-  const channel = queries(core).channel.get({ id: BigInt(message.channelId) });
   const guildId = channel?.guildId ?? null;
   if (channel && guildId) {
     const sidebar = Topic.sidebar(message.channelId);
@@ -101,7 +99,7 @@ function publishCreated(core: Core, message: Message): void {
 }
 
 onMessageEvent((core, event) => {
-  if (event.type === "create") publishCreated(core, event.message);
+  if (event.type === "create") publishCreated(core, event.message, event.channel);
 });
 
 onRead((core, userId, channelId) => {

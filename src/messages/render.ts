@@ -7,12 +7,13 @@ import { channels, members, roles } from "../guilds/table.ts";
 import { renderMarkdown, type MentionNames } from "../lib/markdown.ts";
 import { publicUser } from "../users/service.ts";
 import { messageMentions, messages, type Message } from "./table.ts";
+import type { FreshParts } from "./service.ts";
 import { reactionSummaries, type ReactionSummary } from "./reactions.ts";
 import { threadSummaries, type ThreadSummaryInfo } from "../threads/queries.ts";
 import { attachmentsOf, type AttachmentView } from "../files/queries.ts";
 import { attachmentJson } from "../files/json.ts";
-import { embedJson, embedsFor, type Embed } from "../embeds/service.ts";
-import { componentsFor, type Components } from "../interactions/components.ts";
+import { embedJson, embedsFor, type Embed, type EmbedSource } from "../embeds/service.ts";
+import { componentsFor, type Components, type StoredComponents } from "../interactions/components.ts";
 import { webhookAuthors, type WebhookAuthor } from "../webhooks/render.ts";
 
 export interface RenderedMessage {
@@ -123,20 +124,27 @@ const justRendered = new WeakMap<Message, RenderedMessage>();
 export const rememberRendered = (r: RenderedMessage) => void justRendered.set(r.message, r);
 export const renderedBefore = (message: Message) => justRendered.get(message);
 
-export function renderMessages(core: Core, guildId: string | null, list: Message[], opts: { html?: boolean } = {}): RenderedMessage[] {
+/**
+ * `fresh`: the list is the one message a send just created (messages/service.ts), with what it
+ * was sent with; lookups that can only find nothing yet are skipped (a broadcast of every message
+ * ran eight statements, five of them always empty).
+ */
+export function renderMessages(core: Core, guildId: string | null, list: Message[], opts: { html?: boolean; fresh?: FreshParts } = {}): RenderedMessage[] {
   if (list.length === 0) return [];
+  const fresh = list.length === 1 && list[0]!.authorId === opts.fresh?.author.id ? opts.fresh : undefined;
   const authorIds = [...new Set(list.map((m) => m.authorId))];
   const q = statements(core);
   const ids = idList(authorIds);
-  const authors = new Map(q.authors.all({ ids }).map((u) => [u.id, u]));
+  const authors = new Map(fresh ? [[fresh.author.id, fresh.author]] : q.authors.all({ ids }).map((u) => [u.id, u]));
   const nicks = new Map(guildId ? q.nicks.all({ guild: guildId, ids }).map((m) => [m.userId, m.nick]) : []);
   const names = mentionNames(core, guildId);
-  const reactionsOf = reactionSummaries(core, list.map((m) => m.id));
-  const threadsOf = opts.html === false ? new Map<string, ThreadSummaryInfo>() : threadSummaries(core, list.map((m) => m.id));
+  const messageIds = list.map((m) => m.id);
+  const reactionsOf = fresh ? new Map<string, ReactionSummary[]>() : reactionSummaries(core, messageIds);
+  const threadsOf = opts.html === false || fresh ? new Map<string, ThreadSummaryInfo>() : threadSummaries(core, messageIds);
   const { quotes, pinged } = replyQuotes(core, guildId, list);
-  const filesOf = attachmentsOf(core, list.map((m) => m.id));
-  const embedsOf = embedsFor(core, list.filter((m) => !m.suppressEmbeds).map((m) => m.id));
-  const componentsOf = componentsFor(core, list.map((m) => m.id));
+  const filesOf = fresh && !fresh.files ? new Map<string, AttachmentView[]>() : attachmentsOf(core, messageIds);
+  const embedsOf = fresh && !fresh.embeds ? new Map<string, (Embed & { source: EmbedSource })[]>() : embedsFor(core, list.filter((m) => !m.suppressEmbeds).map((m) => m.id));
+  const componentsOf = fresh && !fresh.components ? new Map<string, StoredComponents>() : componentsFor(core, messageIds);
   const hooksOf = webhookAuthors(core, list, authors);
   // Only the people the send actually notified count as mentioned (allowed_mentions may have
   // suppressed some): one query, and only over messages whose text mentions someone.

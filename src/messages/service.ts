@@ -7,6 +7,7 @@ import type { Core } from "../core.ts";
 import { readBatch, type Orm } from "../db/client.ts";
 import { ids } from "../db/snowflake.ts";
 import { requireChannel } from "../guilds/access.ts";
+import { channels, type Channel } from "../guilds/table.ts";
 import { AppError, ErrorCode, rateLimited } from "../lib/errors.ts";
 import { has, Permission } from "../permissions/permissions.ts";
 import { messages, type Message } from "./table.ts";
@@ -31,8 +32,23 @@ function sendLimit(core: Core): number {
 export const unknownMessage = () => new AppError(404, ErrorCode.unknownRoute, "Unknown message.", { key: "error.notFound" });
 
 /** `bulk`: one of a bulk delete or purge, announced to JSON clients once as MESSAGE_DELETE_BULK (moderation/purge.ts). */
-export type MessageEvent = { type: "create" | "update"; message: Message; filesRemoved?: boolean } | { type: "delete"; message: Message; bulk?: boolean };
-type Listener = (core: Core, event: MessageEvent) => void;
+/**
+ * What a message that a send just created carries. Anything else (reactions, a thread, link
+ * previews) can only come later, so the broadcast render skips those lookups.
+ */
+export interface FreshParts {
+  author: User;
+  files: boolean;
+  embeds: boolean;
+  components: boolean;
+}
+export type MessageEvent = ({ type: "create" | "update"; message: Message; filesRemoved?: boolean } | { type: "delete"; message: Message; bulk?: boolean }) & {
+  /** The message's channel (null: gone); looked up once for every listener when the emitter does not pass it. */
+  channel?: Channel | null;
+  fresh?: FreshParts;
+};
+export type ResolvedMessageEvent = MessageEvent & { channel: Channel | null };
+type Listener = (core: Core, event: ResolvedMessageEvent) => void;
 const listeners: Listener[] = [];
 /** The hub (and later features) hear about committed changes here; services never import the hub's users. */
 export function onMessageEvent(listener: Listener): void {
@@ -41,12 +57,21 @@ export function onMessageEvent(listener: Listener): void {
 export function emitMessageEvent(core: Core, event: MessageEvent): void {
   emit(core, event);
 }
+const channelStatements = new WeakMap<Core["db"], ReturnType<typeof buildChannelQuery>>();
+const buildChannelQuery = (orm: Core["db"]["readOrm"]) => orm.select().from(channels).where(eq(channels.id, sql.placeholder("id"))).prepare();
+function channelRow(core: Core, channelId: string): Channel | null {
+  let q = channelStatements.get(core.db);
+  if (!q) channelStatements.set(core.db, (q = buildChannelQuery(core.db.readOrm)));
+  return q.get({ id: channelId }) ?? null;
+}
+
 function emit(core: Core, event: MessageEvent): void {
   // The listeners' lookups (channel, authors, names, reactions) share one read transaction.
   readBatch(core.db, () => {
+    const resolved: ResolvedMessageEvent = { ...event, channel: event.channel !== undefined ? event.channel : channelRow(core, event.message.channelId) };
     for (const l of listeners) {
       try {
-        l(core, event);
+        l(core, resolved);
       } catch (err) {
         core.logger.error("message listener failed", { err });
       }
@@ -160,7 +185,7 @@ export async function sendMessage(core: Core, author: User, channelId: string, i
     if (input.components?.length) writeComponents(orm, message.id, author.isBot ? author.id : null, input.components);
     return { message, created: true };
   });
-  if (result.created) emit(core, { type: "create", message: result.message });
+  if (result.created) emit(core, { type: "create", message: result.message, channel: access.channel, fresh: { author, files: files.length > 0, embeds: (input.embeds?.length ?? 0) > 0, components: (input.components?.length ?? 0) > 0 } });
   return { ...result, guildId: access.channel.guildId };
 }
 

@@ -34,17 +34,15 @@ function queries(core: Core) {
   if (!q) prepared.set(core.db, (q = build(core.db.readOrm)));
   return q;
 }
-function threadParent(core: Core, channelId: string): string | null {
-  const row = queries(core).channel.get({ id: BigInt(channelId) });
-  return row && THREAD_TYPES.includes(row.type) ? row.parentId : null;
-}
+type ChannelFacts = { guildId: string | null; type: number; parentId: string | null };
+const threadParent = (channel: ChannelFacts | undefined): string | null => (channel && THREAD_TYPES.includes(channel.type) ? channel.parentId : null);
 
-/** Decide who is notified of a message and why (exported for tests and the docs). */
-export function decide(core: Core, message: Message, guildId: string | null): Map<string, Reason> {
+/** Decide who is notified of a message and why (exported for tests and the docs). `channel`: its row when the caller has it. */
+export function decide(core: Core, message: Message, guildId: string | null, channel = queries(core).channel.get({ id: BigInt(message.channelId) })): Map<string, Reason> {
   const out = new Map<string, Reason>();
   const mentioned = queries(core).mentioned.all({ id: BigInt(message.id) }).map((r) => r.userId);
   // A thread follows its parent channel's choices.
-  const scopeChannel = guildId ? (threadParent(core, message.channelId) ?? message.channelId) : message.channelId;
+  const scopeChannel = guildId ? (threadParent(channel) ?? message.channelId) : message.channelId;
   const scopes = guildId ? [guildId, scopeChannel] : [message.channelId];
   const everyMessage = guildId ? allMessageSubscribers(core, scopes).filter((id) => id !== message.authorId && !mentioned.includes(id) && channelAccess(core, id, message.channelId)) : [];
   const candidates = [...mentioned, ...everyMessage];
@@ -85,22 +83,20 @@ export function decide(core: Core, message: Message, guildId: string | null): Ma
 }
 
 /** Title, body and link of a notification: plain text (a browser shows it as text, never HTML). */
-function describe(core: Core, message: Message, guildId: string | null): PushPayload {
+function describe(core: Core, message: Message, guildId: string | null, facts: ChannelFacts): PushPayload {
   const author = core.db.readOrm.select({ username: users.username, displayName: users.displayName }).from(users).where(eq(users.id, message.authorId)).get();
   const name = author?.displayName || author?.username || "?";
   const channel = core.db.readOrm.select({ name: channels.name }).from(channels).where(eq(channels.id, message.channelId)).get();
   const title = guildId ? `${name} (#${channel?.name ?? ""}, ${findGuild(core, guildId).name})` : name;
-  const parent = guildId ? threadParent(core, message.channelId) : null;
+  const parent = guildId ? threadParent(facts) : null;
   const url = !guildId ? `/channels/@me/${message.channelId}` : parent ? threadPageUrl({ guildId, parentId: parent, id: message.channelId }) : `/channels/${guildId}/${message.channelId}`;
   return { title, body: plainText(core, message.content), url, tag: `${message.channelId}` };
 }
 
-async function deliver(core: Core, message: Message): Promise<void> {
-  const channel = queries(core).channel.get({ id: BigInt(message.channelId) });
-  if (!channel) return;
-  const who = decide(core, message, channel.guildId);
+async function deliver(core: Core, message: Message, channel: ChannelFacts): Promise<void> {
+  const who = decide(core, message, channel.guildId, channel);
   if (who.size === 0) return;
-  const payload = describe(core, message, channel.guildId);
+  const payload = describe(core, message, channel.guildId, channel);
   const prefs = prefsFor(core, [...who.keys()]);
   const fragments = new Map<boolean, string>();
   const pushTo: string[] = [];
@@ -122,7 +118,8 @@ async function deliver(core: Core, message: Message): Promise<void> {
 }
 
 onMessageEvent((core, event) => {
-  if (event.type !== "create") return;
+  const channel = event.channel;
+  if (event.type !== "create" || !channel) return;
   // Off the send's path: the sender's response does not wait for anyone's notifications.
-  setTimeout(() => deliver(core, event.message).catch((err) => core.logger.error("notification delivery failed", { err })), 0);
+  setTimeout(() => deliver(core, event.message, channel).catch((err) => core.logger.error("notification delivery failed", { err })), 0);
 });

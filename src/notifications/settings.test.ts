@@ -67,6 +67,8 @@ describe("notification settings", () => {
 
   test("every message for one channel, nothing for another", async () => {
     const other = await json<{ id: string }>(await api(app, "POST", `/guilds/${g.guildId}/channels`, { name: "random", type: 0 }, g.owner.bearer));
+    // A message before the choice: the server's memory of who chose "every message" must follow the change.
+    expect((await notified("before the choice")).has(reader.user.id)).toBe(false);
     await scope(g.generalId, { level: "all" });
     await scope(other.id, { level: "nothing" });
     expect((await notified("plain words")).get(reader.user.id)).toBe("all");

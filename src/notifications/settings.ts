@@ -68,7 +68,11 @@ export function mySettings(core: Core, userId: string, scopeIds: string[]): Map<
   return new Map(rows.map((r) => [r.scopeId, fromRow(r)]));
 }
 
-// Asked after every message in a server: prepared once per connection.
+// Asked after every message in a server. Few scopes have anyone on "every message", so the set of
+// those that do is kept in memory (reloaded after any settings change in this process, the only
+// writer): a message anywhere else costs no statement. Measured: the statement was 14 µs of every
+// send on an empty table.
+const subscribedScopes = new WeakMap<Core["db"], Set<string>>();
 const subscriberQueries = new WeakMap<Core["db"], ReturnType<typeof buildSubscriberQuery>>();
 const buildSubscriberQuery = (orm: Core["db"]["readOrm"]) =>
   orm
@@ -77,8 +81,19 @@ const buildSubscriberQuery = (orm: Core["db"]["readOrm"]) =>
     .where(and(sql`${notificationSettings.scopeId} in (select value from json_each(${sql.placeholder("scopes")}))`, eq(notificationSettings.level, 0)))
     .prepare();
 
+function scopesWithSubscribers(core: Core): Set<string> {
+  let scopes = subscribedScopes.get(core.db);
+  if (!scopes) {
+    const rows = core.db.reader.query<{ scope_id: bigint }, []>("SELECT DISTINCT scope_id FROM notification_settings WHERE level = 0").all();
+    subscribedScopes.set(core.db, (scopes = new Set(rows.map((r) => r.scope_id.toString()))));
+  }
+  return scopes;
+}
+
 /** People who chose "every message" for any of these scopes. */
 export function allMessageSubscribers(core: Core, scopeIds: string[]): string[] {
+  const known = scopesWithSubscribers(core);
+  if (!scopeIds.some((id) => known.has(id))) return [];
   let query = subscriberQueries.get(core.db);
   if (!query) subscriberQueries.set(core.db, (query = buildSubscriberQuery(core.db.readOrm)));
   return query.all({ scopes: idList(scopeIds) }).map((r) => r.userId);
@@ -94,6 +109,7 @@ export async function saveScopeSettings(core: Core, userId: string, scopeId: str
     }
     orm.insert(notificationSettings).values({ userId, scopeId, ...values }).onConflictDoUpdate({ target: [notificationSettings.userId, notificationSettings.scopeId], set: values }).run();
   });
+  subscribedScopes.delete(core.db);
 }
 
 /** A mute choice (minutes; 0 = until turned back on; null = unmute) as the stored muted_until. */

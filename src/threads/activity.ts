@@ -2,8 +2,9 @@
 // changes, an archived thread reopens (a locked one only took the message because the sender
 // manages threads), and the author follows the thread from then on, as in Discord.
 import { and, eq } from "drizzle-orm";
+import { isThreadType } from "./rules.ts";
 import type { Core } from "../core.ts";
-import { channels, type Channel } from "../guilds/table.ts";
+import type { Channel } from "../guilds/table.ts";
 import { onMessageEvent, type MessageEvent } from "../messages/service.ts";
 import { emitThreadEvent } from "./events.ts";
 import { addAuthor } from "./members.ts";
@@ -17,9 +18,7 @@ async function reopen(core: Core, thread: Channel): Promise<void> {
   if (reopened.length) emitThreadEvent(core, { type: "update", thread });
 }
 
-async function afterMessage(core: Core, event: MessageEvent, state: ThreadRow): Promise<void> {
-  const thread = core.db.readOrm.select().from(channels).where(eq(channels.id, state.channelId)).get();
-  if (!thread) return;
+async function afterMessage(core: Core, event: MessageEvent, thread: Channel, state: ThreadRow): Promise<void> {
   if (event.type !== "update") emitThreadEvent(core, { type: "activity", thread });
   if (event.type !== "create") return;
   if (state.archived) await reopen(core, thread);
@@ -27,8 +26,10 @@ async function afterMessage(core: Core, event: MessageEvent, state: ThreadRow): 
 }
 
 onMessageEvent((core, event) => {
-  // One prepared primary-key lookup per message: most messages are not in a thread.
-  const state = threadRow(core.db, event.message.channelId);
+  // Most messages are not in a thread: the event's channel row says so without a lookup.
+  const thread = event.channel;
+  if (!thread || !isThreadType(thread.type)) return;
+  const state = threadRow(core.db, thread.id);
   if (!state) return;
-  afterMessage(core, event, state).catch((err) => core.logger.error("thread bookkeeping failed", { err }));
+  afterMessage(core, event, thread, state).catch((err) => core.logger.error("thread bookkeeping failed", { err }));
 });
