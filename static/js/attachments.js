@@ -6,9 +6,10 @@
 // Every form holding a [data-attachment-tray] gets this: the channel's composer (its hooks are
 // window.pokynanoComposer's, see composer.js) and the thread pane's, which htmx swaps in later
 // (its hooks are the form's own pokynanoHooks, see threads.js).
-(() => {
-  if (window.pokynanoAttachments) return; // the channel page and the thread pane may both load this file
-  window.pokynanoAttachments = true;
+pokynanoPage.init((signal) => {
+  // The channel page and the thread pane may both load this file: set up once per page.
+  if (window.pokynanoAttachments === signal) return;
+  window.pokynanoAttachments = signal;
   window.pokynanoComposer ??= { hooks: [] };
 
   const setup = (form) => {
@@ -194,5 +195,5 @@
 
   const scan = () => document.querySelectorAll("form").forEach((form) => setup(form));
   scan();
-  document.addEventListener("htmx:after:swap", scan);
-})();
+  document.addEventListener("htmx:after:swap", scan, { signal });
+});

@@ -1,6 +1,7 @@
 // Crops the chosen avatar to a centred square in the browser before upload, so the server only
 // has to resize. Without JavaScript (or for formats the canvas cannot read) the original file is
 // sent and the server fits it into a square box instead.
+pokynanoPage.init(() => {
 for (const form of document.querySelectorAll("form[data-avatar-crop]")) {
   const input = form.querySelector('input[type="file"]');
   if (!input) continue;
@@ -28,3 +29,4 @@ for (const form of document.querySelectorAll("form[data-avatar-crop]")) {
     }
   });
 }
+});

@@ -3,7 +3,7 @@
 // options ("name:"), and after "name:" the option's choices. Sending "/name …" runs the command
 // (POST /channels/{id}/commands) instead of posting the text, through the composer's hook.
 // Each script is its own scope: the page loads several side by side.
-(() => {
+pokynanoPage.init((signal) => {
   const composer = document.querySelector("form[data-composer]");
   const field = composer?.querySelector("textarea");
   const list = document.getElementById("messages");
@@ -184,4 +184,4 @@
       return true;
     },
   });
-})();
+});

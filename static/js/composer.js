@@ -4,7 +4,7 @@
 // Also here: replying (the bar above the composer), editing in place (Up edits your last
 // message), and the countdown when the server says to slow down (429 with retry_after).
 // Each script is its own scope: the page loads several side by side.
-(() => {
+pokynanoPage.init((signal) => {
   window.pokynanoComposer ??= { hooks: [] };
   const form = document.querySelector("form[data-composer]");
   const list = document.getElementById("messages");
@@ -164,4 +164,4 @@
       error.hidden = false;
     });
   }
-})();
+});

@@ -1,6 +1,6 @@
 // Unsent drafts survive reloads and going offline: the composer's text is kept per channel in
 // localStorage as it is typed, put back when the channel opens, and forgotten once sent.
-(() => {
+pokynanoPage.init((signal) => {
   const form = document.querySelector("form[data-composer]");
   const input = form?.querySelector("textarea");
   if (!form || !input) return;
@@ -31,7 +31,9 @@
     timer = setTimeout(() => store.set(input.value), 150);
   });
   // Leaving the page before the timer fires still keeps the last keystrokes.
-  window.addEventListener("pagehide", () => store.set(input.value));
+  window.addEventListener("pagehide", () => store.set(input.value), { signal });
+  // Left in place (in-page navigation during a call): saved as when the page goes.
+  signal.addEventListener("abort", () => store.set(input.value));
   window.pokynanoComposer ??= { hooks: [] };
   window.pokynanoComposer.hooks.push({
     sent() {
@@ -39,4 +41,4 @@
       store.set(input.value);
     },
   });
-})();
+});

@@ -5,7 +5,7 @@
 // turns it into <:name:id> on send); one from another server as <:name:id>.
 // One picker per page serves every composer: the channel's and the thread pane's (swapped in by
 // htmx later): a [data-emoji-open] button inserts into the textarea of its own form.
-(() => {
+pokynanoPage.init((signal) => {
   const picker = document.getElementById("emoji-picker");
   if (!picker) return;
   // Composers rendered without a picker of their own (the thread pane's) show their button only when this page has one.
@@ -147,7 +147,7 @@
       return;
     }
     if (!picker.hidden && !picker.contains(ev.target) && !ev.target.closest?.("[data-emoji-open]")) close();
-  });
+  }, { signal });
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(search, 120);
@@ -161,4 +161,4 @@
       picker.querySelector(".emoji-option")?.click();
     }
   });
-})();
+});

@@ -3,7 +3,7 @@
 // keeping the scroll position while older pages load above, acknowledging what was read, and
 // re-fetching the list after the live connection was lost (nothing sent meanwhile is missed).
 // Each script is its own scope: the page loads several side by side.
-(() => {
+pokynanoPage.init((signal) => {
   const list = document.getElementById("messages");
   const scroller = document.getElementById("message-scroll");
 
@@ -146,7 +146,7 @@
         event.preventDefault();
         toBottom();
       }
-    });
+    }, { signal });
 
     // "Jump to present" also appears when the reader has scrolled far up.
     const bar = document.getElementById("jump-present");
@@ -156,10 +156,10 @@
 
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && !event.defaultPrevented) ack(null);
-    });
+    }, { signal });
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden && !detached() && nearBottom()) ack(null);
-    });
+    }, { signal });
 
     // After the live connection drops and comes back, re-fetch the newest page: whatever was sent,
     // edited or deleted meanwhile is shown, and live messages continue from there.
@@ -177,4 +177,4 @@
       if (stick) toBottom();
     });
   }
-})();
+});

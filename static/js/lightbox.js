@@ -2,7 +2,7 @@
 // behind is inert, so focus stays inside; Esc closes). Left/Right (or the ‹ › buttons) browse the
 // images of the list it was opened from: the conversation, or the channel's media panel. Closing
 // gives focus back to the image that opened it. Spoiler covers are revealed on click.
-(() => {
+pokynanoPage.init((signal) => {
   const dialog = document.getElementById("lightbox");
   if (!dialog) return;
   const img = dialog.querySelector("img");
@@ -44,7 +44,7 @@
     show(gallery.indexOf(link));
     if (!dialog.open) dialog.showModal();
     dialog.querySelector("[data-lightbox-close]").focus();
-  });
+  }, { signal });
 
   dialog.querySelector("[data-lightbox-prev]").addEventListener("click", () => show(index - 1));
   dialog.querySelector("[data-lightbox-next]").addEventListener("click", () => show(index + 1));
@@ -64,4 +64,4 @@
     opener?.focus();
     opener = null;
   });
-})();
+});

@@ -2,7 +2,7 @@
 // "#" offers channels. Picking one writes a readable "@Name" into the text and remembers what it
 // stands for; on send, composer.js calls expand() to turn those into <@id>, <@&id> and <#id>.
 // Each script is its own scope: the page loads several side by side.
-(() => {
+pokynanoPage.init((signal) => {
   const composer = document.querySelector("form[data-composer]");
   const field = composer?.querySelector("textarea");
   const box = document.getElementById("mention-suggestions");
@@ -112,4 +112,4 @@
       },
     };
   }
-})();
+});

@@ -3,7 +3,7 @@
 // following a link. Touch: a long press on a message opens its actions; swiping a message to the
 // right starts a reply. The app fills the *visual* viewport, so the composer stays above the
 // on-screen keyboard on browsers that overlay it (iOS Safari).
-(() => {
+pokynanoPage.init((signal) => {
   const root = document.documentElement;
   const nav = document.getElementById("app-nav");
   const members = document.getElementById("member-pane");
@@ -37,7 +37,7 @@
       e.preventDefault();
       close();
     }
-  });
+  }, { signal });
 
   const vv = window.visualViewport;
   if (vv) {
@@ -74,7 +74,7 @@
         press = null;
       }, LONG_PRESS_MS);
     },
-    { passive: true },
+    { passive: true, signal },
   );
   document.addEventListener(
     "touchmove",
@@ -95,7 +95,7 @@
         press.message.style.transform = `translateX(${Math.min(dx, SWIPE_PX + 20)}px)`;
       }
     },
-    { passive: true },
+    { passive: true, signal },
   );
   const end = () => {
     if (!press) return;
@@ -106,6 +106,6 @@
     message.style.transform = "";
     if (dx >= SWIPE_PX) message.querySelector("[data-reply]")?.click();
   };
-  document.addEventListener("touchend", end);
-  document.addEventListener("touchcancel", end);
-})();
+  document.addEventListener("touchend", end, { signal });
+  document.addEventListener("touchcancel", end, { signal });
+});

@@ -2,7 +2,7 @@
 // "your timeout is over" ([data-send-reload]), or when a timeout shown on the page runs out
 // ([data-send-until]), reload so the composer comes back with its scripts bound.
 // Wrapped: classic scripts share one global scope with the page's other scripts.
-(() => {
+pokynanoPage.init((signal) => {
   const slot = document.querySelector("[data-send-slot]");
   const parent = slot?.parentElement;
   if (!parent) return;
@@ -22,4 +22,4 @@
   };
   new MutationObserver(check).observe(parent, { childList: true });
   check();
-})();
+});

@@ -4,7 +4,7 @@
 // channel's bulk delete and shows the server's refusal (older than 14 days, more than 100) in the
 // bar. Deleted messages then leave the list live like any delete. Escape or Cancel leaves the mode.
 // Wrapped: classic scripts share one global scope with the page's other scripts.
-(() => {
+pokynanoPage.init((signal) => {
   const toggle = document.querySelector("[data-select-messages]");
   const bar = document.querySelector("[data-selection-bar]");
   const list = document.getElementById("messages");
@@ -100,4 +100,4 @@
     showError(answer?.message || (res ? `${res.status}` : "offline"));
     refresh();
   });
-})();
+});

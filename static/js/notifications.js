@@ -3,7 +3,7 @@
 // background it becomes a desktop notification; a sound plays unless the user turned it off;
 // the element is then removed. Also here: the unread mention count in the tab title and a
 // badge on the favicon, kept in step with the rail's mention badges.
-(() => {
+pokynanoPage.init((signal) => {
   const inbox = document.getElementById("notify-inbox");
   if (!inbox) return;
   const sound = new Audio("/static/sounds/notify.wav");
@@ -62,4 +62,4 @@
     }, 50);
   }).observe(rail, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["hidden"] });
   badge();
-})();
+});

@@ -1,7 +1,7 @@
 // Settings → Notifications, "This device": asks the browser for permission, subscribes it to Web
 // Push with the server's VAPID key and stores the subscription (POST /settings/notifications/push);
 // "Turn off" unsubscribes and tells the server to forget it.
-(() => {
+pokynanoPage.init((signal) => {
   const box = document.getElementById("notify-device");
   if (!box) return;
   const state = document.getElementById("notify-state");
@@ -46,4 +46,4 @@
     refresh();
   });
   refresh();
-})();
+});

@@ -4,7 +4,7 @@
 // (3) Presence fragments the server appends to #presence-feed restyle every status dot of that
 // person (DM list, DM header), and the open DM's dot is shown in the header.
 // Wrapped: classic scripts share one global scope with the page's other scripts.
-(() => {
+pokynanoPage.init((signal) => {
   const IDLE_AFTER_MS = 5 * 60 * 1000;
   const feed = document.getElementById("presence-feed");
   const labels = document.getElementById("presence-labels")?.dataset ?? {};
@@ -35,15 +35,16 @@
     socket = event.detail?.connection?.socket ?? null;
     // A fresh socket starts active on the server: say so only when it is not.
     if (idle) report();
-  });
+  }, { signal });
   for (const type of ["keydown", "pointerdown", "pointermove", "wheel", "focus"]) {
     window.addEventListener(type, () => {
       lastInput = Date.now();
       if (idle) update();
-    }, { passive: true, capture: true });
+    }, { passive: true, capture: true, signal });
   }
-  document.addEventListener("visibilitychange", update);
-  setInterval(update, 15000);
+  document.addEventListener("visibilitychange", update, { signal });
+  const ticker = setInterval(update, 15000);
+  signal.addEventListener("abort", () => clearInterval(ticker));
 
   // --- live status dots ---
   const apply = (userId, status) => {
@@ -65,4 +66,4 @@
   const header = document.getElementById("header-presence");
   const activeDot = document.querySelector('.channel-link[aria-current="page"] [data-presence-of]');
   if (header && activeDot) header.appendChild(activeDot.cloneNode(true));
-})();
+});

@@ -2,6 +2,7 @@
 // (ul[data-accept=channel]) holds one category's channels; the category list holds categories.
 // Dropping posts the new order of that list and the category it belongs to. Keyboard users have
 // the move buttons in a channel's settings.
+pokynanoPage.init(() => {
 let dragged = null;
 
 for (const item of document.querySelectorAll("li[draggable='true'][data-channel-id]")) {
@@ -43,3 +44,4 @@ for (const list of document.querySelectorAll("ul[data-reorder]")) {
     if (!res.ok) location.reload();
   });
 }
+});

@@ -2,7 +2,7 @@
 // or mentions: people, after in: channels, after has: the kinds), shown as an ARIA listbox driven
 // from the keyboard; the results pane opens when htmx fills it and closes with its × or Escape.
 // Each script is its own scope: the page loads several side by side.
-(() => {
+pokynanoPage.init((signal) => {
   const form = document.querySelector("form.search-box");
   const input = document.getElementById("search-input");
   const box = document.getElementById("search-suggestions");
@@ -149,5 +149,5 @@
       closeResults();
       input.focus();
     }
-  });
-})();
+  }, { signal });
+});

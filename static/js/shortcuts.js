@@ -4,7 +4,7 @@
 //  in it and returns where it was when it closes).
 //  The banner: while a live socket is down, a status line says so (read out politely); when it is
 //  back, history.js re-fetches what was missed and the banner says so briefly, then hides.
-(() => {
+pokynanoPage.init((signal) => {
   const dialog = document.getElementById("shortcuts-dialog");
   const openButton = document.getElementById("open-shortcuts");
 
@@ -73,7 +73,7 @@
         feedKey(event);
       }
     },
-    true,
+    { capture: true, signal },
   );
 
   const banner = document.getElementById("connection-banner");
@@ -90,7 +90,7 @@
     }
     down = 0;
     everConnected = true;
-  });
+  }, { signal });
   document.addEventListener("htmx:ws:close", () => {
     // A page being left closes its sockets too: say nothing then.
     if (document.visibilityState === "hidden" || leaving) return;
@@ -99,8 +99,8 @@
     banner.textContent = banner.dataset.lost;
     banner.classList.add("lost");
     banner.hidden = false;
-  });
+  }, { signal });
   let leaving = false;
-  addEventListener("pagehide", () => (leaving = true));
-  addEventListener("beforeunload", () => (leaving = true));
-})();
+  addEventListener("pagehide", () => (leaving = true), { signal });
+  addEventListener("beforeunload", () => (leaving = true), { signal });
+});

@@ -4,7 +4,7 @@
 // (from the switcher or not), kept per user in localStorage by URL. Keyboard first: arrows, Enter,
 // Escape.
 // Each script is its own scope: the page loads several side by side.
-(() => {
+pokynanoPage.init((signal) => {
   const labels = document.getElementById("search-labels");
   if (!labels || typeof MiniSearch === "undefined") return;
   const L = labels.dataset;
@@ -180,8 +180,8 @@
       if (dialog?.open) dialog.close();
       else open();
     }
-  });
+  }, { signal });
   document.addEventListener("click", (e) => {
     if (e.target.closest("[data-switcher-open]")) open();
-  });
-})();
+  }, { signal });
+});

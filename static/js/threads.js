@@ -2,6 +2,7 @@
 // with Enter (Shift+Enter for a new line), keeps a nonce so a retry never doubles a message, and
 // shows why a send failed; the thread's messages stay scrolled to the newest. Attachments plug in
 // through the form's own hooks (form.pokynanoHooks, the same shape as window.pokynanoComposer's).
+pokynanoPage.init((signal) => {
 const newestFirst = (scroller) => {
   scroller.scrollTop = scroller.scrollHeight;
 };
@@ -13,7 +14,7 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
     input.form.requestSubmit();
   }
-});
+}, { signal });
 
 document.addEventListener("submit", async (event) => {
   const form = event.target;
@@ -54,16 +55,17 @@ document.addEventListener("submit", async (event) => {
     form.dataset.retryNonce = nonce;
     showError(err.message);
   }
-});
+}, { signal });
 
 // A newly opened thread shows its newest messages; a live one arriving keeps them in view.
 const follow = () => {
   const scroller = document.querySelector("#thread-pane .thread-scroll");
   if (scroller) newestFirst(scroller);
 };
-document.addEventListener("htmx:after:swap", follow);
+document.addEventListener("htmx:after:swap", follow, { signal });
 const pane = document.getElementById("thread-pane");
 if (pane) {
   follow();
   new MutationObserver(follow).observe(pane, { childList: true, subtree: true });
 }
+});

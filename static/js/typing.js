@@ -3,7 +3,7 @@
 // typing to #typing-people; this words it with the page's templates, leaves out the viewer,
 // and forgets a person after 10 s or as soon as their message arrives.
 // Wrapped: classic scripts share one global scope with the page's other scripts.
-(() => {
+pokynanoPage.init((signal) => {
   const box = document.getElementById("typing");
   const people = document.getElementById("typing-people");
   const list = document.getElementById("messages");
@@ -64,4 +64,4 @@
       });
     }
   }
-})();
+});

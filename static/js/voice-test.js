@@ -2,7 +2,7 @@
 // room, no one else), sends a quiet test tone for a few seconds, and reads from the browser's own
 // WebRTC statistics what worked: direct UDP or not, the TURN relay (when configured), the
 // round-trip time and the loss the server's receiver reports. No microphone permission needed.
-(() => {
+pokynanoPage.init((signal) => {
   const box = document.getElementById("voice-test");
   if (!box) return;
   const L = box.dataset;
@@ -92,4 +92,4 @@
     box.dataset.done = "1";
     run.disabled = false;
   });
-})();
+});

@@ -2,6 +2,9 @@ import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { assetUrl } from "../../src/assets/registry.ts";
 
+// First: page.js gives the others their setup hook (pokynanoPage.init), which in-page navigation
+// during a call re-runs (static/js/page.js).
+const FIRST_SCRIPTS = ["js/page.js"];
 // After the page's own scripts: drafts.js uses the composer's hooks (static/js/composer.js).
 const PWA_SCRIPTS = ["js/pwa.js", "js/notifications.js", "js/drafts.js"];
 
@@ -30,7 +33,7 @@ export function Document(props: { title: string; locale: string; theme?: string;
           <link rel="apple-touch-icon" href={assetUrl("icons/apple-touch-icon.png")} />
           <meta name="theme-color" content="#5865f2" />
           <script src={assetUrl("vendor/htmx.min.js")} defer></script>
-          {[...(props.scripts ?? []), ...PWA_SCRIPTS].map((s) => (
+          {[...FIRST_SCRIPTS, ...(props.scripts ?? []), ...PWA_SCRIPTS].map((s) => (
             <script src={assetUrl(s)} defer></script>
           ))}
         </head>
