@@ -1,21 +1,18 @@
-// The voice client of a voice channel page (#voice-panel): its own socket (/ws?voice) for
-// signalling, one RTCPeerConnection answering the server's offers (the server is always the
-// offerer: uplink m-lines get our mic/camera/screen, every other m-line is someone else's media),
-// and the controls. The call lives in this page: leaving the page leaves the call.
+// The voice call of this tab (window.pokynanoCall): its own socket (/ws?voice) for signalling,
+// one RTCPeerConnection answering the server's offers (the server is always the offerer: uplink
+// m-lines get our mic/camera/screen, every other m-line is someone else's media), the tiles of the
+// participants (with their audio) and the dock. It outlives the page it started on: while in a
+// call the dock is kept (static/js/page.js), links are followed in place and the call goes on;
+// a voice page's panel (static/js/voice-panel.js) shows and drives it. Closing the tab leaves.
 // Protocol: docs/voice.md. Wrapped: classic scripts share one global scope.
 (() => {
-  const panel = document.getElementById("voice-panel");
-  if (!panel) return;
-  const $ = (id) => document.getElementById(id);
-  const L = panel.dataset;
-  const channelId = panel.dataset.channelId;
-  const status = $("voice-status");
-  const grid = $("voice-grid");
-  const buttons = { join: $("voice-join"), leave: $("voice-leave"), mute: $("voice-mute"), deafen: $("voice-deafen"), camera: $("voice-camera"), screen: $("voice-screen"), layout: $("voice-layout") };
+  if (window.pokynanoCall) return;
   const store = {
     get: (k, d) => localStorage.getItem(`voice.${k}`) ?? d,
     set: (k, v) => localStorage.setItem(`voice.${k}`, v),
   };
+  const fill = (text, vars) => (text ?? "").replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
+  const listeners = new Set();
 
   let ws = null;
   let pc = null;
@@ -25,24 +22,57 @@
   let tracks = new Map(); // mid -> {user, source}
   let uplink = {}; // source -> mid of our uplink m-lines
   const tiles = new Map(); // user -> tile element
-  let roster = [];
-  let muted = false;
-  let deafened = false;
-  let pttHeld = false;
   let lastRestart = 0;
   let lastRejoin = 0;
+  let pttHeld = false;
 
-  const say = (text) => (status.textContent = text ?? "");
-  const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
+  // The grid of tiles: shown in the call's own panel, parked in the dock elsewhere (still playing).
+  const grid = document.createElement("div");
+  grid.className = "voice-grid";
+  grid.dataset.layout = "grid";
+
+  const call = {
+    target: null, // {channelId, guildId, name, href, labels}: the call joined (or being joined)
+    status: "",
+    muted: false,
+    deafened: false,
+    roster: [],
+    grid,
+    micVersion: 0,
+    get joined() {
+      return joined;
+    },
+    get local() {
+      return local;
+    },
+    get pc() {
+      return pc;
+    },
+    listen(fn, signal) {
+      listeners.add(fn);
+      signal?.addEventListener("abort", () => listeners.delete(fn));
+    },
+    changed() {
+      for (const fn of listeners) fn();
+      window.pokynanoCallDock?.render(call);
+    },
+  };
+  window.pokynanoCall = call;
+  const L = () => call.target?.labels ?? {};
+  const say = (text) => {
+    call.status = text ?? "";
+    call.changed();
+  };
   const send = (frame) => ws && ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(frame));
   const mode = () => (joined && !joined.grants.vad ? "ptt" : store.get("mode", "vad"));
-  const pttKey = () => store.get("pttKey", "Space");
+  call.mode = mode;
+  call.store = store;
 
   // --- the microphone, with the browser's processing as chosen ---
   async function openMic() {
     const constraints = {
-      echoCancellation: $("voice-ec").checked,
-      noiseSuppression: $("voice-ns").checked,
+      echoCancellation: store.get("voice-ec", "1") === "1",
+      noiseSuppression: store.get("voice-ns", "1") === "1",
       autoGainControl: true,
       ...(store.get("input", "") ? { deviceId: { exact: store.get("input", "") } } : {}),
     };
@@ -53,35 +83,36 @@
     applyMicState();
     meter(stream);
     await replaceUplink("mic", local.mic);
-    await listDevices();
+    call.micVersion++;
+    call.changed();
   }
+  call.reopenMic = () => joined && openMic().catch((err) => say(err.message));
 
   function applyMicState() {
     if (!local.mic) return;
-    local.mic.enabled = !muted && !deafened && (mode() === "vad" || pttHeld);
+    local.mic.enabled = !call.muted && !call.deafened && (mode() === "vad" || pttHeld);
   }
+  call.applyMicState = applyMicState;
 
+  // The level meter of whichever voice panel is on the page.
   let meterTimer = null;
+  let meterCtx = null;
   function meter(stream) {
     clearInterval(meterTimer);
-    const ctx = new AudioContext();
-    const analyser = ctx.createAnalyser();
+    meterCtx?.close().catch(() => {});
+    meterCtx = new AudioContext();
+    const analyser = meterCtx.createAnalyser();
     analyser.fftSize = 512;
-    ctx.createMediaStreamSource(stream).connect(analyser);
+    meterCtx.createMediaStreamSource(stream).connect(analyser);
     const data = new Float32Array(analyser.fftSize);
     meterTimer = setInterval(() => {
+      const el = document.getElementById("voice-level");
+      if (!el) return;
       analyser.getFloatTimeDomainData(data);
       let sum = 0;
       for (const x of data) sum += x * x;
-      $("voice-level").value = Math.min(1, Math.sqrt(sum / data.length) * 4);
+      el.value = Math.min(1, Math.sqrt(sum / data.length) * 4);
     }, 100);
-  }
-
-  async function listDevices() {
-    const devices = await navigator.mediaDevices.enumerateDevices();
-    for (const [select, kind, key] of [[$("voice-input"), "audioinput", "input"], [$("voice-output"), "audiooutput", "output"]]) {
-      select.replaceChildren(...devices.filter((d) => d.kind === kind).map((d, i) => new Option(d.label || `${kind} ${i + 1}`, d.deviceId, false, d.deviceId === store.get(key, ""))));
-    }
   }
 
   // --- signalling ---
@@ -93,8 +124,8 @@
       ws.onclose = () => {
         if (joined) {
           cleanup();
-          say(L.lReconnecting);
-          setTimeout(() => join().catch(() => {}), 1500);
+          say(L().lReconnecting);
+          setTimeout(() => join(call.target).catch(() => {}), 1500);
         }
       };
       ws.onmessage = (e) => onFrame(JSON.parse(e.data)).catch((err) => console.warn("voice", err));
@@ -104,25 +135,29 @@
   async function onFrame(f) {
     if (f.v === "joined") {
       joined = f;
-      say(L.lConnected);
-      if (!f.grants.speak) say(L.lReceiveOnly);
-      else if (!f.grants.vad) say(L.lPttOnly);
-      showControls(true);
+      call.connecting = false;
+      if (!f.grants.speak) say(L().lReceiveOnly);
+      else if (!f.grants.vad) say(L().lPttOnly);
+      else say(L().lConnected);
     } else if (f.v === "offer") await onOffer(f);
     else if (f.v === "room") renderRoster(f.members);
     else if (f.v === "left") {
       const wasJoined = joined;
+      call.connecting = false;
       cleanup();
-      showControls(false);
-      if (wasJoined && f.reason !== "left") say(fill(L.lLeft, { reason: f.reason }));
+      if (wasJoined && f.reason !== "left") say(fill(L().lLeft, { reason: f.reason }));
+      else say("");
       // Dropped by a network problem (not by a person or a permission): come back on our own.
       if (wasJoined && /^(no |connection failed|room failed|SFU thread)/.test(f.reason) && Date.now() - lastRejoin > 10000) {
         lastRejoin = Date.now();
-        setTimeout(() => join().catch(() => {}), 1500);
+        setTimeout(() => join(call.target).catch(() => {}), 1500);
       }
-    } else if (f.v === "declined") say(fill(L.lDeclined, { name: f.name }));
-    else if (f.v === "move") location.href = `/channels/${panel.dataset.guildId}/${f.channel}?join=1`;
-    else if (f.v === "error") say(f.code === "full" ? L.lFull : f.code === "forbidden" ? L.lForbidden : f.code === "unknown_channel" ? L.lUnknown : f.message);
+    } else if (f.v === "declined") say(fill(L().lDeclined, { name: f.name }));
+    else if (f.v === "move") location.href = `/channels/${call.target?.guildId}/${f.channel}?join=1`;
+    else if (f.v === "error") {
+      call.connecting = false;
+      say(f.code === "full" ? L().lFull : f.code === "forbidden" ? L().lForbidden : f.code === "unknown_channel" ? L().lUnknown : f.message);
+    }
   }
 
   async function onOffer(f) {
@@ -155,8 +190,7 @@
     pc.ontrack = (e) => {
       const info = tracks.get(e.transceiver.mid);
       if (!info) return;
-      const stream = new MediaStream([e.track]);
-      attach(info.user, info.source, stream);
+      attach(info.user, info.source, new MediaStream([e.track]));
     };
     pc.oniceconnectionstatechange = () => {
       const state = pc?.iceConnectionState;
@@ -200,6 +234,7 @@
     tiles.set(user, tile);
     return tile;
   }
+  call.tileOf = tileOf;
 
   function attach(user, source, stream) {
     const tile = tileOf(user);
@@ -216,7 +251,7 @@
         full.type = "button";
         full.className = "voice-fullscreen";
         full.textContent = "⛶";
-        full.setAttribute("aria-label", L.lFullscreen);
+        full.setAttribute("aria-label", L().lFullscreen ?? "");
         full.addEventListener("click", () => el.requestFullscreen?.());
         tile.append(full);
       }
@@ -226,12 +261,13 @@
     if (kind === "audio" && store.get("output", "") && el.setSinkId) el.setSinkId(store.get("output", "")).catch(() => {});
     applyVolumes();
   }
+  call.attach = attach;
 
   function pruneTiles() {
     const live = new Set([...tracks.values()].map((t) => `${t.user}/${t.source}`));
     for (const [user, tile] of tiles) {
-      for (const el of tile.querySelectorAll("[data-source]")) if (!live.has(`${user}/${el.dataset.source}`)) el.remove();
-      if (!tile.querySelector("[data-source]") && !roster.some((m) => m.user === user)) {
+      for (const el of tile.querySelectorAll("[data-source]")) if (!live.has(`${user}/${el.dataset.source}`) && !(user === joined?.user && local[el.dataset.source])) el.remove();
+      if (!tile.querySelector("[data-source]") && !call.roster.some((m) => m.user === user)) {
         tile.remove();
         tiles.delete(user);
       }
@@ -239,51 +275,55 @@
   }
 
   function renderRoster(members) {
-    roster = members;
+    call.roster = members;
     for (const m of members) {
       if (m.user === joined?.user) continue;
       const tile = tileOf(m.user);
       tile.querySelector("figcaption").textContent = m.name;
-      tile.querySelector(".voice-volume").setAttribute("aria-label", fill(L.lVolume, { name: m.name }));
+      tile.querySelector(".voice-volume").setAttribute("aria-label", fill(L().lVolume, { name: m.name }));
       tile.classList.toggle("speaking", m.speaking);
       tile.classList.toggle("muted", m.muted);
     }
     pruneTiles();
     applyVolumes();
-    panel.classList.toggle("has-members", members.length > 0);
+    call.changed();
   }
 
   // Deafened: nothing plays. A priority speaker talking lowers everyone else to a third.
   function applyVolumes() {
-    const priority = roster.some((m) => m.priority && m.speaking && m.user !== joined?.user);
+    const priority = call.roster.some((m) => m.priority && m.speaking && m.user !== joined?.user);
     for (const [user, tile] of tiles) {
-      const m = roster.find((r) => r.user === user);
+      const m = call.roster.find((r) => r.user === user);
       const base = Number(store.get(`volume.${user}`, "1"));
       const duck = priority && !(m && m.priority) ? 0.3 : 1;
       for (const a of tile.querySelectorAll("audio")) {
-        a.muted = deafened;
+        a.muted = call.deafened;
         a.volume = Math.max(0, Math.min(1, base * duck));
       }
     }
   }
+  call.setOutput = (id) => {
+    store.set("output", id);
+    for (const a of grid.querySelectorAll("audio")) a.setSinkId?.(id).catch(() => {});
+  };
 
-  // --- controls ---
-  function showControls(on) {
-    buttons.join.hidden = on;
-    for (const b of [buttons.leave, buttons.mute, buttons.deafen, buttons.camera, buttons.screen, buttons.layout]) if (b) b.hidden = !on;
-  }
-
-  async function join() {
-    say(L.lConnecting);
+  // --- joining and leaving; a join elsewhere moves the call (the server leaves the old one) ---
+  async function join(target) {
+    if (!target) return;
+    if (call.target && call.target.channelId !== target.channelId && joined) cleanup();
+    call.target = target;
+    call.connecting = true;
+    say(L().lConnecting);
     try {
-      await openMic();
+      if (!local.mic) await openMic();
     } catch (err) {
       // Without a microphone one can still listen.
-      say(fill(L.lMedia, { reason: err.message || err.name }));
+      say(fill(L().lMedia, { reason: err.message || err.name }));
     }
     if (!ws || ws.readyState !== WebSocket.OPEN) await connect();
-    send({ v: "join", channel: channelId });
+    send({ v: "join", channel: target.channelId });
   }
+  call.join = (target) => join(target).catch((err) => say(err.message));
 
   function cleanup() {
     joined = null;
@@ -292,91 +332,39 @@
     for (const k of ["camera", "screen", "screenAudio"]) {
       local[k]?.stop();
       local[k] = null;
-      buttons[k]?.setAttribute("aria-pressed", "false");
     }
     for (const tile of tiles.values()) tile.remove();
     tiles.clear();
     tracks = new Map();
+    call.roster = [];
+    call.changed();
   }
 
-  buttons.join.addEventListener("click", () => join().catch((err) => say(err.message)));
-  buttons.leave.addEventListener("click", () => {
+  call.leave = () => {
     send({ v: "leave" });
     for (const t of mic?.getTracks() ?? []) t.stop();
     mic = null;
     local.mic = null;
-  });
-  buttons.mute.addEventListener("click", () => {
-    muted = !muted;
-    buttons.mute.setAttribute("aria-pressed", String(muted));
+    clearInterval(meterTimer);
+  };
+  call.toggleMute = () => {
+    call.muted = !call.muted;
     applyMicState();
-    send({ v: "state", selfMute: muted });
-  });
-  buttons.deafen.addEventListener("click", () => {
-    deafened = !deafened;
-    buttons.deafen.setAttribute("aria-pressed", String(deafened));
+    send({ v: "state", selfMute: call.muted });
+    call.changed();
+  };
+  call.toggleDeafen = () => {
+    call.deafened = !call.deafened;
     applyMicState();
     applyVolumes();
-    send({ v: "state", selfDeaf: deafened });
-  });
-  async function toggleVideo(source) {
-    const on = !local[source];
-    try {
-      if (on) {
-        // A screen share takes the tab's or system's sound too where the browser offers it.
-        const stream = source === "camera" ? await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360, frameRate: 24 } }) : await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: true });
-        local[source] = stream.getVideoTracks()[0];
-        if (source === "screen" && stream.getAudioTracks()[0]) {
-          local.screenAudio = stream.getAudioTracks()[0];
-          send({ v: "publish", source: "screenAudio", on: true });
-        }
-        local[source].addEventListener("ended", () => local[source] && toggleVideo(source));
-        const preview = tileOf(joined.user);
-        preview.querySelector("figcaption").textContent = "";
-        attach(joined.user, source, stream);
-      } else {
-        local[source].stop();
-        local[source] = null;
-        tiles.get(joined.user)?.querySelector(`[data-source="${source}"]`)?.remove();
-        if (source === "screen" && local.screenAudio) {
-          local.screenAudio.stop();
-          local.screenAudio = null;
-          send({ v: "publish", source: "screenAudio", on: false });
-        }
-      }
-      buttons[source].setAttribute("aria-pressed", String(on));
-      send({ v: "publish", source, on });
-    } catch (err) {
-      say(fill(L.lMedia, { reason: err.message || err.name }));
-    }
-  }
-  buttons.camera?.addEventListener("click", () => toggleVideo("camera"));
-  buttons.screen?.addEventListener("click", () => toggleVideo("screen"));
-  buttons.layout.addEventListener("click", () => {
-    const speaker = grid.dataset.layout !== "speaker";
-    grid.dataset.layout = speaker ? "speaker" : "grid";
-    buttons.layout.setAttribute("aria-pressed", String(speaker));
-    buttons.layout.textContent = speaker ? buttons.layout.dataset.grid : buttons.layout.dataset.speaker;
-  });
+    send({ v: "state", selfDeaf: call.deafened });
+    call.changed();
+  };
+  call.send = send;
+  call.say = say;
 
-  // --- settings ---
-  for (const radio of document.querySelectorAll('input[name="voice-mode"]')) {
-    radio.checked = radio.value === store.get("mode", "vad");
-    radio.addEventListener("change", () => {
-      store.set("mode", radio.value);
-      applyMicState();
-    });
-  }
-  const keyButton = $("voice-ptt-key");
-  keyButton.textContent = pttKey();
-  keyButton.addEventListener("click", () => {
-    keyButton.textContent = L.lKeyHint;
-    window.addEventListener("keydown", (e) => {
-      e.preventDefault();
-      store.set("pttKey", e.code);
-      keyButton.textContent = e.code;
-    }, { once: true, capture: true });
-  });
+  // Push to talk works on every page of the call.
+  const pttKey = () => store.get("pttKey", "Space");
   const typing = (e) => e.target instanceof HTMLElement && (e.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName));
   window.addEventListener("keydown", (e) => {
     if (!joined || mode() !== "ptt" || e.code !== pttKey() || e.repeat || typing(e)) return;
@@ -390,28 +378,17 @@
     applyMicState();
     send({ v: "ptt", on: false });
   });
-  $("voice-input").addEventListener("change", (e) => {
-    store.set("input", e.target.value);
-    if (joined) openMic().catch((err) => say(err.message));
-  });
-  $("voice-output").addEventListener("change", (e) => {
-    store.set("output", e.target.value);
-    for (const a of grid.querySelectorAll("audio")) a.setSinkId?.(e.target.value).catch(() => {});
-  });
-  for (const id of ["voice-ns", "voice-ec"]) {
-    $(id).checked = store.get(id, "1") === "1";
-    $(id).addEventListener("change", () => {
-      store.set(id, $(id).checked ? "1" : "0");
-      if (joined) openMic().catch((err) => say(err.message));
-    });
-  }
-
-  // Joining by clicking a voice channel in the sidebar (its link carries ?join=1).
-  if (new URLSearchParams(location.search).has("join")) join().catch((err) => say(err.message));
+  // The page (not the call) is being left: the grid waits in the dock, playing.
+  document.addEventListener("pokynano:page-leave", () => window.pokynanoCallDock?.park(grid));
   window.addEventListener("pagehide", () => send({ v: "leave" }));
   // For tests: the live peer connection, and an ICE restart as a network change would cause.
   window.pokynanoVoice = {
-    get pc() { return pc; },
-    restart() { lastRestart = Date.now(); send({ v: "restart" }); },
+    get pc() {
+      return pc;
+    },
+    restart() {
+      lastRestart = Date.now();
+      send({ v: "restart" });
+    },
   };
 })();

@@ -1,3 +1,4 @@
+import { assetUrl } from "../../src/assets/registry.ts";
 import type { PageCtx } from "../shared/page-ctx.ts";
 
 /**
@@ -26,6 +27,10 @@ export function VoicePanel(props: { ctx: PageCtx; guildId: string | null; channe
     "data-l-declined": t("voice.declined", { name: "{name}" }),
   };
   return (
+    <>
+    {/* The call itself is js/voice.js (in the page's head); these draw it: the panel here, the dock on every page while in a call. */}
+    <script src={assetUrl("js/voice-dock.js")} defer></script>
+    <script src={assetUrl("js/voice-panel.js")} defer></script>
     <section id="voice-panel" class="voice-panel pane-body" aria-label={props.name} data-channel-id={props.channelId} data-guild-id={props.guildId ?? ""} {...labels} hx-ignore="">
       <p id="voice-status" class="voice-status" role="status"></p>
       <div class="voice-actions">
@@ -58,5 +63,6 @@ export function VoicePanel(props: { ctx: PageCtx; guildId: string | null; channe
       <div id="voice-grid" class="voice-grid" data-layout="grid"></div>
       <p class="muted voice-empty">{t("voice.empty")}</p>
     </section>
+    </>
   );
 }
