@@ -139,28 +139,31 @@ export class Engine implements PeerHost {
   onRtp(from: Peer, up: Uplink, rtp: RtpPacket): void {
     from.lastHeard = this.now;
     if (up.wantKeyframe) from.requestKeyframe(up);
+    let level = -1;
+    const audio = up.source === "mic" || up.source === "screenAudio";
     if (up.source === "mic") {
       const f = from.flags;
       if (!from.grants.speak || f.muted || (!from.grants.vad && !f.talking)) {
         this.gated++;
         return;
       }
-      if (up.audioLevelId > 0) {
-        const exts = rtp.header.extensions;
-        for (let i = 0; i < exts.length; i++) {
-          const ext = exts[i]!;
-          if (ext.id === up.audioLevelId) {
-            if ((ext.payload[0]! & 0x7f) <= SPEAKING_LEVEL) from.loudAt = this.now;
-            break;
-          }
+    }
+    if (audio && up.audioLevelId > 0) {
+      const exts = rtp.header.extensions;
+      for (let i = 0; i < exts.length; i++) {
+        const ext = exts[i]!;
+        if (ext.id === up.audioLevelId) {
+          level = ext.payload[0]!;
+          if (up.source === "mic" && (level & 0x7f) <= SPEAKING_LEVEL) from.loudAt = this.now;
+          break;
         }
       }
     }
-    const audio = up.source === "mic" || up.source === "screenAudio";
+    const now = this.now;
     try {
       for (const down of up.subscribers) {
         if (audio && down.owner.flags.deaf) continue;
-        down.owner.send(down, rtp);
+        down.owner.send(down, rtp, level, now);
         this.forwarded++;
       }
     } catch (err) {

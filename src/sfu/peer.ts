@@ -3,6 +3,7 @@
 // offerer, so there is never glare: a change (someone joins, starts a camera, leaves) marks the
 // peer for renegotiation and the next offer goes out once the client answered the last one.
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpTransceiver } from "werift";
+import { forwardAudio, forwardCounters } from "./forward.ts";
 import { AUDIO_LEVEL_URI, peerConfig, rewriteCandidates } from "./media.ts";
 import { isAudio, type Flags, type Grants, type IceSettings, type SfuEvent, type Source, type TrackInfo } from "./sfu.ts";
 
@@ -22,6 +23,7 @@ export interface Downlink {
   owner: Peer;
   from: Peer;
   source: Source;
+  audio: boolean;
   transceiver: RTCRtpTransceiver;
   /** The publisher SSRC last forwarded; a change (recycled m-line) rebases sequence and timestamps. */
   sourceSsrc: number | null;
@@ -109,7 +111,7 @@ export class Peer {
     // covers single losses and NACK is not negotiated for audio), so audio keeps none: at 25
     // talkers that is 600 caches of 128 packets (the SFU heap at 25 talkers went from 76 to 37 MB without them).
     if (kind === "audio") Object.defineProperty(transceiver.sender, "rtpCache", { get: () => NO_CACHE, set: () => {}, configurable: true });
-    const down: Downlink = { owner: this, from, source, transceiver, sourceSsrc: null };
+    const down: Downlink = { owner: this, from, source, audio: kind === "audio", transceiver, sourceSsrc: null };
     const sender = transceiver.sender;
     sender.onPictureLossIndication.subscribe(() => this.host.onKeyframeRequest(down));
     // FIR (RFC 5104) asks for the same thing as PLI; werift only surfaces PLI.
@@ -128,14 +130,20 @@ export class Peer {
     this.spare[kindOf(down.source)].push(down.transceiver);
   }
 
-  /** Forward one packet: a header copy per receiver, since werift's sender rewrites it in place. */
-  send(down: Downlink, rtp: RtpPacket): void {
+  /**
+   * Forward one packet. Audio goes by the fast path (forward.ts; `level` is the publisher's
+   * audio-level byte or -1); video, and audio the fast path declines, through werift's sender,
+   * with a header copy per receiver since werift's sender rewrites it in place.
+   */
+  send(down: Downlink, rtp: RtpPacket, level = -1, now = 0): void {
     const h = rtp.header;
     const sender = down.transceiver.sender;
     if (down.sourceSsrc !== h.ssrc) {
       if (down.sourceSsrc !== null) sender.replaceRTP(h, true);
       down.sourceSsrc = h.ssrc;
     }
+    if (down.audio && forwardAudio(sender, rtp, level, now)) return;
+    if (down.audio) forwardCounters.slow++;
     const copy = new RtpHeader({
       padding: h.padding,
       paddingSize: h.paddingSize,
@@ -226,9 +234,12 @@ export class Peer {
       for (const t of this.pc.iceTransports) if (t.state !== "connected") void t.start().catch(() => {});
     }
     this.answered = true;
-    const level = this.up.get("mic")?.transceiver.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI);
-    const mic = this.up.get("mic");
-    if (mic && level) mic.audioLevelId = level.id;
+    // The audio-level extension's id on each audio uplink: speaking (mic) and forwarding it.
+    for (const up of this.up.values()) {
+      if (!isAudio(up.source)) continue;
+      const level = up.transceiver.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI);
+      if (level) up.audioLevelId = level.id;
+    }
     // New video downlinks need a keyframe before they show anything.
     for (const d of this.down.values()) if (!isAudio(d.source)) this.host.onKeyframeRequest(d);
     if (this.again) {
