@@ -1,16 +1,96 @@
 // A Worker of the voice bench: hosts some of the room's participants (werift peers joined through
-// the server's real signalling), so the load of decrypting every forwarded stream is spread over
-// threads instead of one event loop. Commands by message: join, start (50 stamped packets/s per
-// participant), stop (answers with packets received and send->receive delays).
+// the server's real signalling), so the load generator is spread over threads instead of one
+// event loop. Commands by message: join, raw, start (50 stamped packets/s per participant),
+// window (the measurement window, wall-clock ms), stop (answers with what was sent and received
+// within the window and the send->receive delays).
+//
+// Accounting is by send time, not by when this thread got around to counting: every packet
+// carries its send time (ms) in the RTP timestamp, which SRTP leaves in clear and the SFU does
+// not rebase (one publisher per downlink). A packet counts as sent in the window if its stamp is
+// in it, and as received if a packet with a stamp in the window arrived by the time `stop` is
+// handled (the caller waits a grace period after the window first, so late packets count as late,
+// not lost). A busy load-generator thread therefore cannot make packets look lost by counting
+// late, nor hide loss by sending less: how much it really sent in the window is reported too.
+import { RtpHeader, RtpPacket } from "werift";
 import { VoicePeer } from "../src/testing/voice-peer.ts";
 
 declare const self: Worker;
-const people: { peer: VoicePeer; ws: WebSocket; raw?: Map<number, { packets: number; delays: number[] }> }[] = [];
+
+interface Person {
+  peer: VoicePeer;
+  ws: WebSocket;
+  ssrc: number;
+  seq: number;
+}
+const people: Person[] = [];
 let sending = false;
-let sent = 0;
+let window = { t0: Infinity, t1: -Infinity };
+let sentInWindow = 0;
+let receivedInWindow = 0;
+let receivedTotal = 0;
+let gaps = 0;
+const delays: number[] = [];
+const lastSeq = new Map<number, number>();
+const payload = Buffer.alloc(100, 0x11);
+
+/** Whether a 32-bit ms stamp lies in the window (modular: the stamps are Date.now() mod 2^32). */
+const inWindow = (stamp: number) => ((stamp - (window.t0 % 2 ** 32)) >>> 0) < window.t1 - window.t0;
+
+function audioLevelId(peer: VoicePeer): number {
+  for (const t of peer.pc.getTransceivers()) {
+    const ext = t.headerExtensions.find((e) => e.uri === "urn:ietf:params:rtp-hdrext:ssrc-audio-level");
+    if (ext) return ext.id;
+  }
+  return 2;
+}
+
+/** One Opus-sized packet with the send time (ms mod 2^32) as its RTP timestamp; returns the stamp. */
+function sendMic(p: Person): number {
+  p.seq = (p.seq + 1) & 0xffff;
+  const stamp = Date.now() % 2 ** 32;
+  const header = new RtpHeader({ payloadType: 111, sequenceNumber: p.seq, timestamp: stamp, ssrc: p.ssrc });
+  header.extension = true;
+  header.extensions = [{ id: audioLevelId(p.peer), payload: Buffer.from([0x80 | 20]) }];
+  p.peer.local.mic.writeRtp(new RtpPacket(header, payload));
+  return stamp;
+}
+
+/** Count a datagram from its clear RTP header; RTCP and anything else is ignored. */
+function onDatagram(buf: Uint8Array): void {
+  if (buf.length < 12 || (buf[0]! & 0xc0) !== 0x80) return;
+  const pt = buf[1]! & 0x7f;
+  if (pt >= 64 && pt <= 95) return; // RTCP
+  receivedTotal++;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const ssrc = view.getUint32(8);
+  const seq = view.getUint16(2);
+  const last = lastSeq.get(ssrc);
+  if (last !== undefined && seq !== ((last + 1) & 0xffff)) gaps++;
+  lastSeq.set(ssrc, seq);
+  const stamp = view.getUint32(4);
+  if (!inWindow(stamp)) return;
+  receivedInWindow++;
+  delays.push(((Date.now() % 2 ** 32) - stamp) | 0);
+}
+
+/**
+ * Stop decrypting what arrives and count it from the clear RTP header. ICE/DTLS
+ * processing of incoming datagrams stops with it (fine for a run shorter than werift's 30 s ICE
+ * consent expiry); sending is unaffected.
+ */
+function countRaw(peer: VoicePeer): void {
+  for (const transport of peer.pc.iceTransports) {
+    for (const protocol of (transport.connection as unknown as { protocols: { transport?: { socket?: import("node:dgram").Socket } }[] }).protocols) {
+      const socket = protocol.transport?.socket;
+      if (!socket) continue;
+      socket.removeAllListeners("message");
+      socket.on("message", onDatagram);
+    }
+  }
+}
 
 self.onmessage = async (e: MessageEvent) => {
-  const m = e.data as { op: string; port?: number; tokens?: string[]; voiceId?: string };
+  const m = e.data as { op: string; port?: number; tokens?: string[]; voiceId?: string; t0?: number; t1?: number };
   if (m.op === "join") {
     for (const token of m.tokens!) {
       const peer = new VoicePeer();
@@ -28,7 +108,7 @@ self.onmessage = async (e: MessageEvent) => {
       };
       await new Promise((r) => (ws.onopen = r));
       ws.send(JSON.stringify({ v: "join", channel: m.voiceId }));
-      people.push({ peer, ws });
+      people.push({ peer, ws, ssrc: Math.floor(Math.random() * 2 ** 31), seq: 0 });
       // People arrive one after another, not all in the same millisecond (every arrival
       // renegotiates everyone already there).
       await Bun.sleep(250);
@@ -38,28 +118,24 @@ self.onmessage = async (e: MessageEvent) => {
     const downlinks = people.map((p) => p.peer.pc.getTransceivers().length);
     self.postMessage({ op: "ready", connected: people.every((p) => p.peer.connected), downlinks });
   } else if (m.op === "raw") {
-    // Count arrivals from the clear RTP headers instead of decrypting them (voice-peer.ts).
-    for (const p of people) p.raw = p.peer.countRaw();
+    for (const p of people) countRaw(p.peer);
     self.postMessage({ op: "rawing" });
   } else if (m.op === "start") {
     sending = true;
     void (async () => {
       let next = performance.now();
       while (sending) {
-        for (const p of people) p.peer.send("mic", { stamp: true });
-        sent++;
+        for (const p of people) if (inWindow(sendMic(p))) sentInWindow++;
         next += 20;
         await Bun.sleep(Math.max(0, next - performance.now()));
       }
     })();
-  } else if (m.op === "mark") {
-    for (const p of people) for (const r of [...p.peer.received.values(), ...(p.raw?.values() ?? [])]) r.delays.length = 0;
-    self.postMessage({ op: "marked", sent, received: count() });
+  } else if (m.op === "window") {
+    window = { t0: m.t0!, t1: m.t1! };
+    self.postMessage({ op: "windowed" });
   } else if (m.op === "stop") {
     sending = false;
-    await Bun.sleep(300);
-    const delays = people.flatMap((p) => [...p.peer.received.values(), ...(p.raw?.values() ?? [])].flatMap((r) => r.delays));
-    self.postMessage({ op: "stopped", sent, received: count(), delays });
+    self.postMessage({ op: "stopped", sent: sentInWindow, received: receivedInWindow, receivedTotal, gaps, delays, people: people.length });
     for (const p of people) {
       p.ws.close();
       await p.peer.close();
@@ -67,7 +143,3 @@ self.onmessage = async (e: MessageEvent) => {
     people.length = 0;
   }
 };
-
-function count(): number {
-  return people.reduce((sum, p) => sum + [...p.peer.received.values(), ...(p.raw?.values() ?? [])].reduce((s, r) => s + r.packets, 0), 0);
-}
