@@ -8,6 +8,7 @@
 // one transaction (increasing snowflake ids, the admin as author), and the server started again.
 // The client is this process; the server is the compiled binary.
 import { Database } from "bun:sqlite";
+import { indexPendingMessages } from "../src/search/indexing.ts";
 import { readFileSync, rmSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -47,6 +48,7 @@ function insertMessages(dataDir: string, channelId: string, authorId: string): {
     const author = BigInt(authorId);
     db.transaction(() => {
       for (let i = 0; i < MESSAGES; i++) insert.run(base + BigInt(i), channel, author, content(i));
+      indexPendingMessages(db);
     })();
     return { firstId: base, lastId: base + BigInt(MESSAGES - 1), ms: performance.now() - started };
   } finally {

@@ -30,6 +30,7 @@ import { recheck as recheckVoice, stopVoice, voiceOf } from "./voice/service.ts"
 import { backupBeforeMigrating } from "./backup/pre-migrate.ts";
 import { startOperations } from "./ops/start.ts";
 import { startSubscriptions } from "./subscriptions/deliver.ts";
+import { startSearchIndexing } from "./search/indexing.ts";
 
 export const PID_FILE = "pokynano.pid";
 /** Largest request body Bun will read at all; routes set tighter limits. */
@@ -117,6 +118,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
     let shuttingDown = false;
     const queue = new CommitQueue({ sqlite: db.writer, orm: db.writeOrm });
+    queue.onHookError = (err) => logger.error("search indexing failed; it is tried again with the next commit", { err });
+    await startSearchIndexing(queue);
     const hub = new Hub();
     const core: Core = { config, logger, db, queue, hub, limiter: new RateLimiter() };
     const app = createApp(core, () => shuttingDown);

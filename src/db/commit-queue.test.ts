@@ -23,6 +23,22 @@ const insert = (v: string) => queue.write(({ sqlite }) => sqlite.query("INSERT I
 const count = () => Number(db.reader.query<{ n: bigint }, []>("SELECT count(*) AS n FROM t").get()!.n);
 
 describe("group commit", () => {
+  test("a before-commit hook runs once per group, after its writes; one that throws is undone alone and the writes still commit", async () => {
+    db.writer.run("CREATE TABLE seen (groups INTEGER NOT NULL, rows INTEGER NOT NULL) STRICT");
+    queue.beforeCommit(({ sqlite }) => void sqlite.run("INSERT INTO seen SELECT 1, count(*) FROM t"));
+    const errors: unknown[] = [];
+    queue.onHookError = (e) => errors.push(e);
+    await Promise.all(Array.from({ length: 5 }, (_, i) => insert(`h${i}`)));
+    expect(db.reader.query<{ groups: bigint; rows: bigint }, []>("SELECT groups, rows FROM seen").all()).toEqual([{ groups: 1n, rows: 5n }]);
+    queue.beforeCommit(() => {
+      throw new Error("hook failed");
+    });
+    await insert("after");
+    expect(count()).toBe(6);
+    expect(errors.map((e) => (e as Error).message)).toEqual(["hook failed"]);
+    expect(Number(db.reader.query<{ n: bigint }, []>("SELECT count(*) AS n FROM seen").get()!.n)).toBe(2);
+  });
+
   test("concurrent writes share one transaction", async () => {
     await Promise.all(Array.from({ length: 64 }, (_, i) => insert(`v${i}`)));
     expect(queue.stats.writes).toBe(64);

@@ -36,6 +36,13 @@ export class CommitQueue {
   readonly stats = { commits: 0, writes: 0, failedCommits: 0 };
   /** Called after each successful group commit with its duration (the commit latency metric). */
   onCommit?: (ms: number, writes: number) => void;
+  /**
+   * Run once per group, after its writes and before its COMMIT (e.g. search indexing of the
+   * group's messages in one statement). A hook that throws is rolled back alone and reported to
+   * onHookError; the writes still commit.
+   */
+  private readonly beforeCommitHooks: WriteFn<void>[] = [];
+  onHookError?: (error: unknown) => void;
 
   constructor(
     private readonly ctx: WriteContext,
@@ -48,6 +55,10 @@ export class CommitQueue {
       this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
+  }
+
+  beforeCommit(hook: WriteFn<void>): void {
+    this.beforeCommitHooks.push(hook);
   }
 
   /** Resolves when every write queued so far has been committed (or failed). */
@@ -111,6 +122,17 @@ export class CommitQueue {
         this.exec("ROLLBACK TO w");
         this.exec("RELEASE w");
         outcomes.push({ ok: false, error });
+      }
+    }
+    for (const hook of this.beforeCommitHooks) {
+      this.exec("SAVEPOINT w");
+      try {
+        hook(this.ctx);
+        this.exec("RELEASE w");
+      } catch (error) {
+        this.exec("ROLLBACK TO w");
+        this.exec("RELEASE w");
+        this.onHookError?.(error);
       }
     }
     try {

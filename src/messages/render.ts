@@ -136,7 +136,7 @@ export function renderMessages(core: Core, guildId: string | null, list: Message
   const q = statements(core);
   const ids = idList(authorIds);
   const authors = new Map(fresh ? [[fresh.author.id, fresh.author]] : q.authors.all({ ids }).map((u) => [u.id, u]));
-  const nicks = new Map(guildId ? q.nicks.all({ guild: guildId, ids }).map((m) => [m.userId, m.nick]) : []);
+  const nicks = new Map<string, string | null>(!guildId ? [] : authorIds.length === 1 ? [[authorIds[0]!, q.nick.get({ guild: guildId, user: authorIds[0]! })?.nick ?? null]] : q.nicks.all({ guild: guildId, ids }).map((m) => [m.userId, m.nick]));
   const names = mentionNames(core, guildId);
   const messageIds = list.map((m) => m.id);
   const reactionsOf = fresh ? new Map<string, ReactionSummary[]>() : reactionSummaries(core, messageIds);

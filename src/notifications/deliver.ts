@@ -40,7 +40,9 @@ const threadParent = (channel: ChannelFacts | undefined): string | null => (chan
 /** Decide who is notified of a message and why (exported for tests and the docs). `channel`: its row when the caller has it. */
 export function decide(core: Core, message: Message, guildId: string | null, channel = queries(core).channel.get({ id: BigInt(message.channelId) })): Map<string, Reason> {
   const out = new Map<string, Reason>();
-  const mentioned = queries(core).mentioned.all({ id: BigInt(message.id) }).map((r) => r.userId);
+  // Only a message that can mention anyone has mention rows: <@…>, @everyone/@here, a reply (ping), or any DM message.
+  const canMention = guildId === null || message.content.includes("@") || message.replyToId !== null;
+  const mentioned = canMention ? queries(core).mentioned.all({ id: BigInt(message.id) }).map((r) => r.userId) : [];
   // A thread follows its parent channel's choices.
   const scopeChannel = guildId ? (threadParent(channel) ?? message.channelId) : message.channelId;
   const scopes = guildId ? [guildId, scopeChannel] : [message.channelId];
