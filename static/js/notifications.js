@@ -25,7 +25,7 @@ pokynanoPage.init((signal) => {
     const n = new Notification(d.title, { body: d.body, tag: `${d.tag}-${d.message}`, icon: "/static/icons/icon-192.png" });
     n.addEventListener("click", () => {
       window.focus();
-      if (!here) location.href = d.url;
+      if (!here) pokynanoPage.navigate(d.url);
       n.close();
     });
   }

@@ -19,7 +19,7 @@ pokynanoPage.init((signal) => {
     for (let i = 1; i <= links.length; i++) {
       const next = links[(((current < 0 ? (direction > 0 ? -1 : 0) : current) + direction * i) % links.length + links.length) % links.length];
       if (!unreadOnly || isUnread(next)) {
-        location.href = next.href;
+        pokynanoPage.navigate(next.href);
         return;
       }
     }

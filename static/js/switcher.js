@@ -159,7 +159,7 @@ pokynanoPage.init((signal) => {
     if (!item) return;
     remember(item.url);
     dialog.close();
-    window.location.href = item.url;
+    pokynanoPage.navigate(item.url);
   }
 
   async function open() {

@@ -21,7 +21,6 @@
   const local = { mic: null, camera: null, screen: null, screenAudio: null }; // MediaStreamTracks we send
   let tracks = new Map(); // mid -> {user, source}
   let uplink = {}; // source -> mid of our uplink m-lines
-  const tiles = new Map(); // user -> tile element
   let lastRestart = 0;
   let lastRejoin = 0;
   let pttHeld = false;
@@ -58,6 +57,12 @@
     },
   };
   window.pokynanoCall = call;
+  // Tiles come from voice-tiles.js (loaded with the panel, before any call starts).
+  let tilesApi = null;
+  const T = () => (tilesApi ??= window.pokynanoVoiceTiles(call, store, () => L(), () => tracks));
+  call.tileOf = (user) => T().tileOf(user);
+  call.attach = (user, source, stream) => T().attach(user, source, stream);
+  call.setOutput = (id) => T().setOutput(id);
   const L = () => call.target?.labels ?? {};
   const say = (text) => {
     call.status = text ?? "";
@@ -140,7 +145,7 @@
       else if (!f.grants.vad) say(L().lPttOnly);
       else say(L().lConnected);
     } else if (f.v === "offer") await onOffer(f);
-    else if (f.v === "room") renderRoster(f.members);
+    else if (f.v === "room") T().renderRoster(f.members);
     else if (f.v === "left") {
       const wasJoined = joined;
       call.connecting = false;
@@ -174,7 +179,7 @@
     }
     await pc.setLocalDescription(await pc.createAnswer());
     send({ v: "answer", sdp: pc.localDescription.sdp });
-    pruneTiles();
+    T().prune(tracks);
   }
 
   // werift cannot forward simulcast layers by viewer size: the camera is capped instead.
@@ -190,7 +195,7 @@
     pc.ontrack = (e) => {
       const info = tracks.get(e.transceiver.mid);
       if (!info) return;
-      attach(info.user, info.source, new MediaStream([e.track]));
+      T().attach(info.user, info.source, new MediaStream([e.track]));
     };
     pc.oniceconnectionstatechange = () => {
       const state = pc?.iceConnectionState;
@@ -208,104 +213,6 @@
     if (t) await t.sender.replaceTrack(track);
   }
 
-  // --- tiles: one per participant, with their audio, camera and screen ---
-  function tileOf(user) {
-    let tile = tiles.get(user);
-    if (tile) return tile;
-    tile = document.createElement("figure");
-    tile.className = "voice-tile";
-    tile.dataset.userId = user;
-    const name = document.createElement("figcaption");
-    const volume = document.createElement("input");
-    Object.assign(volume, { type: "range", min: "0", max: "1", step: "0.05", value: store.get(`volume.${user}`, "1"), className: "voice-volume" });
-    volume.addEventListener("input", () => {
-      store.set(`volume.${user}`, volume.value);
-      applyVolumes();
-    });
-    tile.addEventListener("click", (e) => {
-      if (e.target.closest("input,button")) return;
-      const on = !tile.classList.contains("spotlight");
-      for (const t of tiles.values()) t.classList.remove("spotlight");
-      tile.classList.toggle("spotlight", on);
-      grid.dataset.spotlight = on ? "1" : "";
-    });
-    tile.append(name, volume);
-    grid.append(tile);
-    tiles.set(user, tile);
-    return tile;
-  }
-  call.tileOf = tileOf;
-
-  function attach(user, source, stream) {
-    const tile = tileOf(user);
-    const kind = source === "mic" || source === "screenAudio" ? "audio" : "video";
-    let el = tile.querySelector(`[data-source="${source}"]`);
-    if (!el) {
-      el = document.createElement(kind);
-      el.dataset.source = source;
-      el.autoplay = true;
-      el.playsInline = true;
-      if (kind === "video") {
-        el.muted = true;
-        const full = document.createElement("button");
-        full.type = "button";
-        full.className = "voice-fullscreen";
-        full.textContent = "⛶";
-        full.setAttribute("aria-label", L().lFullscreen ?? "");
-        full.addEventListener("click", () => el.requestFullscreen?.());
-        tile.append(full);
-      }
-      tile.prepend(el);
-    }
-    el.srcObject = stream;
-    if (kind === "audio" && store.get("output", "") && el.setSinkId) el.setSinkId(store.get("output", "")).catch(() => {});
-    applyVolumes();
-  }
-  call.attach = attach;
-
-  function pruneTiles() {
-    const live = new Set([...tracks.values()].map((t) => `${t.user}/${t.source}`));
-    for (const [user, tile] of tiles) {
-      for (const el of tile.querySelectorAll("[data-source]")) if (!live.has(`${user}/${el.dataset.source}`) && !(user === joined?.user && local[el.dataset.source])) el.remove();
-      if (!tile.querySelector("[data-source]") && !call.roster.some((m) => m.user === user)) {
-        tile.remove();
-        tiles.delete(user);
-      }
-    }
-  }
-
-  function renderRoster(members) {
-    call.roster = members;
-    for (const m of members) {
-      if (m.user === joined?.user) continue;
-      const tile = tileOf(m.user);
-      tile.querySelector("figcaption").textContent = m.name;
-      tile.querySelector(".voice-volume").setAttribute("aria-label", fill(L().lVolume, { name: m.name }));
-      tile.classList.toggle("speaking", m.speaking);
-      tile.classList.toggle("muted", m.muted);
-    }
-    pruneTiles();
-    applyVolumes();
-    call.changed();
-  }
-
-  // Deafened: nothing plays. A priority speaker talking lowers everyone else to a third.
-  function applyVolumes() {
-    const priority = call.roster.some((m) => m.priority && m.speaking && m.user !== joined?.user);
-    for (const [user, tile] of tiles) {
-      const m = call.roster.find((r) => r.user === user);
-      const base = Number(store.get(`volume.${user}`, "1"));
-      const duck = priority && !(m && m.priority) ? 0.3 : 1;
-      for (const a of tile.querySelectorAll("audio")) {
-        a.muted = call.deafened;
-        a.volume = Math.max(0, Math.min(1, base * duck));
-      }
-    }
-  }
-  call.setOutput = (id) => {
-    store.set("output", id);
-    for (const a of grid.querySelectorAll("audio")) a.setSinkId?.(id).catch(() => {});
-  };
 
   // --- joining and leaving; a join elsewhere moves the call (the server leaves the old one) ---
   async function join(target) {
@@ -333,8 +240,7 @@
       local[k]?.stop();
       local[k] = null;
     }
-    for (const tile of tiles.values()) tile.remove();
-    tiles.clear();
+    T().clear();
     tracks = new Map();
     call.roster = [];
     call.changed();
@@ -356,7 +262,7 @@
   call.toggleDeafen = () => {
     call.deafened = !call.deafened;
     applyMicState();
-    applyVolumes();
+    T().applyVolumes();
     send({ v: "state", selfDeaf: call.deafened });
     call.changed();
   };

@@ -29,6 +29,7 @@ export function VoicePanel(props: { ctx: PageCtx; guildId: string | null; channe
   return (
     <>
     {/* The call itself is js/voice.js (in the page's head); these draw it: the panel here, the dock on every page while in a call. */}
+    <script src={assetUrl("js/voice-tiles.js")} defer></script>
     <script src={assetUrl("js/voice-dock.js")} defer></script>
     <script src={assetUrl("js/voice-panel.js")} defer></script>
     <section id="voice-panel" class="voice-panel pane-body" aria-label={props.name} data-channel-id={props.channelId} data-guild-id={props.guildId ?? ""} {...labels} hx-ignore="">
