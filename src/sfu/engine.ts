@@ -1,7 +1,7 @@
 // The SFU inside its worker thread: rooms and peers by id, the per-packet forwarding path, and
 // the timers (speaking, liveness, event-loop watch) batched at fixed rates rather than per packet.
 import type { RtpPacket } from "werift";
-import { coarse, destinations, socketCounters } from "./guard.ts";
+import { arrival, coarse, destinations, socketCounters } from "./guard.ts";
 import { Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
 import { SPEAKING_LEVEL } from "./media.ts";
 import { Room } from "./room.ts";
@@ -16,6 +16,38 @@ const ANSWER_WITHIN_MS = 15000;
 /** Speaking = a loud audio-level packet within this window (DTX sends nothing in silence). */
 const SPEAKING_HOLD_MS = 400;
 
+/** A histogram of forwarding times in 10 µs buckets up to 50 ms (the last bucket holds the rest). */
+class Histogram {
+  private readonly buckets = new Uint32Array(5001);
+  private count = 0;
+  private max = 0;
+
+  record(ms: number): void {
+    const i = Math.min(5000, Math.max(0, Math.floor(ms * 100)));
+    this.buckets[i]!++;
+    this.count++;
+    if (ms > this.max) this.max = ms;
+  }
+
+  /** p50, p99 and the maximum, ms; and start again. */
+  take(): { p50: number; p99: number; max: number } {
+    const at = (q: number) => {
+      const want = Math.ceil(this.count * q);
+      let seen = 0;
+      for (let i = 0; i < this.buckets.length; i++) {
+        seen += this.buckets[i]!;
+        if (seen >= want && want > 0) return (i + 1) / 100;
+      }
+      return 0;
+    };
+    const out = { p50: at(0.5), p99: at(0.99), max: Math.round(this.max * 100) / 100 };
+    this.buckets.fill(0);
+    this.count = 0;
+    this.max = 0;
+    return out;
+  }
+}
+
 interface SocketLike {
   lastAt?: number;
 }
@@ -28,6 +60,7 @@ export class Engine implements PeerHost {
   private forwarded = 0;
   private gated = 0;
   private maxBlock = 0;
+  private readonly forwardTimes = new Histogram();
   private readonly timers: Timer[] = [];
   private judgeAfter = 0;
 
@@ -166,6 +199,7 @@ export class Engine implements PeerHost {
         down.owner.send(down, rtp, level, now);
         this.forwarded++;
       }
+      this.forwardTimes.record(performance.now() - arrival.at);
     } catch (err) {
       const room = this.roomOf.get(from);
       if (room) this.failRoom(room, (err as Error).message);
@@ -223,6 +257,7 @@ export class Engine implements PeerHost {
       socketErrors: socketCounters.errors,
       forwarded: this.forwarded,
       gated: this.gated,
+      forwardMs: this.forwardTimes.take(),
       maxBlockMs: Math.round(this.maxBlock * 10) / 10,
       heapUsed: process.memoryUsage().heapUsed,
     };

@@ -15,6 +15,9 @@ export const socketCounters = { open: 0, errors: 0, lastError: "" };
 /** A coarse clock the SFU engine keeps current (no Date.now() per datagram). */
 export const coarse = { now: Date.now() };
 
+/** When the last datagram reached JavaScript (performance.now()): the start of its forwarding. */
+export const arrival = { at: 0 };
+
 /** Every distinct address the SFU sent a datagram to (bounded), so a test can see none is foreign. */
 export const destinations = new Set<string>();
 
@@ -40,8 +43,11 @@ export function guardUdpSockets(): void {
         socketCounters.errors++;
         socketCounters.lastError = String(err);
       });
-      this.on("message", (_msg, rinfo) => {
+      // First of the listeners (werift adds its own before binding), so that the time is taken
+      // before werift decrypts and the SFU forwards what arrived.
+      this.prependListener("message", () => {
         this.lastAt = coarse.now;
+        arrival.at = performance.now();
       });
       this.once("close", () => {
         socketCounters.open--;

@@ -69,6 +69,12 @@ export interface SfuStats {
   forwarded: number;
   /** Microphone packets dropped because the peer was muted, lacked SPEAK or push-to-talk was up. */
   gated: number;
+  /**
+   * Time in the SFU thread from an uplink packet reaching JavaScript to the last copy of it being
+   * handed to the kernel, ms, over the packets forwarded since the last stats call (not counted:
+   * the time a datagram waits in the kernel before the thread reads it; see maxBlockMs).
+   */
+  forwardMs: { p50: number; p99: number; max: number };
   /** Longest synchronous stretch the SFU thread blocked for since the last stats call, ms. */
   maxBlockMs: number;
   heapUsed: number;
