@@ -34,12 +34,16 @@
       document.head.append(s);
     });
 
-  // A page of this app (rendered HTML with the shell), not a file, an API or a form action.
-  const PAGES = /^\/(?:$|channels\/|settings(?:\/|$)|guilds\/|search(?:\/|$))/;
+  // A page of this app (rendered HTML with the shell), not a file, an API or a form action, and
+  // one the server renders the same for htmx's history restore (it sends HX-Request: /search does
+  // not).
+  const PAGES = /^\/(?:$|channels\/|settings(?:\/|$)|guilds\/)/;
   const isPage = (url) => url.origin === location.origin && PAGES.test(url.pathname);
 
+  let latest = 0;
   async function go(href) {
     const url = new URL(href, location.href);
+    const mine = ++latest;
     let res;
     try {
       res = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
@@ -53,6 +57,7 @@
       return;
     }
     const text = await res.text();
+    if (mine !== latest) return; // clicked on meanwhile
     await window.htmx.swap({ text, target: document.body, swap: "outerSync", sourceElement: document.body, push: final.pathname + final.search + url.hash });
     if (!url.hash) window.scrollTo(0, 0);
   }
@@ -104,12 +109,14 @@
   });
 
   // After the page's own scripts' listeners: a link they handle (defaultPrevented) is theirs.
+  // Joining a call (?join) is followed in place too: the page it was joined from then stays in
+  // this document's history, and Back to it keeps the call.
   window.addEventListener("click", (e) => {
-    if (!kept.size || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     const a = e.target instanceof Element ? e.target.closest("a[href]") : null;
     if (!a || (a.target && a.target !== "_self") || a.hasAttribute("download")) return;
     const url = new URL(a.href, location.href);
-    if (!isPage(url)) return;
+    if (!isPage(url) || !(kept.size || url.searchParams.has("join"))) return;
     if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     e.preventDefault();
     go(url.href).catch(() => (location.href = url.href));

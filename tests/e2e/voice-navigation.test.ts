@@ -134,6 +134,13 @@ describe("a call survives navigation in the app", () => {
     expect(await owner.evaluate(() => (window as unknown as VoiceWindow).pokynanoVoice.pc?.navTag)).toBe("first");
     expect(await owner.locator("#call-dock").isVisible()).toBe(false);
     await hearing(owner);
+    // Back once more: the page the call was joined from (joining happened in place too).
+    await owner.goBack();
+    await owner.waitForURL(`${app.url}/channels/${g.guildId}/${g.generalId}`);
+    await owner.locator("#composer-input").waitFor();
+    await owner.locator("#call-dock").waitFor({ state: "visible" });
+    expect(await owner.evaluate(() => (window as unknown as { navMark?: number }).navMark)).toBe(1);
+    await hearing(owner);
 
     // Leave from the dock: the other's sidebar stops listing them, the dock goes.
     await other.locator('#call-dock button[data-dock="leave"]').click();
@@ -144,6 +151,43 @@ describe("a call survives navigation in the app", () => {
     // Out of the call, links are ordinary navigations again.
     await other.locator(`#channel-list a.channel-link[href$="/${g.generalId}"]`).click();
     await other.waitForFunction(() => (window as unknown as { navMark?: number }).navMark === undefined && document.readyState === "complete");
+    expect(problems.filter((p) => !p.includes("favicon"))).toEqual([]);
+  }, 120_000);
+
+  test("a DM call goes on while one of them opens a server, and the dock's link brings back its grid", async () => {
+    const dm = await json<{ id: string }>(await api(app, "POST", "/users/@me/channels", { recipient_id: bea.user.id }, g.owner.bearer));
+    const [owner, other] = [await browsers[0]!.context.newPage(), await browsers[1]!.context.newPage()];
+    const problems = [...watchProblems(owner), ...watchProblems(other)];
+    for (const p of [owner, other]) p.on("console", (m) => debugInfo.push(m.text()));
+    for (const page of [owner, other]) await page.goto(`${app.url}/channels/@me/${dm.id}?call=1&join=1`);
+    for (const page of [owner, other]) await hearing(page);
+    await owner.evaluate(() => {
+      (window as unknown as VoiceWindow).pokynanoVoice.pc!.navTag = "dm";
+    });
+
+    // The server's icon on the rail: its first text channel (a redirect), shown in place.
+    await owner.locator(`a.rail-server[href="/channels/${g.guildId}"]`).click();
+    await owner.waitForURL(`${app.url}/channels/${g.guildId}/${g.generalId}`);
+    await owner.locator("#call-dock").waitFor({ state: "visible" });
+    expect(await owner.locator("#call-dock .call-dock-link").getAttribute("href")).toBe(`/channels/@me/${dm.id}?call=1`);
+    await hearing(owner);
+    await hearing(other);
+    // Mute from the dock: pressed there, and the panel agrees when back.
+    await owner.locator('#call-dock button[data-dock="mute"]').click();
+    expect(await owner.locator('#call-dock button[data-dock="mute"]').getAttribute("aria-pressed")).toBe("true");
+
+    await owner.locator("#call-dock .call-dock-link").click();
+    await owner.waitForURL(`${app.url}/channels/@me/${dm.id}?call=1`);
+    await owner.locator(`#voice-grid .voice-tile[data-user-id="${bea.user.id}"]`).waitFor();
+    expect(await owner.evaluate(() => (window as unknown as VoiceWindow).pokynanoVoice.pc?.navTag)).toBe("dm");
+    expect(await owner.locator("#voice-mute").getAttribute("aria-pressed")).toBe("true");
+    expect(await owner.locator("#call-dock").isVisible()).toBe(false);
+    await hearing(owner);
+
+    await owner.locator("#voice-leave").click();
+    await other.locator("#voice-status").waitFor();
+    await eventually(() => owner.evaluate(() => (window as unknown as VoiceWindow).pokynanoVoice.pc === null), (gone) => gone);
+    await other.locator("#voice-leave").click();
     expect(problems.filter((p) => !p.includes("favicon"))).toEqual([]);
   }, 120_000);
 });
