@@ -123,11 +123,23 @@ export async function run(): Promise<Figure[]> {
       const share = (w: number) => tokens.slice(0, n).filter((_, i) => i % workers.length === w).map((t) => t.token);
       await Promise.all(workers.map((w, i) => ask([w], { op: "join", port, tokens: share(i), voiceId }, "joined")));
       const end = Date.now() + 40_000;
+      let up = true;
       for (;;) {
         const states = await ask<{ connected: boolean; downlinks: number[] }>(workers, { op: "ready?" }, "ready");
         if (states.every((s) => s.connected && s.downlinks.every((d) => d >= n))) break;
-        if (Date.now() > end) throw new Error(`voice bench: ${n} peers did not connect and negotiate: ${JSON.stringify(states)}`);
+        if (Date.now() > end) {
+          // The sizes measured so far still count; larger rooms are not tried.
+          console.error(`voice bench: ${n} peers did not connect and negotiate: ${JSON.stringify(states)}`);
+          figures.push({ bench: "voice", params: { participants: n, load: round(loadavg()[0]!, 2) }, value: 0, unit: "", stat: "the room came up (everyone connected and negotiated within 40 s)", target: "yes", met: false });
+          up = false;
+          break;
+        }
         await Bun.sleep(200);
+      }
+      if (!up) {
+        await ask(workers, { op: "stop" }, "stopped").catch(() => {});
+        for (const w of workers) w.terminate();
+        break;
       }
       await ask(workers, { op: "raw" }, "rawing");
       workers.forEach((w) => w.postMessage({ op: "start" }));
