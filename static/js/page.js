@@ -96,7 +96,8 @@
     pending = [...new Set(scripts)];
   });
 
-  document.addEventListener("htmx:after:swap", async () => {
+  // Finally (not after): a swap that failed half-way still leaves a page whose scripts must run.
+  document.addEventListener("htmx:finally:swap", async () => {
     if (!pending) return;
     const scripts = pending;
     pending = null;
