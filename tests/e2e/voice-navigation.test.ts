@@ -176,6 +176,15 @@ describe("a call survives navigation in the app", () => {
     await owner.locator('#call-dock button[data-dock="mute"]').click();
     expect(await owner.locator('#call-dock button[data-dock="mute"]').getAttribute("aria-pressed")).toBe("true");
 
+    // Settings (another layout, other scripts) and home, still in place.
+    await owner.locator('a[href="/settings/profile"]').first().click();
+    await owner.waitForURL(`${app.url}/settings/profile`);
+    await owner.locator("#call-dock").waitFor({ state: "visible" });
+    await owner.locator("a.back-link").click();
+    await owner.waitForURL(`${app.url}/`);
+    await owner.locator("#call-dock").waitFor({ state: "visible" });
+    await hearing(owner);
+
     await owner.locator("#call-dock .call-dock-link").click();
     await owner.waitForURL(`${app.url}/channels/@me/${dm.id}?call=1`);
     await owner.locator(`#voice-grid .voice-tile[data-user-id="${bea.user.id}"]`).waitFor();
