@@ -32,6 +32,8 @@ pokynanoPage.init((signal) => {
   navButton?.addEventListener("click", () => (root.classList.contains("nav-open") ? close() : open("nav-open", navButton)));
   membersButton?.addEventListener("click", () => (root.classList.contains("members-open") ? close() : open("members-open", membersButton)));
   backdrop?.addEventListener("click", () => close());
+  // A page shown in place (during a call) starts with the drawers shut, as a loaded one does.
+  signal.addEventListener("abort", () => close(false));
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && (root.classList.contains("nav-open") || root.classList.contains("members-open"))) {
       e.preventDefault();
