@@ -92,6 +92,8 @@ describe("a call survives navigation in the app", () => {
     for (const page of [owner, other]) await hearing(page);
     // No dock on the call's own page: the panel has the controls.
     expect(await owner.locator("#call-dock").isVisible()).toBe(false);
+    // Each tab: its page's live socket and its voice socket.
+    await eventually(async () => app.server.hub.connectionCount, (n) => n === 4);
     // Mark this tab's peer connection and page: a rejoin or a reload would lose the marks.
     for (const page of [owner, other]) {
       await page.evaluate(() => {
@@ -117,6 +119,8 @@ describe("a call survives navigation in the app", () => {
       await eventually(() => inVoice(page), (n) => n === 2);
     }
 
+    // The old pages' live sockets were closed, the new pages' opened: still two per tab.
+    await eventually(async () => app.server.hub.connectionCount, (n) => n === 4);
     // A message written there arrives live on the other side (the new page's live socket).
     await other.waitForFunction(() => document.querySelector(".live-connection[data-htmx-powered]") !== null);
     await Bun.sleep(300);
