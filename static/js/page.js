@@ -6,7 +6,8 @@
 // pages are followed in place: fetch the page, swap <body> with htmx (outerSync, pushing the URL),
 // keep the kept elements (hx-preserve placeholders), then run the new page's scripts. Back and
 // forward go through htmx's own history restore, which swaps <body> the same way. Without
-// anything kept, links navigate as usual. Loaded first on every page (views/layouts/document.tsx).
+// anything kept, links navigate as usual (but for a voice channel's join link, see below).
+// Loaded first on every page (views/layouts/document.tsx).
 (() => {
   if (window.pokynanoPage) return;
   const path = (src) => new URL(src, location.href).pathname;
