@@ -3,7 +3,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { readBatch } from "../db/client.ts";
-import { tableVersion, type TableVersion } from "../db/table-version.ts";
+import { TableMemory, untilTime } from "../db/table-memory.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { basePermissions, channelPermissions, has, Permission, type MemberContext, type Overwrite } from "../permissions/permissions.ts";
@@ -64,69 +64,24 @@ export function memberRoleList(core: Core, guildId: string, userId: string): Rol
 }
 
 // Who may see what is asked on every request and every message (six statements, 25-45 µs). The
-// answers are kept per person while none of the tables they are drawn from has changed
+// answers are remembered per person while none of the tables they are drawn from has changed
 // (db/table-version.ts: any write to them, by any path, starts afresh) and, for a timed-out
-// member, until the timeout ends. Kept answers are frozen: callers share them.
+// member, until the timeout ends.
 const ACCESS_TABLES = ["guilds", "members", "roles", "member_roles", "channels", "permission_overwrites", "dm_recipients", "threads"] as const;
-const MAX_REMEMBERED = 20_000;
-interface Remembered<T> {
-  until: number;
-  value: T;
-}
-interface AccessMemory {
-  version: TableVersion | null;
-  seen: string | null;
-  guilds: Map<string, Remembered<GuildAccess | null>>;
-  channels: Map<string, Remembered<ChannelAccess | null>>;
-}
-const memories = new WeakMap<Core["db"], AccessMemory>();
-
-function memoryOf(core: Core): AccessMemory | null {
-  let memory = memories.get(core.db);
-  if (!memory) memories.set(core.db, (memory = { version: null, seen: null, guilds: new Map(), channels: new Map() }));
-  // The counting triggers are made outside any transaction (a rolled-back one would take them along).
-  if (!memory.version) {
-    if (core.db.writer.inTransaction) return null;
-    memory.version = tableVersion(core.db.writer, "access", ACCESS_TABLES);
-  }
-  const now = memory.version();
-  if (now === null) return null;
-  if (now !== memory.seen) {
-    memory.seen = now;
-    memory.guilds.clear();
-    memory.channels.clear();
-  }
-  return memory;
-}
-
-/** Until when a member's access holds as computed: a timeout's end changes it. */
-function validUntil(member: Member | undefined): number {
-  const until = member?.communicationDisabledUntil ? Date.parse(member.communicationDisabledUntil) : NaN;
-  return Number.isFinite(until) && until > Date.now() ? until : Number.POSITIVE_INFINITY;
-}
-
-function remember<T extends object | null>(map: Map<string, Remembered<T>>, key: string, member: (value: T) => Member | undefined, compute: () => T): T {
-  const hit = map.get(key);
-  if (hit && Date.now() < hit.until) return hit.value;
-  const value = compute();
-  if (map.size >= MAX_REMEMBERED) map.clear();
-  map.set(key, { until: validUntil(member(value)), value: deepFreeze(value) });
-  return value;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
+const memories = new WeakMap<Core["db"], { guilds: TableMemory<GuildAccess | null>; channels: TableMemory<ChannelAccess | null> }>();
+function memoryOf(core: Core) {
+  let m = memories.get(core.db);
+  if (!m) memories.set(core.db, (m = { guilds: new TableMemory(core.db, "access", ACCESS_TABLES), channels: new TableMemory(core.db, "access", ACCESS_TABLES) }));
+  return m;
 }
 
 /** The caller's standing in a guild, or null when they are not a member (or it does not exist). */
 export function guildAccess(core: Core, userId: string, guildId: string): GuildAccess | null {
-  const memory = memoryOf(core);
-  const look = () => readBatch(core.db, () => lookupGuildAccess(core, userId, guildId));
-  return memory ? remember(memory.guilds, `${userId}:${guildId}`, (a) => a?.member, look) : look();
+  return memoryOf(core).guilds.get(
+    `${userId}:${guildId}`,
+    () => readBatch(core.db, () => lookupGuildAccess(core, userId, guildId)),
+    (a) => untilTime(a?.member.communicationDisabledUntil),
+  );
 }
 
 function lookupGuildAccess(core: Core, userId: string, guildId: string): GuildAccess | null {
@@ -182,9 +137,11 @@ function threadAccessFor(core: Core, access: GuildAccess, thread: Channel): bigi
 
 /** The channel as the caller may see it, or null (not there, not a member, no VIEW_CHANNEL, not a DM recipient). */
 export function channelAccess(core: Core, userId: string, channelId: string): ChannelAccess | null {
-  const memory = memoryOf(core);
-  const look = () => readBatch(core.db, () => lookupChannelAccess(core, userId, channelId));
-  return memory ? remember(memory.channels, `${userId}:${channelId}`, (a) => a?.guild?.member, look) : look();
+  return memoryOf(core).channels.get(
+    `${userId}:${channelId}`,
+    () => readBatch(core.db, () => lookupChannelAccess(core, userId, channelId)),
+    (a) => untilTime(a?.guild?.member.communicationDisabledUntil),
+  );
 }
 
 function lookupChannelAccess(core: Core, userId: string, channelId: string): ChannelAccess | null {
