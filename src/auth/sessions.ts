@@ -4,6 +4,7 @@
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { readBatch } from "../db/client.ts";
+import { TableMemory } from "../db/table-memory.ts";
 import { ids } from "../db/snowflake.ts";
 import { formatToken, newSecret, secretMatches, type ParsedToken } from "./tokens.ts";
 import { sessions, users, type Session, type User } from "./table.ts";
@@ -72,12 +73,25 @@ export function resolveSession(core: Core, token: ParsedToken): { session: Sessi
   return readBatch(core.db, () => lookupSession(core, token));
 }
 
+// Asked on every authenticated request: the rows are remembered while the sessions and users tables
+// are unchanged (db/table-memory.ts); a sign-out, a password change or a profile edit starts afresh.
+// The secret and the expiry are checked on every request, remembered rows or not.
+const memories = new WeakMap<Core["db"], TableMemory<{ session: Session; user: User | undefined } | null>>();
+function sessionRows(core: Core, id: string) {
+  let memory = memories.get(core.db);
+  if (!memory) memories.set(core.db, (memory = new TableMemory(core.db, "sessions", ["sessions", "users"])));
+  return memory.get(id, () => {
+    const q = sessionQuery(core);
+    const session = q.session.get({ id: BigInt(id) });
+    return session ? { session, user: q.user.get({ id: session.userId }) } : null;
+  });
+}
+
 function lookupSession(core: Core, token: ParsedToken): { session: Session; user: User } | null {
   if (token.kind !== "session") return null;
-  const q = sessionQuery(core);
-  const session = q.session.get({ id: BigInt(token.id) });
-  if (!session || !secretMatches(token.secret, session.secretHash)) return null;
-  const user = q.user.get({ id: session.userId });
+  const rows = sessionRows(core, token.id);
+  if (!rows || !secretMatches(token.secret, rows.session.secretHash)) return null;
+  const { session, user } = rows;
   if (!user) return null;
   if (session.expiresAt <= new Date().toISOString() || user.deactivatedAt || user.deletedAt) return null;
   touch(core, session);

@@ -3,6 +3,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Core } from "../core.ts";
 import { readBatch } from "../db/client.ts";
+import { TableMemory, untilTime } from "../db/table-memory.ts";
 import { AppError, ErrorCode } from "../lib/errors.ts";
 import { keyedError } from "../lib/field-error.ts";
 import { basePermissions, channelPermissions, has, Permission, type MemberContext, type Overwrite } from "../permissions/permissions.ts";
@@ -62,9 +63,25 @@ export function memberRoleList(core: Core, guildId: string, userId: string): Rol
     .sort((a, b) => b.position - a.position);
 }
 
+// Who may see what is asked on every request and every message (six statements, 25-45 µs). The
+// answers are remembered per person while none of the tables they are drawn from has changed
+// (db/table-version.ts: any write to them, by any path, starts afresh) and, for a timed-out
+// member, until the timeout ends.
+const ACCESS_TABLES = ["guilds", "members", "roles", "member_roles", "channels", "permission_overwrites", "dm_recipients", "threads"] as const;
+const memories = new WeakMap<Core["db"], { guilds: TableMemory<GuildAccess | null>; channels: TableMemory<ChannelAccess | null> }>();
+function memoryOf(core: Core) {
+  let m = memories.get(core.db);
+  if (!m) memories.set(core.db, (m = { guilds: new TableMemory(core.db, "access", ACCESS_TABLES), channels: new TableMemory(core.db, "access", ACCESS_TABLES) }));
+  return m;
+}
+
 /** The caller's standing in a guild, or null when they are not a member (or it does not exist). */
 export function guildAccess(core: Core, userId: string, guildId: string): GuildAccess | null {
-  return readBatch(core.db, () => lookupGuildAccess(core, userId, guildId));
+  return memoryOf(core).guilds.get(
+    `${userId}:${guildId}`,
+    () => readBatch(core.db, () => lookupGuildAccess(core, userId, guildId)),
+    (a) => untilTime(a?.member.communicationDisabledUntil),
+  );
 }
 
 function lookupGuildAccess(core: Core, userId: string, guildId: string): GuildAccess | null {
@@ -120,7 +137,11 @@ function threadAccessFor(core: Core, access: GuildAccess, thread: Channel): bigi
 
 /** The channel as the caller may see it, or null (not there, not a member, no VIEW_CHANNEL, not a DM recipient). */
 export function channelAccess(core: Core, userId: string, channelId: string): ChannelAccess | null {
-  return readBatch(core.db, () => lookupChannelAccess(core, userId, channelId));
+  return memoryOf(core).channels.get(
+    `${userId}:${channelId}`,
+    () => readBatch(core.db, () => lookupChannelAccess(core, userId, channelId)),
+    (a) => untilTime(a?.guild?.member.communicationDisabledUntil),
+  );
 }
 
 function lookupChannelAccess(core: Core, userId: string, channelId: string): ChannelAccess | null {
