@@ -70,7 +70,7 @@ function sessionQuery(core: Core) {
 
 /** The session and its user for a parsed session token, or null when it is not (or no longer) valid. */
 export function resolveSession(core: Core, token: ParsedToken): { session: Session; user: User } | null {
-  return readBatch(core.db, () => lookupSession(core, token));
+  return lookupSession(core, token);
 }
 
 // Asked on every authenticated request: the rows are remembered while the sessions and users tables
@@ -80,11 +80,13 @@ const memories = new WeakMap<Core["db"], TableMemory<{ session: Session; user: U
 function sessionRows(core: Core, id: string) {
   let memory = memories.get(core.db);
   if (!memory) memories.set(core.db, (memory = new TableMemory(core.db, "sessions", ["sessions", "users"])));
-  return memory.get(id, () => {
-    const q = sessionQuery(core);
-    const session = q.session.get({ id: BigInt(id) });
-    return session ? { session, user: q.user.get({ id: session.userId }) } : null;
-  });
+  return memory.get(id, () =>
+    readBatch(core.db, () => {
+      const q = sessionQuery(core);
+      const session = q.session.get({ id: BigInt(id) });
+      return session ? { session, user: q.user.get({ id: session.userId }) } : null;
+    }),
+  );
 }
 
 function lookupSession(core: Core, token: ParsedToken): { session: Session; user: User } | null {

@@ -21,8 +21,8 @@ export interface MentionNames {
   channel(id: string): string | null;
 }
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
+import { escapeHtml } from "./escape-html.ts";
+export { escapeHtml };
 
 function safeUrl(href: string): string | null {
   try {

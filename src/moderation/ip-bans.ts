@@ -60,7 +60,9 @@ export const isIpBanned = (core: Core, ip: string): boolean => matches(ip, range
 /** Every request from a banned address is refused (health checks and static files included: they are few bytes). */
 export function ipGate(core: Core): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (isIpBanned(core, clientInfo(c, core.config.trustProxy).ip)) throw new AppError(403, ErrorCode.forbidden, "This address is banned from this instance.", { key: "moderation.ipBanned" });
+    // With no ban at all (most instances, most of the time) the address is not even looked up.
+    const banned = ranges(core);
+    if (banned.length > 0 && matches(clientInfo(c, core.config.trustProxy).ip, banned)) throw new AppError(403, ErrorCode.forbidden, "This address is banned from this instance.", { key: "moderation.ipBanned" });
     await next();
   };
 }

@@ -2,36 +2,10 @@ import { raw } from "hono/html";
 import type { RenderedMessage } from "../../src/messages/render.ts";
 import { Avatar } from "../shared/avatar.tsx";
 import { ThreadControls } from "../threads/summary.tsx";
-import { EmojiGlyph } from "../emoji/glyph.tsx";
+import { Actions, Reactions } from "./message-controls.ts";
 import { Attachments } from "../files/attachments.tsx";
 import { Embeds } from "../embeds/embed.tsx";
 import { MessageComponents } from "../interactions/components.tsx";
-
-const QUICK = ["👍", "❤️", "😂", "🎉", "😮", "😢"];
-
-/** Reaction chips (click toggles yours) and a few quick ones to add; yours are marked by /me.css. */
-function Reactions(props: { r: RenderedMessage }) {
-  const { message: m, reactions } = props.r;
-  const action = `/channels/${m.channelId}/messages/${m.id}/reactions`;
-  const chip = (emoji: string, extra: { count?: number; reactors?: string; names?: string; cls: string }) => (
-    <form method="post" action={action} hx-post={action} hx-swap="none" class="reaction-form">
-      <input type="hidden" name="emoji" value={emoji} />
-      <button type="submit" class={extra.cls} data-reactors={extra.reactors} title={extra.names} aria-pressed="false">
-        <EmojiGlyph emoji={emoji} />
-        {extra.count ? <span class="reaction-count">{extra.count}</span> : null}
-      </button>
-    </form>
-  );
-  return (
-    <div class="reactions">
-      {reactions.map((x) => chip(x.emoji, { count: x.count, reactors: x.userIds.join(" "), names: x.names.join(", "), cls: "reaction" }))}
-      <span class="reaction-quick">{QUICK.filter((e) => !reactions.some((x) => x.emoji === e)).map((e) => chip(e, { cls: "reaction quick" }))}</span>
-      <button type="button" class="reaction quick add-reaction" data-emoji-react={action} aria-labelledby="label-add-reaction">
-        +
-      </button>
-    </div>
-  );
-}
 
 const time = (id: string) => new Date(Number((BigInt(id) >> 22n) + 1_420_070_400_000n));
 
@@ -51,35 +25,6 @@ function ReplyQuote(props: { r: RenderedMessage }) {
       <span aria-hidden="true">↪ </span>
       <strong>{reply.authorName}</strong> <span class="muted">{snippet}</span>
     </a>
-  );
-}
-
-/** Buttons on hover: reply, edit (author), pin (PIN_MESSAGES, via .can-pin on the list), delete. */
-function Actions(props: { r: RenderedMessage }) {
-  const m = props.r.message;
-  const base = `/channels/${m.channelId}/messages/${m.id}`;
-  return (
-    <div class="message-actions" role="group" aria-labelledby="label-actions">
-      <button type="button" class="link-button" data-reply={m.id} data-reply-name={props.r.authorName} aria-labelledby="label-reply">
-        ↩
-      </button>
-      <button type="button" class="link-button own-only" data-edit={m.id} hx-get={`${base}/edit`} hx-target={`#edit-${m.id}`} hx-swap="innerHTML" aria-labelledby="label-edit">
-        ✎
-      </button>
-      <form method="post" action={`${base}/pin`} hx-post={`${base}/pin`} hx-swap="none" class="pin-only">
-        <button type="submit" class="link-button" aria-labelledby={m.pinned ? "label-unpin" : "label-pin"}>
-          📌
-        </button>
-      </form>
-      <a class="link-button" href={`${base}/moderate`} aria-labelledby="label-moderate">
-        ⚑
-      </a>
-      <form method="post" action={`${base}/delete`} hx-post={`${base}/delete`} hx-swap="none" class="own-or-manage">
-        <button type="submit" class="link-button" aria-labelledby="label-delete">
-          🗑
-        </button>
-      </form>
-    </div>
   );
 }
 
