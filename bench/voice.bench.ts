@@ -141,7 +141,7 @@ export async function run(): Promise<Figure[]> {
     const { code } = await api<{ code: string }>(base, "POST", `/api/v10/channels/${textId}/invites`, admin, { max_age: 0, max_uses: 0 });
     for (const t of tokens.slice(1)) await api(base, "POST", `/api/v10/invites/${code}`, t.token, {});
 
-    const serverStats = () => api<{ sfu: { forwarded: number; maxBlockMs: number; heapUsed: number; forwardMs: { p50: number; p99: number; max: number } }; main_loop_max_block_ms: number }>(base, "GET", "/api/v10/voice/stats", admin);
+    const serverStats = () => api<{ sfu: { forwarded: number; gated: number; peers: number; maxBlockMs: number; heapUsed: number; forwardMs: { p50: number; p99: number; max: number } }; main_loop_max_block_ms: number }>(base, "GET", "/api/v10/voice/stats", admin);
     const chatBaseline = await chat(base, admin, textId, 5_000);
     for (const n of SIZES) {
       const workers = [0, 1].map(() => new Worker(`${import.meta.dir}/voice-peers.ts`));
@@ -217,6 +217,8 @@ export async function run(): Promise<Figure[]> {
         { bench: "voice", params, value: round(((sfuCpu1 - sfuCpu0) * 1000) / Math.max(1, forwarded), 1), unit: "us", stat: "SFU thread CPU per forwarded packet (x50 = per forwarded stream per second)", target: "report", met: true },
         { bench: "voice", params, value: round(((sfuCpu1 - sfuCpu0) / MEASURE_MS) * 100, 1), unit: "% of one core", stat: "SFU thread CPU", target: "report", met: true },
         { bench: "voice", params, value: round(usPerPacket, 1), unit: "us", stat: "server CPU per forwarded packet", target: "report", met: true },
+        { bench: "voice", params, value: after.sfu.gated - before.sfu.gated, unit: "packets", stat: "microphone packets the SFU dropped by permission in the window (should be 0)", target: "0", met: after.sfu.gated === before.sfu.gated },
+        { bench: "voice", params, value: after.sfu.peers, unit: "peers", stat: "peers in the SFU at the end of the window", target: String(n), met: after.sfu.peers === n },
         { bench: "voice", params, value: after.sfu.forwardMs.p50, unit: "ms", stat: "SFU forwarding time p50 (in the SFU thread: packet reaches JavaScript -> last copy sent; 10 µs buckets)", target: "report", met: true },
         { bench: "voice", params, value: after.sfu.forwardMs.p99, unit: "ms", stat: "SFU forwarding time p99 (excludes waiting in the kernel before the thread reads: see the thread's longest block)", target: "< 20 ms", met: after.sfu.forwardMs.p99 < 20 },
         { bench: "voice", params, value: after.sfu.maxBlockMs, unit: "ms", stat: "SFU thread longest block", target: "report", met: true },
