@@ -47,6 +47,16 @@ function who(core: Core, raw: string): { userId: string; authSessionId: string |
   return null;
 }
 
+type GuildCreateFields = (core: Core, guildId: string, visibleChannelIds: Set<string>) => Record<string, unknown>;
+// `var`: features register while this module may still be evaluating (voice/live.tsx is reached
+// through this module's own imports), before a `const` here would exist.
+// eslint-disable-next-line no-var
+var guildCreateFields: GuildCreateFields[] | undefined;
+/** Features add their fields to GUILD_CREATE (voice: `voice_states`) without the gateway importing them. */
+export function addGuildCreateFields(fields: GuildCreateFields): void {
+  (guildCreateFields ??= []).push(fields);
+}
+
 /** GUILD_CREATE for one server as this user sees it (channels they can see, members, who is online). */
 function guildCreate(core: Core, userId: string, guildId: string): { topics: string[]; d: Record<string, unknown> } | null {
   const access = guildAccess(core, userId, guildId);
@@ -57,7 +67,15 @@ function guildCreate(core: Core, userId: string, guildId: string): { topics: str
   const presences = members.filter((m) => m.presence !== "offline").map((m) => presenceJson(m.user.id, m.presence, m.user.customStatus));
   return {
     topics: [JsonTopic.guild(guildId), ...channels.map((c) => JsonTopic.channel(c.id))],
-    d: { ...guildJson(core, access.guild), channels: channels.map((c) => channelJson(core, c)), members: members.map(memberJson), presences, member_count: members.length, unavailable: false },
+    d: {
+      ...guildJson(core, access.guild),
+      channels: channels.map((c) => channelJson(core, c)),
+      members: members.map(memberJson),
+      presences,
+      member_count: members.length,
+      unavailable: false,
+      ...Object.assign({}, ...(guildCreateFields ?? []).map((fields) => fields(core, guildId, new Set(channels.map((c) => c.id))))),
+    },
   };
 }
 

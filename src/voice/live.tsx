@@ -4,12 +4,12 @@
 import type { ServerWebSocket } from "bun";
 import { VoiceMembers, type VoiceMemberView } from "../../views/voice/members.tsx";
 import type { Core } from "../core.ts";
-import { JsonTopic } from "../gateway/authority.ts";
+import { addGuildCreateFields, JsonTopic } from "../gateway/authority.ts";
 import { guildAccess } from "../guilds/access.ts";
 import { Topic, type SocketData } from "../hub/hub.ts";
 import { partial } from "../presence/live.tsx";
 import { findUser } from "../users/service.ts";
-import { voiceOf, type Voice } from "./service.ts";
+import { runningVoice, voiceOf, type Voice } from "./service.ts";
 import type { Participant } from "./state.ts";
 
 export const roomTopic = (channelId: string) => `voice:room:${channelId}`;
@@ -82,3 +82,10 @@ export function announce(v: Voice, p: Participant, channelId: string | null, spe
   const topic = p.guildId ? JsonTopic.guild(p.guildId) : JsonTopic.channel(p.channelId);
   core.hub.gateway?.dispatch(topic, "VOICE_STATE_UPDATE", voiceStateJson(p, channelId));
 }
+
+// Discord's GUILD_CREATE carries who is in the server's voice channels (those the reader can see).
+addGuildCreateFields((core, guildId, visible) => {
+  const v = runningVoice(core);
+  const states = v ? [...v.states.all()].filter((p) => p.guildId === guildId && visible.has(p.channelId)) : [];
+  return { voice_states: states.map((p) => voiceStateJson(p, p.channelId)) };
+});

@@ -1,6 +1,7 @@
 // Voice channels: joining, leaving, switches and moderation, with every permission checked here
 // and enforced again by the SFU (it drops a muted peer's packets; a peer without SPEAK has no
 // microphone uplink at all). The server holds the voice state; the SFU holds the media.
+import { setVoiceRooms } from "../ops/metrics.ts";
 import type { ServerWebSocket } from "bun";
 import type { Core } from "../core.ts";
 import { isSnowflake } from "../db/snowflake.ts";
@@ -61,13 +62,18 @@ export const mainLoopBlock = {
   },
 };
 
+/** The voice feature if anything has started it (nobody was ever in a call: undefined). */
+export const runningVoice = (core: Core): Voice | undefined => instances.get(core);
+
 /** The voice feature of a running server (its SFU thread starts on the first join). */
 export function voiceOf(core: Core): Voice {
   let v = instances.get(core);
   if (!v) {
     const cfg = core.config.voice;
     const sfu = new WorkerSfu({ portRange: cfg?.ports ?? null, listenIp: cfg?.listenIp ?? null, announcedIp: cfg?.publicIp ?? null, ipv6: false });
-    v = { core, sfu, states: new VoiceStates(), tests: new Map() };
+    const states = new VoiceStates();
+    states.onRoomsChanged = (rooms) => setVoiceRooms(core, rooms);
+    v = { core, sfu, states, tests: new Map() };
     const voice = v;
     sfu.onEvent((event) => onSfuEvent(voice, event));
     instances.set(core, v);

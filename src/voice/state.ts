@@ -29,12 +29,17 @@ export class VoiceStates {
   private readonly byUser = new Map<string, Participant>();
   private readonly byPeer = new Map<string, Participant>();
   private readonly byChannel = new Map<string, Set<Participant>>();
+  /** Told the number of rooms with someone in them whenever it changes (the /metrics gauge). */
+  onRoomsChanged?: (rooms: number) => void;
 
   add(p: Participant): void {
     this.byUser.set(p.userId, p);
     this.byPeer.set(p.peerId, p);
     let set = this.byChannel.get(p.channelId);
-    if (!set) this.byChannel.set(p.channelId, (set = new Set()));
+    if (!set) {
+      this.byChannel.set(p.channelId, (set = new Set()));
+      this.onRoomsChanged?.(this.byChannel.size);
+    }
     set.add(p);
   }
 
@@ -44,7 +49,10 @@ export class VoiceStates {
     if (this.byUser.get(p.userId) === p) this.byUser.delete(p.userId);
     const set = this.byChannel.get(p.channelId);
     set?.delete(p);
-    if (set?.size === 0) this.byChannel.delete(p.channelId);
+    if (set?.size === 0) {
+      this.byChannel.delete(p.channelId);
+      this.onRoomsChanged?.(this.byChannel.size);
+    }
     return true;
   }
 

@@ -326,6 +326,28 @@ describe("voice channels through the real signalling", () => {
     expect(await closed).toBe(4002);
   }, 20000);
 
+  test("a JSON client identifying during a call gets the server's voice_states in GUILD_CREATE, and /metrics counts the room", async () => {
+    const acct = await member();
+    const c = await client(acct);
+    await c.join(voiceId);
+    const gw = new WebSocket(`${app.url.replace("http", "ws")}/gateway?v=10&encoding=json`);
+    const events: { t: string; d: Record<string, unknown> }[] = [];
+    gw.onmessage = (e) => {
+      const f = JSON.parse(String(e.data));
+      if (f.op === 0) events.push(f);
+    };
+    await new Promise((r) => (gw.onopen = r));
+    gw.send(JSON.stringify({ op: 2, d: { token: g.owner.token } }));
+    await until(() => events.some((e) => e.t === "GUILD_CREATE" && e.d.id === g.guildId));
+    const created = events.find((e) => e.t === "GUILD_CREATE" && e.d.id === g.guildId)!.d as { voice_states: Record<string, unknown>[] };
+    expect(created.voice_states).toEqual([expect.objectContaining({ guild_id: g.guildId, channel_id: voiceId, user_id: acct.user.id, self_mute: false })]);
+    gw.close();
+    expect(await (await app.fetch("/metrics")).text()).toMatch(/^pokynano_voice_rooms 1$/m);
+    c.send({ v: "leave" });
+    await until(async () => (await stats()).peers === 0);
+    expect(await (await app.fetch("/metrics")).text()).toMatch(/^pokynano_voice_rooms 0$/m);
+  }, 20000);
+
   test("the sidebar of a server page lists who is in its voice channels", async () => {
     const acct = await member();
     const c = await client(acct);
