@@ -1,6 +1,6 @@
 // `npm test`: unit, integration, binary and browser tests in one `bun test` run, then one closing
-// line "N passed, N failed" for CI. Installs Debian's Chromium when it is missing and we are root;
-// otherwise says how to install it. Extra arguments go to `bun test` (e.g. `npm test -- src/db`).
+// line "N passed, N failed" for CI. Installs Debian's Chromium and coturn when they are missing and
+// we are root; otherwise says how to install them. Extra arguments go to `bun test` (e.g. `npm test -- src/db`).
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,22 +13,25 @@ function sh(cmd: string[], env: Record<string, string> = {}): number {
   return res.exitCode ?? 1;
 }
 
-function ensureChromium(): void {
-  if (existsSync(chromium)) return;
+// Debian packages the browser and TURN tests drive: Chromium, and coturn (tests/e2e/voice-turn.test.ts).
+function ensureTestPackages(): void {
+  const missing = [...(existsSync(chromium) ? [] : ["chromium"]), ...(Bun.which("turnserver") ? [] : ["coturn"])];
+  if (missing.length === 0) return;
+  const install = `apt-get update && apt-get install -y ${missing.join(" ")}`;
   if (process.getuid?.() !== 0) {
-    console.error(`Chromium is needed for the browser tests and is missing at ${chromium}.\nInstall it with:  sudo apt-get update && sudo apt-get install -y chromium\n(or point POKYNANO_CHROMIUM at a Chromium binary)`);
+    console.error(`The browser and TURN tests need Debian's ${missing.join(" and ")} (missing here).\nInstall with:  sudo ${install.replace("&& apt-get", "&& sudo apt-get")}\n(or point POKYNANO_CHROMIUM at a Chromium binary)`);
     process.exit(1);
   }
-  console.log("Chromium is missing: installing Debian's chromium package with apt-get ...");
+  console.log(`Installing Debian's ${missing.join(" and ")} with apt-get ...`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  if (sh(["apt-get", "update", "-qq"], env) !== 0 || sh(["apt-get", "install", "-y", "-qq", "chromium"], env) !== 0 || !existsSync(chromium)) {
-    console.error("Installing Chromium failed; install it by hand: apt-get install -y chromium");
+  if (sh(["apt-get", "update", "-qq"], env) !== 0 || sh(["apt-get", "install", "-y", "-qq", ...missing], env) !== 0 || !existsSync(chromium) || !Bun.which("turnserver")) {
+    console.error(`Installing failed; install by hand: ${install}`);
     process.exit(1);
   }
 }
 
 if (sh([process.execPath, "scripts/prepare.ts"]) !== 0) process.exit(1);
-ensureChromium();
+ensureTestPackages();
 
 const report = join(tmpdir(), `pokynano-junit-${process.pid}.xml`);
 const code = sh([process.execPath, "test", "--reporter=junit", `--reporter-outfile=${report}`, ...process.argv.slice(2)]);
