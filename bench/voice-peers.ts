@@ -1,6 +1,7 @@
 // A Worker of the voice bench: hosts some of the room's participants (werift peers joined through
 // the server's real signalling), so the load generator is spread over threads instead of one
-// event loop. Commands by message: join, raw, start (50 stamped packets/s per participant),
+// event loop. Commands by message: join, raw, start (50 stamped packets/s per participant, at
+// spread phases),
 // window (the measurement window, wall-clock ms), stop (answers with what was sent and received
 // within the window and the send->receive delays).
 //
@@ -31,6 +32,20 @@ let receivedTotal = 0;
 let gaps = 0;
 const delays: number[] = [];
 const lastSeq = new Map<number, number>();
+/** Downlink SSRC -> the publishing user, from the offers (a=ssrc of each m-line, and whose it is). */
+const ssrcUser = new Map<number, string>();
+/** Packets sent in the window that arrived, by publishing user. */
+const byUser = new Map<string, number>();
+
+function learnSsrcs(sdp: string, tracks: { mid: string; user: string }[]): void {
+  const users = new Map(tracks.map((t) => [t.mid, t.user]));
+  for (const section of sdp.split(/\r?\nm=/).slice(1)) {
+    const mid = /a=mid:(\S+)/.exec(section)?.[1];
+    const user = mid !== undefined ? users.get(mid) : undefined;
+    if (!user) continue;
+    for (const m of section.matchAll(/a=ssrc:(\d+) /g)) ssrcUser.set(Number(m[1]), user);
+  }
+}
 const payload = Buffer.alloc(100, 0x11);
 
 /** Whether a 32-bit ms stamp lies in the window (modular: the stamps are Date.now() mod 2^32). */
@@ -70,6 +85,8 @@ function onDatagram(buf: Uint8Array): void {
   const stamp = view.getUint32(4);
   if (!inWindow(stamp)) return;
   receivedInWindow++;
+  const user = ssrcUser.get(ssrc) ?? "?";
+  byUser.set(user, (byUser.get(user) ?? 0) + 1);
   delays.push(((Date.now() % 2 ** 32) - stamp) | 0);
 }
 
@@ -98,6 +115,7 @@ self.onmessage = async (e: MessageEvent) => {
       ws.onmessage = async (ev) => {
         const f = JSON.parse(String(ev.data));
         if (f.v === "offer") {
+          learnSsrcs(f.sdp, f.tracks);
           try {
             ws.send(JSON.stringify({ v: "answer", sdp: await peer.answer(f) }));
           } catch (err) {
@@ -121,13 +139,23 @@ self.onmessage = async (e: MessageEvent) => {
     for (const p of people) countRaw(p.peer);
     self.postMessage({ op: "rawing" });
   } else if (m.op === "start") {
+    // Independent microphones are not in step: each participant sends at its own phase of the
+    // 20 ms packet interval (`phase` in [0, 1) shifts this worker's participants against the
+    // other worker's), so the SFU sees packets spread over the interval, as from real browsers,
+    // rather than every publisher's packet in the same millisecond. `lockstep` sends them all
+    // at once (the worst case).
     sending = true;
+    const lockstep = Boolean((m as { lockstep?: boolean }).lockstep);
+    const phase = (m as { phase?: number }).phase ?? 0;
     void (async () => {
-      let next = performance.now();
-      while (sending) {
-        for (const p of people) if (inWindow(sendMic(p))) sentInWindow++;
-        next += 20;
-        await Bun.sleep(Math.max(0, next - performance.now()));
+      const start = performance.now();
+      for (let tick = 0; sending; tick++) {
+        for (let i = 0; i < people.length && sending; i++) {
+          const at = start + tick * 20 + (lockstep ? 0 : ((i + phase) / people.length) * 20);
+          const wait = at - performance.now();
+          if (wait > 0.5) await Bun.sleep(wait);
+          if (inWindow(sendMic(people[i]!))) sentInWindow++;
+        }
       }
     })();
   } else if (m.op === "window") {
@@ -135,7 +163,7 @@ self.onmessage = async (e: MessageEvent) => {
     self.postMessage({ op: "windowed" });
   } else if (m.op === "stop") {
     sending = false;
-    self.postMessage({ op: "stopped", sent: sentInWindow, received: receivedInWindow, receivedTotal, gaps, delays, people: people.length });
+    self.postMessage({ op: "stopped", sent: sentInWindow, received: receivedInWindow, receivedTotal, gaps, delays, people: people.length, byUser: Object.fromEntries(byUser) });
     for (const p of people) {
       p.ws.close();
       await p.peer.close();

@@ -167,7 +167,8 @@ export async function run(): Promise<Figure[]> {
         break;
       }
       await ask(workers, { op: "raw" }, "rawing");
-      workers.forEach((w) => w.postMessage({ op: "start" }));
+      // Publishers at spread phases of the 20 ms interval (VOICE_BENCH_LOCKSTEP=1: all at once).
+      workers.forEach((w, i) => w.postMessage({ op: "start", phase: i / workers.length, lockstep: process.env.VOICE_BENCH_LOCKSTEP === "1" }));
       await Bun.sleep(WARMUP_MS);
       // The window, in wall-clock ms: packets count by the send time they carry (voice-peers.ts).
       const t0 = Date.now() + 300;
@@ -178,12 +179,14 @@ export async function run(): Promise<Figure[]> {
       const rss0 = rssMb(server.pid);
       const cpu0 = cpuMs(server.pid);
       const sfuCpu0 = workerCpuMs(server.pid);
+      const clientCpu0 = workerCpuMs(process.pid);
       const drops0 = udpDrops();
       const serverDrops0 = socketDrops(server.pid);
       const chatVoice = chat(base, admin, textId, MEASURE_MS - 500);
       await Bun.sleep(Math.max(0, t1 - Date.now()));
       const cpu1 = cpuMs(server.pid);
       const sfuCpu1 = workerCpuMs(server.pid);
+      const clientCpu1 = workerCpuMs(process.pid);
       const drops = udpDrops() - drops0;
       const serverDrops = socketDrops(server.pid) - serverDrops0;
       const rss = rssMb(server.pid);
@@ -191,7 +194,7 @@ export async function run(): Promise<Figure[]> {
       if (!after.sfu) throw new Error(`voice bench: the room emptied during the window (server log: ${dataDir}/server.log)`);
       // Late packets of the window still arriving count as late (their delay), not as lost.
       await Bun.sleep(GRACE_MS);
-      const ends = await ask<{ sent: number; received: number; delays: number[] }>(workers, { op: "stop" }, "stopped");
+      const ends = await ask<{ sent: number; received: number; delays: number[]; byUser: Record<string, number> }>(workers, { op: "stop" }, "stopped");
       for (const w of workers) w.terminate();
       // Every packet a participant sent in the window should reach the n-1 others.
       const sentInWindow = ends.reduce((sum, e) => sum + e.sent, 0);
@@ -200,6 +203,14 @@ export async function run(): Promise<Figure[]> {
       const loss = Math.max(0, 1 - received / expected);
       const delays = ends.flatMap((e) => e.delays);
       const sendRate = sentInWindow / n / (MEASURE_MS / 1000);
+      // Publishers whose packets reached the others much less than the rest did (a publisher
+      // missing altogether looks different from packets lost everywhere).
+      const perUser = new Map<string, number>();
+      for (const e of ends) for (const [user, count] of Object.entries(e.byUser)) perUser.set(user, (perUser.get(user) ?? 0) + count);
+      const perPublisher = expected / n;
+      const short = [...perUser.entries()].filter(([, c]) => c < perPublisher * 0.9).map(([u, c]) => `${u}:${Math.round((100 * c) / perPublisher)}%`);
+      const silent = tokens.slice(0, n).filter((t) => !perUser.has(t.user)).map((t) => t.user);
+      if (short.length || silent.length) console.error(`voice bench N=${n}: publishers heard much less than the others: ${[...short, ...silent.map((u) => `${u}:0%`)].join(" ")}`);
       const chatLat = await chatVoice;
       const streams = n * (n - 1);
       // Server-side: what the SFU forwarded in the window, against what the senders sent.
@@ -216,6 +227,7 @@ export async function run(): Promise<Figure[]> {
         { bench: "voice", params, value: round((serverDrops / (expected / Math.max(1, n - 1))) * 100, 2), unit: "%", stat: "of the publishers' packets, dropped by the kernel at the server's sockets (the SFU thread not reading fast enough)", target: "report", met: true },
         { bench: "voice", params, value: round(((sfuCpu1 - sfuCpu0) * 1000) / Math.max(1, forwarded), 1), unit: "us", stat: "SFU thread CPU per forwarded packet (x50 = per forwarded stream per second)", target: "report", met: true },
         { bench: "voice", params, value: round(((sfuCpu1 - sfuCpu0) / MEASURE_MS) * 100, 1), unit: "% of one core", stat: "SFU thread CPU", target: "report", met: true },
+        { bench: "voice", params, value: round(((clientCpu1 - clientCpu0) / MEASURE_MS) * 100, 1), unit: "% of one core", stat: "load generator CPU (the clients' Worker threads in this process; on the same 2 cores)", target: "report", met: true },
         { bench: "voice", params, value: round(usPerPacket, 1), unit: "us", stat: "server CPU per forwarded packet", target: "report", met: true },
         { bench: "voice", params, value: after.sfu.gated - before.sfu.gated, unit: "packets", stat: "microphone packets the SFU dropped by permission in the window (should be 0)", target: "0", met: after.sfu.gated === before.sfu.gated },
         { bench: "voice", params, value: after.sfu.peers, unit: "peers", stat: "peers in the SFU at the end of the window", target: String(n), met: after.sfu.peers === n },
