@@ -8,7 +8,6 @@
 import { Database } from "bun:sqlite";
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, renameSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import * as tar from "tar";
 import { DB_FILE, StartupError } from "../db/client.ts";
 import { fsyncPath } from "../cli/backup.ts";
 import type { SnapshotReply, SnapshotRequest } from "./snapshot-worker.ts";
@@ -126,6 +125,7 @@ export async function createBackup(dataDir: string, out: string, opts: { progres
     const entries = [MANIFEST, DB_FILE, ...(existsSync(join(staging, "files")) ? ["files"] : [])];
     const total = blobs.length + 2;
     let written = 0;
+    const tar = await import("tar");
     await tar.c(
       {
         gzip: { level: 6 },

@@ -6,7 +6,6 @@ import { Database } from "bun:sqlite";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import * as tar from "tar";
 import { DB_FILE, StartupError } from "../db/client.ts";
 import type { Migration } from "../db/migrate.ts";
 import { integrityCheck } from "../cli/backup.ts";
@@ -64,6 +63,7 @@ export async function inspectBackup(file: string, scratch: string, migrations: r
   progress(0.05, "unpacking");
   try {
     // node-tar strips absolute paths and refuses entries that climb out with ../ (preservePaths off).
+    const tar = await import("tar");
     await tar.x({ file, cwd: scratch, strict: true, filter: (path, entry) => (entry as { type?: string }).type === "File" || (entry as { type?: string }).type === "Directory" });
   } catch (err) {
     return { kind: "archive", manifest: null, files: 0, problems: [`${file} is not a readable backup archive (${(err as Error).message})`] };

@@ -3,7 +3,6 @@
 // thumbnailed, and the stored copy is moved into the content-addressed store by the single writer
 // in the same step that records its row. Uploads are staged (no message yet) until a send claims them.
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { parseFile } from "music-metadata";
 import type { User } from "../auth/table.ts";
 import type { Core } from "../core.ts";
 import { ids } from "../db/snowflake.ts";
@@ -85,6 +84,8 @@ async function hashFile(path: string): Promise<string> {
 /** Duration (and a video's size) from the container headers only; nothing is decoded. */
 async function mediaInfo(path: string): Promise<{ durationSecs: number | null; width: number | null; height: number | null }> {
   try {
+    // Loaded on the first audio or video upload: its parsers are memory an idle server need not hold.
+    const { parseFile } = await import("music-metadata");
     const meta = await parseFile(path, { duration: false, skipCovers: true });
     const video = meta.format.trackInfo?.find((t) => t.video)?.video;
     const d = meta.format.duration;

@@ -1,6 +1,5 @@
 // The content type of an upload comes from its bytes, never from the client's header or file
 // name: an HTML page renamed .png is text/html here, and is then served as a download.
-import { fileTypeFromBuffer } from "file-type";
 
 export type Kind = "image" | "video" | "audio" | "text" | "other";
 
@@ -44,6 +43,8 @@ const MARKUP = /<(?:!doctype\s+html|html|head|body|script|iframe|svg|\?xml|objec
 
 /** Sniff from the first bytes (file-type reads at most ~4 KB of them for the formats we care about). */
 export async function sniffType(head: Uint8Array): Promise<string> {
+  // Loaded on the first upload (an idle server need not hold its format table).
+  const { fileTypeFromBuffer } = await import("file-type");
   const found = await fileTypeFromBuffer(head);
   if (found) return ALIASES[found.mime] ?? found.mime;
   if (head.includes(0)) return "application/octet-stream";

@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eq, inArray } from "drizzle-orm";
-import webpush from "web-push";
+// web-push and its crypto dependencies load on the first push or key generation, not at start.
+const webpush = (): typeof import("web-push") => require("web-push") as typeof import("web-push");
 import type { Core } from "../core.ts";
 import { safeFetch } from "../net/safe-fetch.ts";
 import { pushSubscriptions, type PushSubscriptionRow } from "./table.ts";
@@ -24,7 +25,7 @@ export function vapidKeys(core: Core): VapidKeys {
   if (keys) return keys;
   if (existsSync(path)) keys = JSON.parse(readFileSync(path, "utf8")) as VapidKeys;
   if (!keys?.publicKey || !keys.privateKey) {
-    keys = webpush.generateVAPIDKeys();
+    keys = webpush().generateVAPIDKeys();
     mkdirSync(core.config.dataDir, { recursive: true });
     writeFileSync(path, JSON.stringify(keys), { mode: 0o600 });
   }
@@ -73,7 +74,7 @@ export async function sendPush(core: Core, subs: PushSubscriptionRow[], payload:
   await Promise.all(
     subs.map(async (sub) => {
       try {
-        const req = webpush.generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, JSON.stringify(payload), {
+        const req = webpush().generateRequestDetails({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, JSON.stringify(payload), {
           vapidDetails: { subject, publicKey: keys.publicKey, privateKey: keys.privateKey },
           TTL: 24 * 3600,
           contentEncoding: "aes128gcm",

@@ -3,7 +3,8 @@
 // deleted when the job ends either way.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { unzipSync } from "fflate";
+// fflate loads with the first import or export, not at start.
+const unzipSync: typeof import("fflate").unzipSync = (...args) => (require("fflate") as typeof import("fflate")).unzipSync(...args);
 import type { Core } from "../core.ts";
 import { auditRow } from "../admin/audit.ts";
 import { checkCancelled, JobCancelled, registerJobKind } from "../jobs/runner.ts";

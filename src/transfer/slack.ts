@@ -4,7 +4,8 @@
 // becomes a thread started from that message. Reactions are shortcodes (converted with
 // node-emoji; custom workspace emoji are dropped). Files are kept when the zip carries their bytes
 // (__uploads/<file id>/<name>, as export tools that fetch them write); otherwise their link stays.
-import * as nodeEmoji from "node-emoji";
+// node-emoji loads with the first Slack import, not at start.
+const nodeEmoji = () => require("node-emoji") as typeof import("node-emoji");
 import { z } from "zod";
 import { decodeHTML } from "entities";
 import { BUNDLE_FORMAT, type BundleInput } from "./bundle.ts";
@@ -78,7 +79,7 @@ export function slackToBundle(entries: Map<string, Uint8Array>, workspaceName: s
         edited_timestamp: m.edited ? tsToIso(m.edited.ts) : null,
         pinned: (m.pinned_to ?? []).includes(ch.id),
         reactions: (m.reactions ?? []).flatMap((r) => {
-          const emoji = nodeEmoji.get(SLACK_ALIASES[r.name.replace(/::skin-tone-\d$/, "")] ?? r.name.replace(/::skin-tone-\d$/, ""));
+          const emoji = nodeEmoji().get(SLACK_ALIASES[r.name.replace(/::skin-tone-\d$/, "")] ?? r.name.replace(/::skin-tone-\d$/, ""));
           return emoji && !emoji.startsWith(":") ? [{ emoji, user_ids: r.users }] : [];
         }),
         attachments: (m.files ?? []).map((f) => {

@@ -1,6 +1,8 @@
 // Writing a zip to disk entry by entry (fflate's streaming Zip): only one attachment is in memory
 // at a time. Text entries are deflated; attachments (mostly already compressed) are stored.
-import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
+import type { Zip } from "fflate";
+// fflate loads with the first export, not at start.
+const fflate = () => require("fflate") as typeof import("fflate");
 import { createWriteStream } from "node:fs";
 
 export class ZipFile {
@@ -18,7 +20,7 @@ export class ZipFile {
       fail = reject;
     });
     this.out.on("error", (e) => fail(e));
-    this.zip = new Zip((err, chunk, final) => {
+    this.zip = new (fflate().Zip)((err, chunk, final) => {
       if (err) {
         this.failed = err;
         fail(err);
@@ -30,13 +32,13 @@ export class ZipFile {
   }
 
   text(name: string, content: string): void {
-    const entry = new ZipDeflate(name, { level: 6 });
+    const entry = new (fflate().ZipDeflate)(name, { level: 6 });
     this.zip.add(entry);
     entry.push(new TextEncoder().encode(content), true);
   }
 
   bytes(name: string, data: Uint8Array): void {
-    const entry = new ZipPassThrough(name);
+    const entry = new (fflate().ZipPassThrough)(name);
     this.zip.add(entry);
     entry.push(data, true);
   }
