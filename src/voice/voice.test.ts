@@ -54,6 +54,19 @@ async function talk(senders: VoiceClient[], n = 40): Promise<void> {
   await Bun.sleep(400);
 }
 
+/** A JSON gateway client, identified with `token`; `events` collects its dispatches. */
+async function identify(token: string): Promise<{ gw: WebSocket; events: { t: string; d: Record<string, unknown> }[] }> {
+  const gw = new WebSocket(`${app.url.replace("http", "ws")}/gateway?v=10&encoding=json`);
+  const events: { t: string; d: Record<string, unknown> }[] = [];
+  gw.onmessage = (e) => {
+    const f = JSON.parse(String(e.data));
+    if (f.op === 0) events.push(f);
+  };
+  await new Promise((r) => (gw.onopen = r));
+  gw.send(JSON.stringify({ op: 2, d: { token } }));
+  return { gw, events };
+}
+
 const connected = (cs: VoiceClient[]) => until(() => cs.every((c) => c.peer.connected), 10000);
 const stats = () => voiceOf(app.server.core).sfu.stats();
 
@@ -302,14 +315,7 @@ describe("voice channels through the real signalling", () => {
 
   test("JSON gateway clients get VOICE_STATE_UPDATE for joins, switches and leaves, and op 4 leaves a call", async () => {
     const acct = await member();
-    const gw = new WebSocket(`${app.url.replace("http", "ws")}/gateway?v=10&encoding=json`);
-    const events: { t: string; d: Record<string, unknown> }[] = [];
-    gw.onmessage = (e) => {
-      const f = JSON.parse(String(e.data));
-      if (f.op === 0) events.push(f);
-    };
-    await new Promise((r) => (gw.onopen = r));
-    gw.send(JSON.stringify({ op: 2, d: { token: acct.token } }));
+    const { gw, events } = await identify(acct.token);
     await until(() => events.some((e) => e.t === "READY"));
     const c = await client(acct);
     await c.join(voiceId);
@@ -330,14 +336,7 @@ describe("voice channels through the real signalling", () => {
     const acct = await member();
     const c = await client(acct);
     await c.join(voiceId);
-    const gw = new WebSocket(`${app.url.replace("http", "ws")}/gateway?v=10&encoding=json`);
-    const events: { t: string; d: Record<string, unknown> }[] = [];
-    gw.onmessage = (e) => {
-      const f = JSON.parse(String(e.data));
-      if (f.op === 0) events.push(f);
-    };
-    await new Promise((r) => (gw.onopen = r));
-    gw.send(JSON.stringify({ op: 2, d: { token: g.owner.token } }));
+    const { gw, events } = await identify(g.owner.token);
     await until(() => events.some((e) => e.t === "GUILD_CREATE" && e.d.id === g.guildId));
     const created = events.find((e) => e.t === "GUILD_CREATE" && e.d.id === g.guildId)!.d as { voice_states: Record<string, unknown>[] };
     expect(created.voice_states).toEqual([expect.objectContaining({ guild_id: g.guildId, channel_id: voiceId, user_id: acct.user.id, self_mute: false })]);

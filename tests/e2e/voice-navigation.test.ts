@@ -3,28 +3,14 @@
 // shows, the sidebars still list both in voice), a message sent there arrives live, going back
 // shows the call's grid without joining again, and the dock's Leave leaves.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chromium, type Page } from "playwright-core";
-import { rmSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
-import { createTestApp, tempDir, type TestApp } from "../../src/testing/app.ts";
+import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
 import { writeSetting } from "../../src/instance/service.ts";
-import { CHROMIUM, watchProblems, type Browser } from "./support/browser.ts";
+import { launchBrowser, MEDIA_FLAGS, watchProblems, type Browser } from "./support/browser.ts";
 
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required"];
-
-async function launchMediaBrowser(): Promise<Browser> {
-  const profile = tempDir("pokynano-chromium-voice-nav-");
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, headless: true });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
+const launchMediaBrowser = () => launchBrowser(MEDIA_FLAGS);
 
 let app: TestApp;
 let g: GuildFixture;

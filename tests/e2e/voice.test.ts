@@ -2,29 +2,13 @@
 // other (inbound audio bytes grow), a camera turned on shows frames on the other side, a screen
 // share too, and the sidebar lists both live.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chromium, type Page } from "playwright-core";
-import { rmSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
-import { createTestApp, tempDir, type TestApp } from "../../src/testing/app.ts";
+import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
-import { CHROMIUM, watchProblems, type Browser } from "./support/browser.ts";
+import { launchBrowser, MEDIA_FLAGS, watchProblems, type Browser } from "./support/browser.ts";
 
-// Our own launcher: the shared one's flags plus fake media devices and auto-accepted prompts
-// (screen capture picks the whole fake screen).
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-  "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--auto-select-desktop-capture-source=Entire screen", "--autoplay-policy=no-user-gesture-required"];
-
-async function launchMediaBrowser(): Promise<Browser> {
-  const profile = tempDir("pokynano-chromium-voice-");
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, headless: true });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
+const launchMediaBrowser = () => launchBrowser(MEDIA_FLAGS);
 
 let app: TestApp;
 let g: GuildFixture;

@@ -12,9 +12,12 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** Fake microphone and camera, prompts accepted, screen capture of the whole fake screen, sound without a gesture. */
+export const MEDIA_FLAGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--auto-select-desktop-capture-source=Entire screen", "--autoplay-policy=no-user-gesture-required"];
+
+export async function launchBrowser(extraFlags: readonly string[] = []): Promise<Browser> {
   const profile = tempDir("pokynano-chromium-");
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: [...FLAGS, ...extraFlags], headless: true });
   return {
     context,
     async close() {
