@@ -208,8 +208,10 @@ export async function run(): Promise<Figure[]> {
       const perUser = new Map<string, number>();
       for (const e of ends) for (const [user, count] of Object.entries(e.byUser)) perUser.set(user, (perUser.get(user) ?? 0) + count);
       const perPublisher = expected / n;
-      const short = [...perUser.entries()].filter(([, c]) => c < perPublisher * 0.9).map(([u, c]) => `${u}:${Math.round((100 * c) / perPublisher)}%`);
-      const silent = tokens.slice(0, n).filter((t) => !perUser.has(t.user)).map((t) => t.user);
+      // Named talker<i>: in worker i % 2, the (i / 2)-th to join there (both workers join at once).
+      const talker = (user: string) => `talker${tokens.findIndex((t) => t.user === user)}`;
+      const short = [...perUser.entries()].filter(([, c]) => c < perPublisher * 0.9).map(([u, c]) => `${talker(u)}:${Math.round((100 * c) / perPublisher)}%`);
+      const silent = tokens.slice(0, n).filter((t) => !perUser.has(t.user)).map((t) => talker(t.user));
       if (short.length || silent.length) console.error(`voice bench N=${n}: publishers heard much less than the others: ${[...short, ...silent.map((u) => `${u}:0%`)].join(" ")}`);
       const chatLat = await chatVoice;
       const streams = n * (n - 1);
