@@ -398,8 +398,12 @@ export async function run(): Promise<Figure[]> {
           stat: "p99 / baseline p99",
           baseline: round(bP99, 2),
           ratio: round(p99 / bP99, 2),
-          target: `<= ${RATIO_TARGET}x baseline`,
-          met: complete && p99 / bP99 <= RATIO_TARGET,
+          // Issue 5: "Target p99 <= 50 ms at 1000 ..., and within 1.5x of a bare Bun.serve publish
+          // loop": both at N=1000 (the comment on PLAN). At 10 and 100 the bare loop's p99 is 1-4 ms
+          // and the ratio measures the fixed cost of a durable send (HTTP, commit, render), which
+          // the send-throughput bench covers; it is reported.
+          target: n === 1000 ? `<= ${RATIO_TARGET}x baseline` : "report",
+          met: complete && (n !== 1000 || p99 / bP99 <= RATIO_TARGET),
         },
       );
     }
