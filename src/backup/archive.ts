@@ -14,6 +14,11 @@ import type { SnapshotReply, SnapshotRequest } from "./snapshot-worker.ts";
 import { VERSION } from "../version.ts";
 
 export const MANIFEST = "manifest.json";
+/**
+ * Files of the data dir beside the database that a backup carries: the Web Push (VAPID) key pair,
+ * without which every browser's push subscription dies after a restore.
+ */
+export const KEY_FILES = ["vapid.json"] as const;
 export const BACKUP_FORMAT = "pokynano-backup";
 
 export interface BackupManifest {
@@ -27,6 +32,8 @@ export interface BackupManifest {
   counts: { users: number; guilds: number; channels: number; messages: number; attachments: number };
   /** Attachments the snapshot names whose stored copy was already gone (kept honest, not hidden). */
   missing_files: string[];
+  /** Which of KEY_FILES the archive holds (absent in archives made before they were carried). */
+  key_files?: string[];
 }
 
 export type Progress = (fraction: number, detail: string) => void;
@@ -108,6 +115,8 @@ export async function createBackup(dataDir: string, out: string, opts: { progres
       fileBytes += statSync(target).size;
     }
     const present = new Set(walk(join(staging, "files")).map((p) => p.split("/").pop()!));
+    const keyFiles = KEY_FILES.filter((name) => existsSync(join(dataDir, name)));
+    for (const name of keyFiles) copyFileSync(join(dataDir, name), join(staging, name));
     const manifest: BackupManifest = {
       format: BACKUP_FORMAT,
       format_version: 1,
@@ -118,11 +127,12 @@ export async function createBackup(dataDir: string, out: string, opts: { progres
       files: { count: blobs.length, bytes: fileBytes },
       counts: facts.counts,
       missing_files: facts.hashes.filter((h) => !present.has(h)),
+      key_files: keyFiles,
     };
     writeFileSync(join(staging, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     cancelled();
 
-    const entries = [MANIFEST, DB_FILE, ...(existsSync(join(staging, "files")) ? ["files"] : [])];
+    const entries = [MANIFEST, DB_FILE, ...keyFiles, ...(existsSync(join(staging, "files")) ? ["files"] : [])];
     const total = blobs.length + 2;
     let written = 0;
     const tar = await import("tar");

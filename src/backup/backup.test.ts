@@ -2,7 +2,8 @@
 // every message acknowledged before the backup began; --dry-run validates; bad archives are refused.
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { vapidKeys } from "../notifications/push.ts";
 import { join } from "node:path";
 import { api, createAccount } from "../testing/accounts.ts";
 import { createTestApp, tempDir, type TestApp } from "../testing/app.ts";
@@ -50,6 +51,8 @@ describe("backup under load", () => {
       await Promise.all(inflight);
     })();
     await Bun.sleep(1000);
+    // The Web Push key pair exists once anyone subscribed; the backup carries it.
+    const vapid = vapidKeys(app.server.core);
     const backupStarted = performance.now();
     const started = await json<Job>(await api(app, "POST", "/admin/backups", undefined, admin.bearer));
     let job = started;
@@ -71,6 +74,8 @@ describe("backup under load", () => {
     expect(dry.report.problems).toEqual([]);
     expect(existsSync(join(target, "data"))).toBe(false); // a dry run changes nothing
     await restoreBackup(join(target, "data"), file, embeddedMigrations());
+    expect(JSON.parse(readFileSync(join(target, "data", "vapid.json"), "utf8"))).toEqual(vapid);
+    expect(statSync(join(target, "data", "vapid.json")).mode & 0o777).toBe(0o600);
     const db = new Database(join(target, "data", DB_FILE), { readonly: true, safeIntegers: true });
     try {
       expect(db.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });

@@ -3,7 +3,7 @@
 // ok, a schema this binary knows, every stored file named by its own sha256. `--dry-run` stops
 // there; a real restore then moves the database and files/ into place, keeping what it replaces.
 import { Database } from "bun:sqlite";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DB_FILE, StartupError } from "../db/client.ts";
@@ -11,7 +11,7 @@ import type { Migration } from "../db/migrate.ts";
 import { integrityCheck } from "../cli/backup.ts";
 import { restoreDatabase } from "../cli/restore.ts";
 import { dataDirInUse } from "../server.ts";
-import { BACKUP_FORMAT, MANIFEST, sha256File, type BackupManifest, type Progress } from "./archive.ts";
+import { BACKUP_FORMAT, KEY_FILES, MANIFEST, sha256File, type BackupManifest, type Progress } from "./archive.ts";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 
@@ -129,6 +129,15 @@ export async function restoreBackup(
         renameSync(live, filesKeptAs);
       }
       renameSync(join(scratch, "files"), live);
+    }
+    // The key files (the Web Push key pair) come back too; a different one in place is kept aside.
+    for (const name of report.kind === "archive" ? KEY_FILES : []) {
+      const restored = join(scratch, name);
+      if (!existsSync(restored)) continue;
+      const live = join(dataDir, name);
+      if (existsSync(live) && readFileSync(live, "utf8") !== readFileSync(restored, "utf8")) renameSync(live, `${live}.before-restore-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+      renameSync(restored, live);
+      chmodSync(live, 0o600);
     }
     return { report, keptAs, filesKeptAs };
   } finally {
