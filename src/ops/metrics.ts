@@ -23,7 +23,9 @@ const perServer = new WeakMap<Core, Metrics>();
 
 function remember(list: number[], ms: number): void {
   list.push(ms);
-  if (list.length > RECENT) list.splice(0, list.length - RECENT);
+  // Trimmed a quarter at a time: shifting 2,048 entries on every request and commit cost
+  // microseconds each under load (the p99 is then over the newest 2,048 to 2,560).
+  if (list.length > RECENT + RECENT / 4) list.splice(0, list.length - RECENT);
 }
 
 export function metricsFor(core: Core): Metrics {
