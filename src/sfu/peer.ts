@@ -81,7 +81,7 @@ export class Peer {
   uplink(source: Source, active: boolean): Uplink {
     let up = this.up.get(source);
     if (!up) {
-      const transceiver = this.pc.addTransceiver(kindOf(source), { direction: "recvonly" });
+      const transceiver = this.addTransceiver(kindOf(source), "recvonly");
       const created: Uplink = { source, transceiver, active, subscribers: new Set(), lastPli: 0, wantKeyframe: false, audioLevelId: -1 };
       transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
         track.onReceiveRtp.subscribe((rtp) => this.host.onRtp(this, created, rtp));
@@ -93,13 +93,29 @@ export class Peer {
     return up;
   }
 
+  /**
+   * A new m-line. werift's addTransceiver silently takes the place of any transceiver whose last
+   * negotiated direction is "inactive" and that never sent (`usedForSender`), of either kind:
+   * the new one inherits its m-line and mid and the old one is dropped from the connection. A
+   * spare downlink that was dropped before its first negotiation is such a transceiver; once
+   * taken from the spares for a new publisher (sendonly, but still "inactive" until the answer),
+   * a second new downlink in the same negotiation replaced it, and that publisher never reached
+   * this peer (the bench's "heard by nobody" after people left and rejoined). The SFU keeps its
+   * own spares, so werift's reuse is turned off for every transceiver it makes.
+   */
+  private addTransceiver(kind: "audio" | "video", direction: "recvonly" | "sendonly"): RTCRtpTransceiver {
+    const transceiver = this.pc.addTransceiver(kind, { direction });
+    (transceiver as unknown as { usedForSender: boolean }).usedForSender = true;
+    return transceiver;
+  }
+
   /** A downlink carrying another peer's source to this one. */
   subscribe(from: Peer, source: Source): Downlink {
     const key = `${from.id}/${source}`;
     const existing = this.down.get(key);
     if (existing) return existing;
     const kind = kindOf(source);
-    const transceiver = this.spare[kind].pop() ?? this.pc.addTransceiver(kind, { direction: "sendonly" });
+    const transceiver = this.spare[kind].pop() ?? this.addTransceiver(kind, "sendonly");
     transceiver.setDirection("sendonly");
     // werift's send-side bandwidth estimator keeps a record per packet sent, keyed by the 16-bit
     // transport sequence number, and its pruning looks at the wrong object: up to 65,536 records
