@@ -141,7 +141,7 @@ export async function run(): Promise<Figure[]> {
     const { code } = await api<{ code: string }>(base, "POST", `/api/v10/channels/${textId}/invites`, admin, { max_age: 0, max_uses: 0 });
     for (const t of tokens.slice(1)) await api(base, "POST", `/api/v10/invites/${code}`, t.token, {});
 
-    const serverStats = () => api<{ sfu: { forwarded: number; gated: number; peers: number; maxBlockMs: number; heapUsed: number; forwardMs: { p50: number; p99: number; max: number } }; main_loop_max_block_ms: number }>(base, "GET", "/api/v10/voice/stats", admin);
+    const serverStats = () => api<{ sfu: { forwarded: number; gated: number; peers: number; uplinkByUser?: Record<string, number>; maxBlockMs: number; heapUsed: number; forwardMs: { p50: number; p99: number; max: number } }; main_loop_max_block_ms: number }>(base, "GET", "/api/v10/voice/stats", admin);
     const chatBaseline = await chat(base, admin, textId, 5_000);
     for (const n of SIZES) {
       const workers = [0, 1].map(() => new Worker(`${import.meta.dir}/voice-peers.ts`));
@@ -212,7 +212,14 @@ export async function run(): Promise<Figure[]> {
       const talker = (user: string) => `talker${tokens.findIndex((t) => t.user === user)}`;
       const short = [...perUser.entries()].filter(([, c]) => c < perPublisher * 0.9).map(([u, c]) => `${talker(u)}:${Math.round((100 * c) / perPublisher)}%`);
       const silent = tokens.slice(0, n).filter((t) => !perUser.has(t.user)).map((t) => talker(t.user));
-      if (short.length || silent.length) console.error(`voice bench N=${n}: publishers heard much less than the others: ${[...short, ...silent.map((u) => `${u}:0%`)].join(" ")}`);
+      if (short.length || silent.length) {
+        // What the SFU itself received from each of them in the window (against what each sent,
+        // about sentInWindow / n): near that = the SFU got it and did not forward it; near 0 =
+        // the client did not send it or werift did not route it to the uplink.
+        const got = (user: string) => (after.sfu.uplinkByUser?.[user] ?? 0) - (before.sfu.uplinkByUser?.[user] ?? 0);
+        const named = [...perUser.entries()].filter(([, c]) => c < perPublisher * 0.9).map(([u]) => u).concat(tokens.slice(0, n).filter((t) => !perUser.has(t.user)).map((t) => t.user));
+        console.error(`voice bench N=${n}: publishers heard much less than the others: ${[...short, ...silent.map((u) => `${u}:0%`)].join(" ")}; the SFU received from them in the window: ${named.map((u) => `${talker(u)}:${got(u)}`).join(" ")} (each sent about ${Math.round(sentInWindow / n)})`);
+      }
       const chatLat = await chatVoice;
       const streams = n * (n - 1);
       // Server-side: what the SFU forwarded in the window, against what the senders sent.

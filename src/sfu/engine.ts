@@ -171,6 +171,7 @@ export class Engine implements PeerHost {
   /** The hot path: one uplink packet to every subscriber, no decoding, one header copy each. */
   onRtp(from: Peer, up: Uplink, rtp: RtpPacket): void {
     from.lastHeard = this.now;
+    from.uplinkPackets++;
     if (up.wantKeyframe) from.requestKeyframe(up);
     let level = -1;
     const audio = up.source === "mic" || up.source === "screenAudio";
@@ -247,6 +248,16 @@ export class Engine implements PeerHost {
     }
   }
 
+  private uplinkByUser(): Record<string, number> {
+    const out: Record<string, number> = {};
+    let n = 0;
+    for (const peer of this.peers.values()) {
+      if (n++ >= 200) break;
+      out[peer.user] = (out[peer.user] ?? 0) + peer.uplinkPackets;
+    }
+    return out;
+  }
+
   stats(): SfuStats {
     const out: SfuStats = {
       rooms: this.rooms.size,
@@ -257,6 +268,7 @@ export class Engine implements PeerHost {
       socketErrors: socketCounters.errors,
       forwarded: this.forwarded,
       gated: this.gated,
+      uplinkByUser: this.uplinkByUser(),
       forwardMs: this.forwardTimes.take(),
       maxBlockMs: Math.round(this.maxBlock * 10) / 10,
       heapUsed: process.memoryUsage().heapUsed,

@@ -58,6 +58,8 @@ export class Peer {
   private answered = false;
   closed = false;
   lastHeard: number;
+  /** Uplink RTP packets received (all sources), for the stats. */
+  uplinkPackets = 0;
   loudAt = 0;
   speaking = false;
 

@@ -70,6 +70,12 @@ export interface SfuStats {
   /** Microphone packets dropped because the peer was muted, lacked SPEAK or push-to-talk was up. */
   gated: number;
   /**
+   * Uplink RTP packets that reached the SFU's JavaScript (werift routed them to an uplink), by
+   * publishing user, since each peer joined (first 200 peers): tells a publisher the SFU never
+   * got apart from one it got and did not forward.
+   */
+  uplinkByUser: Record<string, number>;
+  /**
    * Time in the SFU thread from an uplink packet reaching JavaScript to the last copy of it being
    * handed to the kernel, ms, over the packets forwarded since the last stats call (not counted:
    * the time a datagram waits in the kernel before the thread reads it; see maxBlockMs).

@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from "../testing/app.ts";
 import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
 import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
 import { until, VoiceClient, type Frame } from "../testing/voice-client.ts";
+import { voiceOf } from "./service.ts";
 
 let app: TestApp;
 let g: GuildFixture;
@@ -78,4 +79,7 @@ test("a downlink dropped before it was ever negotiated, reused for a newcomer wh
   // (its packets went out on a transceiver no longer in A's connection, under D's mid).
   const heard = (from: TestAccount) => ({ packets: a.peer.count(from.user.id).packets, gaps: a.peer.count(from.user.id).gaps });
   expect({ c: heard(uc), d: heard(ud) }).toEqual({ c: { packets: 30, gaps: 0 }, d: { packets: 30, gaps: 0 } });
+  // The SFU's per-publisher uplink count (the voice bench reads it for publishers heard by nobody).
+  const s = await voiceOf(app.server.core).sfu.stats();
+  expect({ c: s.uplinkByUser[uc.user.id], d: s.uplinkByUser[ud.user.id] }).toEqual({ c: 30, d: 30 });
 }, 60000);
