@@ -163,7 +163,15 @@ self.onmessage = async (e: MessageEvent) => {
     self.postMessage({ op: "windowed" });
   } else if (m.op === "stop") {
     sending = false;
-    self.postMessage({ op: "stopped", sent: sentInWindow, received: receivedInWindow, receivedTotal, gaps, delays, people: people.length, byUser: Object.fromEntries(byUser) });
+    // What each participant's werift sender really sent (its RTP packet count since it started:
+    // werift drops packets silently while its DTLS transport is not connected or it has no codec),
+    // in join order, to tell a client that did not send from an SFU that did not receive.
+    const senders = people.map((p) => {
+      const t = p.peer.pc.getTransceivers().find((x) => x.sender.track === p.peer.local.mic);
+      const sender = t?.sender as unknown as { packetCount?: number; dtlsTransport?: { state?: string } } | undefined;
+      return { mid: t?.mid ?? null, packets: sender?.packetCount ?? -1, dtls: sender?.dtlsTransport?.state ?? "none", ice: p.peer.pc.iceConnectionState };
+    });
+    self.postMessage({ op: "stopped", sent: sentInWindow, received: receivedInWindow, receivedTotal, gaps, delays, people: people.length, byUser: Object.fromEntries(byUser), senders });
     for (const p of people) {
       p.ws.close();
       await p.peer.close();

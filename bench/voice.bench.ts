@@ -194,7 +194,7 @@ export async function run(): Promise<Figure[]> {
       if (!after.sfu) throw new Error(`voice bench: the room emptied during the window (server log: ${dataDir}/server.log)`);
       // Late packets of the window still arriving count as late (their delay), not as lost.
       await Bun.sleep(GRACE_MS);
-      const ends = await ask<{ sent: number; received: number; delays: number[]; byUser: Record<string, number> }>(workers, { op: "stop" }, "stopped");
+      const ends = await ask<{ sent: number; received: number; delays: number[]; byUser: Record<string, number>; senders: { mid: string | null; packets: number; dtls: string; ice: string }[] }>(workers, { op: "stop" }, "stopped");
       for (const w of workers) w.terminate();
       // Every packet a participant sent in the window should reach the n-1 others.
       const sentInWindow = ends.reduce((sum, e) => sum + e.sent, 0);
@@ -218,7 +218,12 @@ export async function run(): Promise<Figure[]> {
         // the client did not send it or werift did not route it to the uplink.
         const got = (user: string) => (after.sfu.uplinkByUser?.[user] ?? 0) - (before.sfu.uplinkByUser?.[user] ?? 0);
         const named = [...perUser.entries()].filter(([, c]) => c < perPublisher * 0.9).map(([u]) => u).concat(tokens.slice(0, n).filter((t) => !perUser.has(t.user)).map((t) => t.user));
-        console.error(`voice bench N=${n}: publishers heard much less than the others: ${[...short, ...silent.map((u) => `${u}:0%`)].join(" ")}; the SFU received from them in the window: ${named.map((u) => `${talker(u)}:${got(u)}`).join(" ")} (each sent about ${Math.round(sentInWindow / n)})`);
+        // Their own werift sender's count (worker i % 2, (i / 2)-th to join there).
+        const client = (user: string) => {
+          const i = tokens.findIndex((t) => t.user === user);
+          return JSON.stringify(ends[i % workers.length]?.senders?.[Math.floor(i / workers.length)] ?? null);
+        };
+        console.error(`voice bench N=${n}: publishers heard much less than the others: ${[...short, ...silent.map((u) => `${u}:0%`)].join(" ")}; the SFU received from them in the window: ${named.map((u) => `${talker(u)}:${got(u)}`).join(" ")} (each sent about ${Math.round(sentInWindow / n)}); their clients' werift senders since the start: ${named.map((u) => `${talker(u)}:${client(u)}`).join(" ")}`);
       }
       const chatLat = await chatVoice;
       const streams = n * (n - 1);
