@@ -2,7 +2,7 @@
 // the timers (speaking, liveness, event-loop watch) batched at fixed rates rather than per packet.
 import type { RtpPacket } from "werift";
 import { arrival, coarse, destinations, socketCounters } from "./guard.ts";
-import { Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
+import { codecCounters, Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
 import { SPEAKING_LEVEL } from "./media.ts";
 import { Room } from "./room.ts";
 import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./sfu.ts";
@@ -101,7 +101,11 @@ export class Engine implements PeerHost {
   }
 
   async answer(peerId: string, sdp: string): Promise<void> {
-    await this.peer(peerId).answer(sdp);
+    const peer = this.peer(peerId);
+    await peer.answer(sdp);
+    // What the answer said it decodes may change which codecs the room's publishers are offered.
+    const room = this.roomOf.get(peer);
+    if (room) this.guardRoom(room, () => room.applyCodecPolicy());
   }
 
   async publish(peerId: string, source: Exclude<Source, "mic">, on: boolean): Promise<void> {
@@ -268,6 +272,7 @@ export class Engine implements PeerHost {
       socketErrors: socketCounters.errors,
       forwarded: this.forwarded,
       gated: this.gated,
+      undecodable: codecCounters.undecodable,
       uplinkByUser: this.uplinkByUser(),
       forwardMs: this.forwardTimes.take(),
       maxBlockMs: Math.round(this.maxBlock * 10) / 10,

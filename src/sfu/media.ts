@@ -1,6 +1,7 @@
 // What the SFU offers: Opus with in-band FEC and DTX (the browser stops sending in silence and
-// recovers single losses itself), VP8 with NACK/PLI/FIR and transport-wide congestion control
-// feedback for the browser's bandwidth estimate, and the header extensions it reads (mid for
+// recovers single losses itself), VP8 and H.264 (constrained baseline, the profile every browser
+// decodes; codecs.ts decides when a publisher may send it) with NACK/PLI/FIR and transport-wide
+// congestion control feedback for the browser's bandwidth estimate, and the header extensions it reads (mid for
 // demultiplexing, the audio level for speaking detection). One config object per peer: werift
 // numbers extension ids across the audio then video lists by position, so the shared `mid`
 // object ends up with one id in both (a BUNDLE group must not map one URI to two ids).
@@ -19,12 +20,29 @@ import type { IceSettings } from "./sfu.ts";
 
 export const AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
+export const VP8 = "video/VP8";
+export const H264 = "video/H264";
+
+/** Fresh objects each time: werift numbers payload types into the objects it is given. */
+export function videoCodecs(): RTCRtpCodecParameters[] {
+  const rtcpFeedback = () => [useNACK(), usePLI(), useFIR(), useTWCC()];
+  return [
+    new RTCRtpCodecParameters({ mimeType: VP8, clockRate: 90000, rtcpFeedback: rtcpFeedback() }),
+    new RTCRtpCodecParameters({
+      mimeType: H264,
+      clockRate: 90000,
+      rtcpFeedback: rtcpFeedback(),
+      parameters: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+    }),
+  ];
+}
+
 export function peerConfig(ice: IceSettings): Partial<PeerConfig> {
   const mid = useSdesMid();
   return {
     codecs: {
       audio: [new RTCRtpCodecParameters({ mimeType: "audio/opus", clockRate: 48000, channels: 2, parameters: "minptime=10;useinbandfec=1;usedtx=1" })],
-      video: [new RTCRtpCodecParameters({ mimeType: "video/VP8", clockRate: 90000, rtcpFeedback: [useNACK(), usePLI(), useFIR(), useTWCC()] })],
+      video: videoCodecs(),
     },
     headerExtensions: { audio: [mid, useAudioLevelIndication()], video: [mid, useTransportWideCC()] },
     // ICE-lite: the server only answers connectivity checks, so it gathers no server-reflexive

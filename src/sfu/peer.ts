@@ -2,7 +2,8 @@
 // (each other participant's sources) on one BUNDLEd connection. The server is always the
 // offerer, so there is never glare: a change (someone joins, starts a camera, leaves) marks the
 // peer for renegotiation and the next offer goes out once the client answered the last one.
-import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpTransceiver } from "werift";
+import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpCodecParameters, type RTCRtpTransceiver } from "werift";
+import { allowedVideoCodecs, receiverCodec, receivesH264 } from "./codecs.ts";
 import { forwardAudio, forwardCounters } from "./forward.ts";
 import { AUDIO_LEVEL_URI, peerConfig, rewriteCandidates } from "./media.ts";
 import { isAudio, type Flags, type Grants, type IceSettings, type SfuEvent, type Source, type TrackInfo } from "./sfu.ts";
@@ -17,6 +18,10 @@ export interface Uplink {
   lastPli: number;
   wantKeyframe: boolean;
   audioLevelId: number;
+  /** Whether H.264 is in what this (video) uplink is offered (codecs.ts). */
+  h264: boolean;
+  /** The codec listed first in the last offer of this uplink (a browser sends the offer's first it can). */
+  offeredFirst: string | undefined;
 }
 
 export interface Downlink {
@@ -34,6 +39,8 @@ const NO_CACHE = new Proxy([] as unknown[], { set: () => true });
 
 /** RTCPeerConnections created and not yet closed in this thread (leak tests count them). */
 export const peerCounters = { open: 0 };
+/** Video packets not forwarded because the receiver cannot decode their codec (a codec change in flight). */
+export const codecCounters = { undecodable: 0 };
 
 export interface PeerHost {
   ice: IceSettings;
@@ -62,6 +69,10 @@ export class Peer {
   uplinkPackets = 0;
   loudAt = 0;
   speaking = false;
+  /** From its last answer: can it decode H.264 (null: no video downlink to tell yet). */
+  receivesH264: boolean | null = null;
+  /** Every video codec the SFU has, with the payload types werift gave them for this connection. */
+  private readonly videoCodecs: RTCRtpCodecParameters[];
 
   constructor(
     readonly id: string,
@@ -70,7 +81,9 @@ export class Peer {
     public flags: Flags,
     private readonly host: PeerHost,
   ) {
-    this.pc = new RTCPeerConnection(peerConfig(host.ice));
+    const config = peerConfig(host.ice);
+    this.pc = new RTCPeerConnection(config);
+    this.videoCodecs = config.codecs!.video!;
     peerCounters.open++;
     this.lastHeard = host.clock();
     this.pc.connectionStateChange.subscribe((state) => {
@@ -84,7 +97,7 @@ export class Peer {
     let up = this.up.get(source);
     if (!up) {
       const transceiver = this.addTransceiver(kindOf(source), "recvonly");
-      const created: Uplink = { source, transceiver, active, subscribers: new Set(), lastPli: 0, wantKeyframe: false, audioLevelId: -1 };
+      const created: Uplink = { source, transceiver, active, subscribers: new Set(), lastPli: 0, wantKeyframe: false, audioLevelId: -1, h264: true, offeredFirst: undefined };
       transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
         track.onReceiveRtp.subscribe((rtp) => this.host.onRtp(this, created, rtp));
       });
@@ -93,6 +106,22 @@ export class Peer {
     up.active = active;
     up.transceiver.setDirection(active ? "recvonly" : "inactive");
     return up;
+  }
+
+  /**
+   * Offer the video uplinks H.264 or not (the room decides: codecs.ts). True when that changed
+   * what an uplink is offered, so this peer must renegotiate. Compared with what was offered, not
+   * with what the browser answered (one that cannot send H.264 answers without it every time).
+   */
+  offerVideoCodecs(h264: boolean): boolean {
+    let changed = false;
+    for (const up of this.up.values()) {
+      if (isAudio(up.source) || up.h264 === h264) continue;
+      up.h264 = h264;
+      up.transceiver.codecs = allowedVideoCodecs(this.videoCodecs, h264);
+      changed = true;
+    }
+    return changed;
   }
 
   /**
@@ -156,6 +185,14 @@ export class Peer {
   send(down: Downlink, rtp: RtpPacket, level = -1, now = 0): void {
     const h = rtp.header;
     const sender = down.transceiver.sender;
+    if (!down.audio) {
+      // werift's sender stamps its own codec's payload type on every packet: make it this
+      // packet's codec as this receiver numbers it, or drop what the receiver cannot decode.
+      const up = down.from.up.get(down.source);
+      const codec = up && receiverCodec(up.transceiver.codecs, down.transceiver.codecs, h.payloadType);
+      if (!codec) return void codecCounters.undecodable++;
+      sender.codec = codec;
+    }
     if (down.sourceSsrc !== h.ssrc) {
       if (down.sourceSsrc !== null) sender.replaceRTP(h, true);
       down.sourceSsrc = h.ssrc;
@@ -229,6 +266,7 @@ export class Peer {
     this.restarting = iceRestart;
     const offer = await this.pc.createOffer({ iceRestart });
     await this.pc.setLocalDescription(offer);
+    for (const up of this.up.values()) up.offeredFirst = up.transceiver.codecs[0]?.mimeType;
     if (this.pc.iceGatheringState !== "complete") await this.pc.iceGatheringStateChange.watch((s) => s === "complete", 5000).catch(() => {});
     if (this.closed) return;
     const sdp = rewriteCandidates(this.pc.localDescription!.sdp, this.host.ice);
@@ -257,6 +295,13 @@ export class Peer {
       if (!isAudio(up.source)) continue;
       const level = up.transceiver.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI);
       if (level) up.audioLevelId = level.id;
+    }
+    const videoDown = [...this.down.values()].filter((d) => !d.audio && d.transceiver.codecs.length > 0);
+    this.receivesH264 = receivesH264(videoDown.map((d) => d.transceiver.codecs)) ?? this.receivesH264;
+    // A browser answering sends the first codec of the offer it can, whatever order its answer
+    // gives: an answer preferring another codec (Safari's H.264) gets an offer in its order.
+    for (const up of this.up.values()) {
+      if (up.active && !isAudio(up.source) && up.transceiver.codecs[0]?.mimeType !== up.offeredFirst) this.again = true;
     }
     // New video downlinks need a keyframe before they show anything.
     for (const d of this.down.values()) if (!isAudio(d.source)) this.host.onKeyframeRequest(d);

@@ -1,6 +1,6 @@
 // A voice room: who receives whose sources. Every active uplink of every peer has one downlink
 // in every other peer of the room; the links are made and broken here and each touched peer
-// renegotiates.
+// renegotiates. The room also decides whether its publishers may send H.264 (codecs.ts).
 import type { Peer } from "./peer.ts";
 import type { Source } from "./sfu.ts";
 
@@ -19,9 +19,20 @@ export class Room {
     peer.negotiate();
   }
 
+  /**
+   * H.264 is offered to publishers only while every peer that has told (by answering a video
+   * m-line) can decode it; the publishers whose offers change renegotiate.
+   */
+  applyCodecPolicy(): void {
+    let h264 = true;
+    for (const p of this.peers.values()) if (p.receivesH264 === false) h264 = false;
+    for (const p of this.peers.values()) if (p.offerVideoCodecs(h264)) p.negotiate();
+  }
+
   /** Start or stop forwarding one source of a peer to everyone else. */
   setSource(peer: Peer, source: Source, on: boolean): void {
     const up = peer.uplink(source, on);
+    this.applyCodecPolicy();
     for (const other of this.peers.values()) {
       if (other === peer) continue;
       if (on) this.link(peer, source, other);
@@ -35,6 +46,7 @@ export class Room {
     if (!this.peers.delete(peer.id)) return;
     for (const up of peer.up.values()) for (const down of [...up.subscribers]) this.unlink(down);
     for (const down of [...peer.down.values()]) this.unlink(down);
+    this.applyCodecPolicy();
     for (const other of this.peers.values()) other.negotiate();
   }
 

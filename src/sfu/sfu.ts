@@ -69,6 +69,8 @@ export interface SfuStats {
   forwarded: number;
   /** Microphone packets dropped because the peer was muted, lacked SPEAK or push-to-talk was up. */
   gated: number;
+  /** Video packets not sent to a receiver that cannot decode their codec (while a codec switch settles). */
+  undecodable: number;
   /**
    * Uplink RTP packets that reached the SFU's JavaScript (werift routed them to an uplink), by
    * publishing user, since each peer joined (first 200 peers): tells a publisher the SFU never

@@ -2,31 +2,32 @@
 // session cookie) plus a werift peer that answers every offer the server sends.
 import type { TestAccount } from "./accounts.ts";
 import type { TestApp } from "./app.ts";
-import { VoicePeer } from "./voice-peer.ts";
+import { VoicePeer, type TestVideoCodec } from "./voice-peer.ts";
 
 export type Frame = { v: string; [key: string]: unknown };
 
 export class VoiceClient {
   readonly frames: Frame[] = [];
-  peer = new VoicePeer();
   offers = 0;
   closed: Promise<number>;
 
   private constructor(
     readonly ws: WebSocket,
     readonly account: TestAccount,
+    public peer: VoicePeer,
   ) {
     ws.onmessage = (e) => void this.receive(String(e.data));
     this.closed = new Promise((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
   }
 
-  static async open(app: TestApp, account: TestAccount): Promise<VoiceClient> {
+  /** `video`: the codecs its peer has, preferred first (VP8 alone by default). */
+  static async open(app: TestApp, account: TestAccount, video?: TestVideoCodec[]): Promise<VoiceClient> {
     const ws = new WebSocket(`${app.url.replace("http", "ws")}/ws?voice`, { headers: { Cookie: account.cookie, Origin: app.url } } as never);
     await new Promise((resolve, reject) => {
       ws.onopen = resolve;
       ws.onerror = reject;
     });
-    return new VoiceClient(ws, account);
+    return new VoiceClient(ws, account, new VoicePeer(video));
   }
 
   private async receive(text: string): Promise<void> {

@@ -15,6 +15,8 @@ export interface Received {
   lastSeq: number;
   /** Send -> receive times from the stamp in the payload (process-wide clock: bench threads compare). */
   delays: number[];
+  /** The codec (mime type, from this connection's payload types) of the last packet. */
+  codec?: string;
 }
 
 export interface Offer {
@@ -26,14 +28,15 @@ export interface Offer {
 /** Only loopback candidates: the test machine's traffic stays on the machine. */
 const LOOPBACK = { iceServers: [], iceUseIpv6: false, iceInterfaceAddresses: { udp4: "127.0.0.1" } as never, iceAdditionalHostAddresses: ["127.0.0.1"] };
 
+/** Video codecs a test peer may claim (in its order of preference). */
+export type TestVideoCodec = "VP8" | "H264";
+const VIDEO: Record<TestVideoCodec, () => RTCRtpCodecParameters> = {
+  VP8: () => new RTCRtpCodecParameters({ mimeType: "video/VP8", clockRate: 90000 }),
+  H264: () => new RTCRtpCodecParameters({ mimeType: "video/H264", clockRate: 90000, parameters: "packetization-mode=1;profile-level-id=42e01f" }),
+};
+
 export class VoicePeer {
-  readonly pc = new RTCPeerConnection({
-    ...LOOPBACK,
-    codecs: {
-      audio: [new RTCRtpCodecParameters({ mimeType: "audio/opus", clockRate: 48000, channels: 2 })],
-      video: [new RTCRtpCodecParameters({ mimeType: "video/VP8", clockRate: 90000 })],
-    },
-  });
+  readonly pc: RTCPeerConnection;
   readonly local: Record<Source, MediaStreamTrack> = {
     mic: new MediaStreamTrack({ kind: "audio" }),
     camera: new MediaStreamTrack({ kind: "video" }),
@@ -47,7 +50,15 @@ export class VoicePeer {
   private ssrc = Math.floor(Math.random() * 2 ** 31);
   uplink: Partial<Record<Source, string>> = {};
 
-  constructor() {
+  /** `video`: the codecs it sends and receives, preferred first (VP8 alone by default). */
+  constructor(video: TestVideoCodec[] = ["VP8"]) {
+    this.pc = new RTCPeerConnection({
+      ...LOOPBACK,
+      codecs: {
+        audio: [new RTCRtpCodecParameters({ mimeType: "audio/opus", clockRate: 48000, channels: 2 })],
+        video: video.map((name) => VIDEO[name]()),
+      },
+    });
     this.pc.onTransceiverAdded.subscribe((t) => this.watch(t));
   }
 
@@ -62,6 +73,7 @@ export class VoicePeer {
         if (r.lastSeq >= 0 && seq !== ((r.lastSeq + 1) & 0xffff)) r.gaps++;
         r.lastSeq = seq;
         r.packets++;
+        r.codec = t.codecs.find((c) => c.payloadType === rtp.header.payloadType)?.mimeType;
         if (rtp.payload.length >= 9 && rtp.payload[0] === 0xfe) r.delays.push(performance.timeOrigin + performance.now() - readStamp(rtp.payload));
       });
     });

@@ -2,39 +2,25 @@
 // whatever the order of joins, leaves and answers (the voice bench once lost whole publishers
 // after the same users left and rejoined a room).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createTestApp, type TestApp } from "../testing/app.ts";
-import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
-import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
-import { until, VoiceClient, type Frame } from "../testing/voice-client.ts";
+import type { TestAccount } from "../testing/accounts.ts";
+import { until, type Frame, type VoiceClient } from "../testing/voice-client.ts";
+import { openVoiceFixture, type VoiceFixture } from "../testing/voice-fixture.ts";
 import { voiceOf } from "./service.ts";
 
-let app: TestApp;
-let g: GuildFixture;
-let voiceId: string;
-const clients: VoiceClient[] = [];
-const LOOPBACK = { ports: null, listenIp: "127.0.0.1", publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null };
+let f: VoiceFixture;
 
 beforeAll(async () => {
-  app = await createTestApp({ voice: LOOPBACK });
-  g = await createGuildFixture(app);
-  const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${g.guildId}/channels`, undefined, g.owner.bearer));
-  voiceId = channels.find((c) => c.type === 2)!.id;
+  f = await openVoiceFixture();
 });
 afterAll(async () => {
-  for (const c of clients) await c.close().catch(() => {});
-  await app.close();
+  await f.close();
 });
 
-async function member(): Promise<TestAccount> {
-  const acct = await createAccount(app);
-  await g.join(acct);
-  return acct;
-}
+const member = () => f.member();
 
 async function joined(acct: TestAccount): Promise<VoiceClient> {
-  const c = await VoiceClient.open(app, acct);
-  clients.push(c);
-  c.send({ v: "join", channel: voiceId });
+  const c = await f.client(acct);
+  c.send({ v: "join", channel: f.voiceId });
   return c;
 }
 
@@ -80,6 +66,6 @@ test("a downlink dropped before it was ever negotiated, reused for a newcomer wh
   const heard = (from: TestAccount) => ({ packets: a.peer.count(from.user.id).packets, gaps: a.peer.count(from.user.id).gaps });
   expect({ c: heard(uc), d: heard(ud) }).toEqual({ c: { packets: 30, gaps: 0 }, d: { packets: 30, gaps: 0 } });
   // The SFU's per-publisher uplink count (the voice bench reads it for publishers heard by nobody).
-  const s = await voiceOf(app.server.core).sfu.stats();
+  const s = await voiceOf(f.app.server.core).sfu.stats();
   expect({ c: s.uplinkByUser[uc.user.id], d: s.uplinkByUser[ud.user.id] }).toEqual({ c: 30, d: 30 });
 }, 60000);

@@ -174,12 +174,26 @@
       const source = Object.keys(f.uplink).find((s) => f.uplink[s] === t.mid);
       if (!source) continue;
       t.direction = local[source] ? "sendonly" : "inactive";
+      if (t.receiver.track.kind === "video") preferBrowserCodecs(t);
       await t.sender.replaceTrack(local[source]);
       if (source === "camera") capBitrate(t.sender, 600_000);
     }
     await pc.setLocalDescription(await pc.createAnswer());
     send({ v: "answer", sdp: pc.localDescription.sdp });
     T().prune(tracks);
+  }
+
+  // The server offers VP8 and H.264. An answer ordered by this browser's own list tells the
+  // server what it prefers (Safari: H.264, often in hardware; Chrome and Firefox: VP8); the
+  // server then offers that codec first, which is the one a browser answering sends.
+  function preferBrowserCodecs(t) {
+    const caps = window.RTCRtpReceiver?.getCapabilities?.("video")?.codecs;
+    if (!caps || !t.setCodecPreferences) return;
+    try {
+      t.setCodecPreferences(caps);
+    } catch {
+      // An older browser that refuses: the offer's order stands.
+    }
   }
 
   // werift cannot forward simulcast layers by viewer size: the camera is capped instead.

@@ -1,0 +1,83 @@
+// The camera's codec follows the browser's preference: one whose own list puts H.264 first (as
+// Safari's does, for its hardware encoder) sends H.264 and the other side decodes it; Chromium's
+// default order sends VP8.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
+import { createTestApp, type TestApp } from "../../src/testing/app.ts";
+import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
+import { launchBrowser, MEDIA_FLAGS, watchProblems, type Browser } from "./support/browser.ts";
+
+let app: TestApp;
+let g: GuildFixture;
+let bea: TestAccount;
+let voiceId: string;
+let browsers: Browser[] = [];
+
+beforeAll(async () => {
+  app = await createTestApp({ voice: { ports: null, listenIp: null, publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null } });
+  g = await createGuildFixture(app, "Codecs");
+  bea = await createAccount(app, { username: "bea_codecs", displayName: "Bea" });
+  await g.join(bea);
+  const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${g.guildId}/channels`, undefined, g.owner.bearer));
+  voiceId = channels.find((c) => c.type === 2)!.id;
+  browsers = await Promise.all([launchBrowser(MEDIA_FLAGS), launchBrowser(MEDIA_FLAGS)]);
+  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
+  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  // The owner's browser lists H.264 before everything else, as Safari does.
+  await browsers[0]!.context.addInitScript(() => {
+    const own = RTCRtpReceiver.getCapabilities.bind(RTCRtpReceiver);
+    RTCRtpReceiver.getCapabilities = (kind: string) => {
+      const caps = own(kind);
+      if (!caps || kind !== "video") return caps;
+      const h264 = caps.codecs.filter((c) => c.mimeType === "video/H264");
+      return { ...caps, codecs: [...h264, ...caps.codecs.filter((c) => c.mimeType !== "video/H264")] };
+    };
+  });
+}, 60_000);
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await app?.close();
+}, 60_000);
+
+/** The inbound video stream's codec and frames decoded (the first video stream with frames). */
+function inboundVideo(page: Page): Promise<{ codec: string; frames: number }> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { pokynanoVoice: { pc: RTCPeerConnection | null } }).pokynanoVoice.pc;
+    const out = { codec: "", frames: 0 };
+    if (!pc) return out;
+    const stats = await pc.getStats();
+    for (const s of stats.values()) {
+      if (s.type !== "inbound-rtp" || s.kind !== "video" || !(s.framesDecoded > 0)) continue;
+      return { codec: stats.get(s.codecId)?.mimeType ?? "", frames: s.framesDecoded };
+    }
+    return out;
+  });
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 25_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`not reached: ${JSON.stringify(v)}`);
+    await Bun.sleep(250);
+  }
+}
+
+test("a browser that prefers H.264 sends its camera as H.264 and the other decodes it; Chromium's own order sends VP8", async () => {
+  const [owner, other] = [await browsers[0]!.context.newPage(), await browsers[1]!.context.newPage()];
+  const problems = [...watchProblems(owner), ...watchProblems(other)];
+  await owner.goto(`${app.url}/channels/${g.guildId}/${voiceId}?join=1`);
+  await other.goto(`${app.url}/channels/${g.guildId}/${voiceId}?join=1`);
+  for (const page of [owner, other]) await eventually(() => page.locator(`#voice-members-${voiceId} li`).count(), (n) => n === 2);
+
+  await owner.locator("#voice-camera").click();
+  const h264 = await eventually(() => inboundVideo(other), (v) => v.frames > 10);
+  expect(h264.codec).toBe("video/H264");
+
+  await other.locator("#voice-camera").click();
+  const vp8 = await eventually(() => inboundVideo(owner), (v) => v.frames > 10);
+  expect(vp8.codec).toBe("video/VP8");
+  expect(problems.filter((p) => !p.includes("favicon"))).toEqual([]);
+}, 90_000);
