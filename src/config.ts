@@ -70,7 +70,7 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { flag: "log-level", env: "POKYNANO_LOG_LEVEL", kind: "level", default: "info", help: "debug, info, warn or error" },
   { flag: "log-format", env: "POKYNANO_LOG_FORMAT", kind: "format", default: "auto", help: "json, pretty, or auto (pretty on a terminal, JSON lines otherwise)" },
   { flag: "trust-proxy", env: "POKYNANO_TRUST_PROXY", kind: "bool", help: "client IPs come from X-Forwarded-For (only behind your own reverse proxy)" },
-  { flag: "voice-ports", env: "POKYNANO_VOICE_PORTS", kind: "string", default: "50000-50999", help: "UDP port range for voice and video (MIN-MAX), or \"any\"" },
+  { flag: "voice-ports", env: "POKYNANO_VOICE_PORTS", kind: "string", default: "50000-50999", help: "UDP ports for voice and video: PORT (one port shared by every call), MIN-MAX, or \"any\"" },
   { flag: "voice-listen-ip", env: "POKYNANO_VOICE_LISTEN_IP", kind: "string", help: "local address for voice UDP sockets (default: every interface)" },
   { flag: "voice-public-ip", env: "POKYNANO_VOICE_PUBLIC_IP", kind: "string", help: "public IP or host name clients send voice to (a server behind NAT)" },
   { flag: "stun-url", env: "POKYNANO_STUN_URL", kind: "string", help: "STUN server(s) for browsers, comma-separated (stun:host:port); none by default" },
@@ -285,11 +285,11 @@ function voiceConfig(value: (flag: string) => string | undefined): VoiceConfig {
   const rawPorts = value("voice-ports")!;
   let ports: [number, number] | null = null;
   if (rawPorts !== "any") {
-    const m = /^(\d{1,5})-(\d{1,5})$/.exec(rawPorts);
+    // One port alone: every call shares it (src/sfu/udp-mux.ts).
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(rawPorts);
     const min = Number(m?.[1]);
-    const max = Number(m?.[2]);
-    // werift refuses a range whose ends are equal.
-    if (!m || min < 1024 || max > 65535 || max <= min) throw new ConfigError(`--voice-ports: must be MIN-MAX with 1024 <= MIN < MAX <= 65535, or "any" (got ${JSON.stringify(rawPorts)})`);
+    const max = m?.[2] === undefined ? min : Number(m[2]);
+    if (!m || min < 1024 || max > 65535 || max < min || (m[2] !== undefined && max === min)) throw new ConfigError(`--voice-ports: must be PORT (one port for every call) or MIN-MAX with 1024 <= MIN < MAX <= 65535, or "any" (got ${JSON.stringify(rawPorts)})`);
     ports = [min, max];
   }
   const address = (flag: string, allowName: boolean): string | null => {

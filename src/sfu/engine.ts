@@ -5,6 +5,7 @@ import { arrival, coarse, destinations, socketCounters } from "./guard.ts";
 import { codecCounters, Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
 import { SPEAKING_LEVEL } from "./media.ts";
 import { Room } from "./room.ts";
+import { muxCounters, sharedPortInUse } from "./udp-mux.ts";
 import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./sfu.ts";
 
 /** A peer that has sent nothing (RTP, RTCP or ICE check) for this long is gone. */
@@ -50,6 +51,11 @@ class Histogram {
 
 interface SocketLike {
   lastAt?: number;
+}
+/** A transport on the shared port (udp-mux.ts) keeps its own time: the socket's is everyone's. */
+interface TransportLike {
+  lastAt?: number;
+  socket?: SocketLike;
 }
 
 export class Engine implements PeerHost {
@@ -229,8 +235,8 @@ export class Engine implements PeerHost {
   private heardFrom(peer: Peer): number {
     let last = peer.lastHeard;
     for (const transport of peer.pc.iceTransports) {
-      for (const protocol of (transport.connection as unknown as { protocols: { transport?: { socket?: SocketLike } }[] }).protocols) {
-        const at = protocol.transport?.socket?.lastAt;
+      for (const protocol of (transport.connection as unknown as { protocols: { transport?: TransportLike }[] }).protocols) {
+        const at = protocol.transport?.lastAt ?? protocol.transport?.socket?.lastAt;
         if (at !== undefined && at > last) last = at;
       }
     }
@@ -268,6 +274,7 @@ export class Engine implements PeerHost {
       peers: this.peers.size,
       peerConnections: peerCounters.open,
       udpSockets: socketCounters.open,
+      sharedPort: sharedPortInUse() ? { ...muxCounters } : null,
       sentTo: [...destinations].slice(0, 50),
       socketErrors: socketCounters.errors,
       forwarded: this.forwarded,

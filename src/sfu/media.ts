@@ -55,7 +55,8 @@ export function peerConfig(ice: IceSettings): Partial<PeerConfig> {
     iceServers: [],
     iceUseIpv6: ice.ipv6,
     iceUseTcp: false,
-    icePortRange: ice.portRange ?? undefined,
+    // A single port is shared by every connection through udp-mux.ts, not given to werift.
+    icePortRange: ice.portRange && ice.portRange[0] !== ice.portRange[1] ? ice.portRange : undefined,
     ...(ice.listenIp ? { iceInterfaceAddresses: { udp4: ice.listenIp, udp6: ice.listenIp } as never, iceAdditionalHostAddresses: [ice.listenIp] } : {}),
   };
 }

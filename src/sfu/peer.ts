@@ -6,6 +6,7 @@ import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RT
 import { allowedVideoCodecs, receiverCodec, receivesH264 } from "./codecs.ts";
 import { forwardAudio, forwardCounters } from "./forward.ts";
 import { AUDIO_LEVEL_URI, peerConfig, rewriteCandidates } from "./media.ts";
+import { claimIceUsername } from "./udp-mux.ts";
 import { isAudio, type Flags, type Grants, type IceSettings, type SfuEvent, type Source, type TrackInfo } from "./sfu.ts";
 
 const kindOf = (source: Source) => (isAudio(source) ? "audio" : "video");
@@ -269,6 +270,7 @@ export class Peer {
     for (const up of this.up.values()) up.offeredFirst = up.transceiver.codecs[0]?.mimeType;
     if (this.pc.iceGatheringState !== "complete") await this.pc.iceGatheringStateChange.watch((s) => s === "complete", 5000).catch(() => {});
     if (this.closed) return;
+    claimIceUsername(this.pc);
     const sdp = rewriteCandidates(this.pc.localDescription!.sdp, this.host.ice);
     const uplink: Partial<Record<Source, string>> = {};
     for (const [source, up] of this.up) if (up.active && up.transceiver.mid) uplink[source] = up.transceiver.mid;

@@ -29,7 +29,7 @@ export interface Flags {
 
 /** Network settings for the server side of ICE; nothing here contacts a third party. */
 export interface IceSettings {
-  /** UDP ports for media, inclusive; null = any free port. */
+  /** UDP ports for media, inclusive; both ends equal = that one port shared by every peer (udp-mux.ts); null = any free port. */
   portRange: [number, number] | null;
   /** Bind and offer only this local address; null = every non-loopback interface address. */
   listenIp: string | null;
@@ -61,6 +61,12 @@ export interface SfuStats {
   peerConnections: number;
   /** UDP sockets open in the SFU thread. */
   udpSockets: number;
+  /**
+   * With one shared port: connections routed through it, and datagrams dropped because they came
+   * from an address no connection answered and were no connectivity check of a known one. Null
+   * with a port range.
+   */
+  sharedPort: { routes: number; dropped: number } | null;
   /** Distinct addresses the SFU sent datagrams to (first 50): only clients', never a STUN server's. */
   sentTo: string[];
   /** Errors on UDP sockets that were caught (ICMP unreachable and the like). */

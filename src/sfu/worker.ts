@@ -8,6 +8,7 @@ import { RTCDtlsTransport } from "werift";
 import type { IceSettings } from "./sfu.ts";
 import { Engine } from "./engine.ts";
 import { guardUdpSockets } from "./guard.ts";
+import { installUdpMux } from "./udp-mux.ts";
 
 // Before any peer exists: werift opens its sockets lazily, so every one of them is guarded.
 guardUdpSockets();
@@ -25,6 +26,7 @@ self.onmessage = async (ev: MessageEvent<Call>) => {
       const ice = args[0] as IceSettings;
       // A host name for the public address (a dynamic-DNS name at home) is resolved once, here.
       if (ice.announcedIp && !isIP(ice.announcedIp)) ice.announcedIp = (await lookup(ice.announcedIp, { family: 4 })).address;
+      if (ice.portRange && ice.portRange[0] === ice.portRange[1]) installUdpMux(ice.portRange[0], ice.listenIp);
       engine = new Engine(ice, (event) => self.postMessage(event));
       // werift makes one DTLS certificate per process and shares it; make it before the first
       // caller waits for it (seconds on a slow machine).

@@ -1,6 +1,7 @@
 // A running server with a guild and its voice channel, for the tests that drive werift clients
 // through the real signalling: members to join with, clients that close with the fixture.
 import { expect } from "bun:test";
+import { createSocket } from "node:dgram";
 import { createTestApp, type TestApp } from "./app.ts";
 import { api, createAccount, type TestAccount } from "./accounts.ts";
 import { createGuildFixture, json, type GuildFixture } from "./guilds.ts";
@@ -9,6 +10,15 @@ import type { TestVideoCodec } from "./voice-peer.ts";
 
 /** Media on loopback only, no STUN or TURN: nothing leaves the machine. */
 export const LOOPBACK_VOICE = { ports: null, listenIp: "127.0.0.1", publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null };
+
+/** A UDP port free right now (the OS's choice), for a server told to use one port. */
+export async function freeUdpPort(): Promise<number> {
+  const socket = createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
 
 export interface VoiceFixture {
   app: TestApp;
@@ -22,8 +32,8 @@ export interface VoiceFixture {
   close(): Promise<void>;
 }
 
-export async function openVoiceFixture(): Promise<VoiceFixture> {
-  const app = await createTestApp({ voice: LOOPBACK_VOICE });
+export async function openVoiceFixture(voice: typeof LOOPBACK_VOICE | (Omit<typeof LOOPBACK_VOICE, "ports"> & { ports: [number, number] }) = LOOPBACK_VOICE): Promise<VoiceFixture> {
+  const app = await createTestApp({ voice });
   const guild = await createGuildFixture(app);
   const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${guild.guildId}/channels`, undefined, guild.owner.bearer));
   const clients: VoiceClient[] = [];

@@ -14,10 +14,12 @@ describe("voice networking options", () => {
     const v = voice(["--voice-ports", "40000-40100", "--voice-public-ip", "chat.example.org", "--stun-url", "stun:a.example:3478, stun:b.example"], { POKYNANO_VOICE_LISTEN_IP: "10.0.0.5", POKYNANO_TURN_URL: "turn:turn.example.org:3478", POKYNANO_TURN_SECRET: "s3cret" });
     expect(v).toEqual({ ports: [40000, 40100], listenIp: "10.0.0.5", publicIp: "chat.example.org", stunUrls: ["stun:a.example:3478", "stun:b.example"], turnUrl: "turn:turn.example.org:3478", turnSecret: "s3cret" });
     expect(voice(["--voice-ports", "any"]).ports).toBeNull();
+    // One port: every call shares it.
+    expect(voice(["--voice-ports", "50000"]).ports).toEqual([50000, 50000]);
   });
 
   test("bad values are refused with the flag's name", () => {
-    for (const argv of [["--voice-ports", "5000"], ["--voice-ports", "60000-50000"], ["--voice-ports", "100-200"], ["--voice-listen-ip", "not an ip"], ["--voice-public-ip", "bad_name!"], ["--stun-url", "http://x"], ["--turn-url", "turn:x"], ["--turn-secret", "x"]]) {
+    for (const argv of [["--voice-ports", "500"], ["--voice-ports", "70000"], ["--voice-ports", "50000-50000"], ["--voice-ports", "60000-50000"], ["--voice-ports", "100-200"], ["--voice-listen-ip", "not an ip"], ["--voice-public-ip", "bad_name!"], ["--stun-url", "http://x"], ["--turn-url", "turn:x"], ["--turn-secret", "x"]]) {
       expect(() => voice(argv)).toThrow(ConfigError);
     }
   });
