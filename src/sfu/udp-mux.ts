@@ -15,6 +15,8 @@ const BINDING_REQUEST = 0x0001;
 const BINDING_SUCCESS = 0x0101;
 const BINDING_ERROR = 0x0111;
 const USERNAME = 0x0006;
+/** Addresses (and ICE user names) one connection keeps at most; the oldest go first. */
+const MAX_PER_ROUTE = 16;
 
 /** Counters for the stats and the tests. */
 export const muxCounters = { routes: 0, dropped: 0 };
@@ -26,6 +28,9 @@ class SharedTransport {
   onData: (data: Buffer, addr: Address) => void = () => {};
   /** When this peer last sent anything (the engine's liveness reads it instead of the shared socket's). */
   lastAt = 0;
+  /** The remote addresses bound to it, oldest first (a few: candidates, a NAT rebinding, ICE restarts). */
+  readonly addresses: string[] = [];
+  readonly ufrags: string[] = [];
 
   constructor(
     readonly mux: UdpMux,
@@ -143,17 +148,27 @@ export class UdpMux {
   }
 
   learn(addr: Address, route: SharedTransport): void {
-    this.byAddress.set(`${addr[0]}:${addr[1]}`, route);
+    const key = `${addr[0]}:${addr[1]}`;
+    const previous = this.byAddress.get(key);
+    if (previous === route) return;
+    if (previous) previous.addresses.splice(previous.addresses.indexOf(key), 1);
+    this.byAddress.set(key, route);
+    route.addresses.push(key);
+    // One connection answering checks from ever more addresses must not grow the table.
+    if (route.addresses.length > MAX_PER_ROUTE) this.byAddress.delete(route.addresses.shift()!);
   }
 
   /** The connection's ICE user name (new on an ICE restart) now leads to its transports. */
   claim(ufrag: string, route: SharedTransport): void {
+    if (this.byUfrag.get(ufrag) === route) return;
     this.byUfrag.set(ufrag, route);
+    route.ufrags.push(ufrag);
+    if (route.ufrags.length > MAX_PER_ROUTE) this.byUfrag.delete(route.ufrags.shift()!);
   }
 
   forget(route: SharedTransport): void {
-    for (const [key, r] of this.byAddress) if (r === route) this.byAddress.delete(key);
-    for (const [key, r] of this.byUfrag) if (r === route) this.byUfrag.delete(key);
+    for (const key of route.addresses) if (this.byAddress.get(key) === route) this.byAddress.delete(key);
+    for (const ufrag of route.ufrags) if (this.byUfrag.get(ufrag) === route) this.byUfrag.delete(ufrag);
     for (const [key, r] of this.asked) if (r === route) this.asked.delete(key);
   }
 
