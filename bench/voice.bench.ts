@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { loadavg } from "node:os";
 import { api, cpuMs, median, percentile, pokynanoBinary, round, rssMb, tempDir, type Figure } from "./support.ts";
 
-/** Room sizes; VOICE_BENCH_SIZES=8,30 tries others. */
+/** Room sizes; VOICE_BENCH_SIZES=8,30 tries others. VOICE_BENCH_PORTS=50000 runs the server on one shared UDP port. */
 const SIZES = (process.env.VOICE_BENCH_SIZES ?? "8,16,25").split(",").map(Number);
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
@@ -117,7 +117,7 @@ export async function run(): Promise<Figure[]> {
   const max = Math.max(...SIZES);
   for (let i = 0; i < max; i++) await createUser(binary, dataDir, `talker${i}`, i === 0);
   const port = 39_600 + Math.floor(Math.random() * 300);
-  const server = Bun.spawn([binary, "--port", String(port), "--host", "127.0.0.1", "--data-dir", dataDir, "--voice-listen-ip", "127.0.0.1", "--voice-ports", "any", "--log-level", "info"], { stdout: Bun.file(`${dataDir}/server.log`), stderr: "inherit" });
+  const server = Bun.spawn([binary, "--port", String(port), "--host", "127.0.0.1", "--data-dir", dataDir, "--voice-listen-ip", "127.0.0.1", "--voice-ports", process.env.VOICE_BENCH_PORTS ?? "any", "--log-level", "info"], { stdout: Bun.file(`${dataDir}/server.log`), stderr: "inherit" });
   const base = `http://127.0.0.1:${port}`;
   const figures: Figure[] = [];
   try {
