@@ -42,8 +42,10 @@
   // server renders the same for page.js's fetch and for htmx's history restore (which sends
   // HX-Request: /search answers its results fragment only to the search box's own requests).
   const PAGES = /^\/(?:$|channels\/|settings(?:\/|$)|guilds\/|search$|admin(?:\/|$)|invite\/|dm\/new$)/;
-  // Kept as ordinary navigations: downloads (/settings/export, /api/... backups and exports),
-  // the admin console's JSON and event stream, stylesheets and member cards under /guilds.
+  // Left to the browser (a full load, which ends the call): downloads
+  // (/settings/export, attachments, /api/... backups and exports), the admin console's JSON and
+  // event stream, stylesheets and member cards under /guilds, and every path not listed above:
+  // /login, /register, /reset/..., /setup, /oauth2/authorize (the bot authorization flow), /offline.
   const NOT_PAGES = /^\/(?:settings\/export$|admin\/(?:overview\.json|jobs\/events)$|guilds\/\d+\/(?:roles\.css|members\/))/;
   const isPage = (url) => url.origin === location.origin && PAGES.test(url.pathname) && !NOT_PAGES.test(url.pathname);
   // Form actions never sent in place (the browser posts them, even during a call): signing in or

@@ -1,6 +1,7 @@
 // A call survives the app's other pages and their forms: during a call an admin searches from the
 // search box (pane, next page, the search page and Back to it), opens the admin console (live
-// charts), filters and creates users there, opens an invite to another server from a message,
+// charts), filters and creates users there, kicks a member from her server's moderation page,
+// opens an invite to another server from a message,
 // joins it and lands in that server, then goes back to the call's grid: the same peer connection,
 // the same document, audio still flowing both ways.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -19,6 +20,7 @@ let bea: TestAccount;
 let voiceId: string;
 let otherGuildId: string;
 let inviteCode: string;
+let denId: string;
 let browsers: Browser[] = [];
 const debugInfo: string[] = [];
 const hearing = (page: Page) => hearingOn(page, debugInfo);
@@ -41,6 +43,12 @@ beforeAll(async () => {
   const otherChannels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${otherGuildId}/channels`, undefined, bea.bearer));
   inviteCode = (await json<{ code: string }>(await api(app, "POST", `/channels/${otherChannels.find((c) => c.type === 0)!.id}/invites`, { max_age: 0, max_uses: 0 }, bea.bearer))).code;
   await api(app, "POST", `/channels/${g.generalId}/messages`, { content: `Come to the workshop: ${app.url}/invite/${inviteCode}` }, bea.bearer);
+  // Ada's own server, where she moderates Cal.
+  const den = await createGuildFixture(app, "Ada's den");
+  denId = den.guildId;
+  await den.join(ada);
+  await api(app, "PATCH", `/guilds/${denId}`, { owner_id: ada.user.id }, den.owner.bearer);
+  await den.join(await createAccount(app, { username: "cal_kicked" }));
   browsers = await Promise.all([launchBrowser(MEDIA_FLAGS), launchBrowser(MEDIA_FLAGS)]);
   await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: ada.token, url: app.url }]);
   await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
@@ -122,10 +130,23 @@ describe("a call survives search, the admin console, invites and their forms", (
     await sameCall(me);
     await hearing(me);
 
+    // Moderation in her own server, from its settings: Cal kicked (a POST redirected back).
+    await me.locator("a.back-link").click();
+    await me.waitForURL(`${app.url}/`);
+    await me.locator(`a.rail-server[href="/channels/${denId}"]`).click();
+    await me.waitForURL(new RegExp(`/channels/${denId}/\\d+`));
+    await me.locator(`a[href="/guilds/${denId}/settings"]`).click();
+    await me.locator(`a[href="/guilds/${denId}/settings/moderation"]`).click();
+    await me.waitForURL(`${app.url}/guilds/${denId}/settings/moderation`);
+    await me.locator('tr[data-member="cal_kicked"] button', { hasText: "Kick" }).click();
+    await me.waitForURL(`${app.url}/guilds/${denId}/settings/moderation?saved=1`);
+    expect(await me.locator('tr[data-member="cal_kicked"]').count()).toBe(0);
+    await sameCall(me);
+
     // The invite in Bea's message (a link that would open a new tab): its page in place, then
     // Join (a POST redirected to the new server's first channel).
     await me.locator("a.back-link").click();
-    await me.waitForURL(`${app.url}/`);
+    await me.waitForURL(new RegExp(`/channels/${denId}/\\d+`));
     await me.locator(`a.rail-server[href="/channels/${g.guildId}"]`).click();
     await me.waitForURL(new RegExp(`/channels/${g.guildId}/\\d+`));
     const tabs = me.context().pages().length;
