@@ -54,6 +54,8 @@
   const FULL_POSTS = /^\/(?:login|logout|register|setup|reset\/|oauth2\/|api\/|settings\/(?:delete|export)$)/;
 
   const isHtml = (res) => (res.headers.get("content-type") ?? "").includes("text/html");
+  // As the browser does, a navigation to the address already shown replaces its entry.
+  const entry = (where) => (where === location.pathname + location.search + location.hash ? { replace: where } : { push: where });
   const show = async (text, history) => {
     await window.htmx.swap({ text, target: document.body, swap: "outerSync", sourceElement: document.body, ...history });
   };
@@ -77,7 +79,7 @@
     const text = await res.text();
     if (mine !== latest) return; // clicked on meanwhile
     const where = final.pathname + final.search + url.hash;
-    await show(text, replace ? { replace: where } : { push: where });
+    await show(text, replace ? { replace: where } : entry(where));
     if (!url.hash) window.scrollTo(0, 0);
   }
 
@@ -104,7 +106,7 @@
     }
     const text = await res.text();
     if (mine !== latest) return;
-    await show(text, res.redirected ? { push: final.pathname + final.search } : {});
+    await show(text, res.redirected ? entry(final.pathname + final.search) : {});
     window.scrollTo(0, 0);
   }
 

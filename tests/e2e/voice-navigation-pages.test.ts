@@ -122,6 +122,12 @@ describe("a call survives search, the admin console, invites and their forms", (
     await me.waitForURL(`${app.url}/admin/users?q=bea_pages`);
     expect(await me.locator("tbody tr").count()).toBe(1);
     const create = me.locator('form[action="/admin/users"][method="post"]');
+    // A name already taken: the form comes back with its error, at the same address.
+    await create.locator('input[name="username"]').fill("bea_pages");
+    await create.locator('input[name="password"]').fill("correct horse battery");
+    await create.locator("button[type=submit]").click();
+    await create.locator('input[name="username"][aria-invalid="true"]').waitFor();
+    expect(me.url()).toBe(`${app.url}/admin/users?q=bea_pages`);
     await create.locator('input[name="username"]').fill("cleo_made");
     await create.locator('input[name="password"]').fill("correct horse battery");
     await create.locator("button[type=submit]").click();
