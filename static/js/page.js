@@ -202,7 +202,9 @@
     } else if (method === "post") {
       e.preventDefault();
       const multipart = (attr("enctype", "formenctype") || "").toLowerCase() === "multipart/form-data";
-      post(form, by, url, multipart ? data : new URLSearchParams([...data].filter(([, v]) => typeof v === "string")));
+      const body = multipart ? data : new URLSearchParams([...data].filter(([, v]) => typeof v === "string"));
+      // Sent already: a swap that failed shows the page again rather than posting twice.
+      post(form, by, url, body).catch(() => go(location.href, true));
     }
   });
 
