@@ -108,6 +108,22 @@
     if (mine !== latest) return;
     await show(text, res.redirected ? entry(final.pathname + final.search) : {});
     window.scrollTo(0, 0);
+    restyle();
+  }
+
+  // The stylesheets a form may have just changed (appearance, roles, the admin's custom CSS) keep
+  // their address from page to page: load them again, the old one going once the new one applies.
+  function restyle() {
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      if (url.origin !== location.origin || !["/me.css", "/instance.css"].includes(url.pathname)) continue;
+      url.searchParams.set("v", String(Date.now()));
+      const fresh = link.cloneNode();
+      fresh.href = url.href;
+      fresh.onload = () => link.remove();
+      fresh.onerror = () => fresh.remove();
+      link.after(fresh);
+    }
   }
 
   // A whole-body swap (ours or htmx's history restore): the old page's listeners go, the kept

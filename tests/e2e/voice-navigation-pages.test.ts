@@ -1,6 +1,6 @@
 // A call survives the app's other pages and their forms: during a call an admin searches from the
 // search box (pane, next page, the search page and Back to it), opens the admin console (live
-// charts), filters and creates users there, kicks a member from her server's moderation page,
+// charts), filters and creates users there, saves her appearance, kicks a member from her server's moderation page,
 // opens an invite to another server from a message,
 // joins it and lands in that server, then goes back to the call's grid: the same peer connection,
 // the same document, audio still flowing both ways.
@@ -135,6 +135,20 @@ describe("a call survives search, the admin console, invites and their forms", (
     await me.locator('tr[data-user="cleo_made"]').waitFor();
     await sameCall(me);
     await hearing(me);
+
+    // Her appearance saved: the light theme and a larger font apply at once, without a reload.
+    await me.locator("a.back-link").click();
+    await me.waitForURL(`${app.url}/`);
+    await me.locator('a[href="/settings/profile"]').first().click();
+    await me.locator('a[href="/settings/appearance"]').click();
+    await me.waitForURL(`${app.url}/settings/appearance`);
+    await me.locator('input[name="theme"][value="light"]').check();
+    await me.locator("#f-font-size").selectOption("20");
+    await me.locator("form[action='/settings/appearance'] button[type=submit]").click();
+    await me.waitForURL(`${app.url}/settings/appearance?saved=1`);
+    expect(await me.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
+    await me.waitForFunction(() => getComputedStyle(document.body).fontSize === "20px");
+    await sameCall(me);
 
     // Moderation in her own server, from its settings: Cal kicked (a POST redirected back).
     await me.locator("a.back-link").click();
