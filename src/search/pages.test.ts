@@ -103,6 +103,18 @@ describe("the results pane", () => {
     expect((await app.fetch("/search?q=x")).status).toBe(303);
   });
 
+  test("htmx's history restore (a whole-body request) gets the same page as a plain load, the pane's requests the fragment", async () => {
+    const url = `/search?scope=${g.guildId}&q=dejeuner`;
+    const restore = await app.fetch(url, { headers: { Cookie: alice.cookie, "HX-Request": "true", "HX-Request-Type": "full", "HX-History-Restore-Request": "true" } });
+    const page = await restore.text();
+    expect(page).toContain("<!DOCTYPE html>");
+    expect(page).toContain('class="pane-body search-page"');
+    expect(page).toContain("<mark>déjeuner</mark>");
+    const pane = await (await app.fetch(url, { headers: { Cookie: alice.cookie, "HX-Request": "true", "HX-Request-Type": "partial" } })).text();
+    expect(pane).not.toContain("<!DOCTYPE html>");
+    expect(pane).toContain("<mark>déjeuner</mark>");
+  });
+
   test("relevance and oldest-first sorting and the pager links keep the query", async () => {
     const html = await results(alice, "dejeuner", g.guildId, "&sort=oldest");
     expect(html.indexOf("réservé")).toBeLessThan(html.indexOf("photos"));

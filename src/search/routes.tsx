@@ -1,5 +1,5 @@
 // Search in the browser: /search (the results pane as a fragment for htmx, a full page without
-// JavaScript), /search/suggest (filter autocomplete), /search/switcher (the quick switcher's list).
+// JavaScript, for static/js/page.js and for htmx's history restore), /search/suggest (filter autocomplete), /search/switcher (the quick switcher's list).
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { SearchResults, type ResultItem, type ResultsView } from "../../views/search/results.tsx";
@@ -89,7 +89,9 @@ export function searchPages(core: Core) {
   app.get("/search", (c) => {
     const v = view(c);
     const ctx = { t: c.get("t"), locale: c.get("locale") };
-    if (c.req.header("HX-Request") === "true") return c.html(<SearchResults ctx={{ ...shellData(c, core).ctx, ...ctx }} view={v} />);
+    // The search box's and the pager's own requests fill the results pane; a whole-page htmx
+    // request (history restore after in-page navigation during a call) gets the page.
+    if (c.req.header("HX-Request") === "true" && c.req.header("HX-Request-Type") !== "full") return c.html(<SearchResults ctx={{ ...shellData(c, core).ctx, ...ctx }} view={v} />);
     // Without JavaScript: the same results as a page of their own.
     const { shell } = shellData(c, core);
     const guildId = /^\d+$/.test(v.scope) ? v.scope : null;

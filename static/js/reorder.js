@@ -41,7 +41,7 @@ for (const list of document.querySelectorAll("ul[data-reorder]")) {
     const ids = [...list.children].map((li) => li.dataset.channelId).filter(Boolean);
     const body = new URLSearchParams({ ids: ids.join(","), parent_id: list.dataset.parentId || "" });
     const res = await fetch(list.dataset.reorder, { method: "POST", body, credentials: "same-origin" });
-    if (!res.ok) location.reload();
+    if (!res.ok) pokynanoPage.reload();
   });
 }
 });

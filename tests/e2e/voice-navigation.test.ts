@@ -9,6 +9,7 @@ import { createTestApp, type TestApp } from "../../src/testing/app.ts";
 import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
 import { writeSetting } from "../../src/instance/service.ts";
 import { launchBrowser, MEDIA_FLAGS, watchProblems, type Browser } from "./support/browser.ts";
+import { eventually as waitFor, hearing as hearingOn, type VoiceWindow } from "./support/call.ts";
 
 const launchMediaBrowser = () => launchBrowser(MEDIA_FLAGS);
 
@@ -36,33 +37,8 @@ afterAll(async () => {
   await app?.close();
 }, 60_000);
 
-type VoiceWindow = { pokynanoVoice: { pc: (RTCPeerConnection & { navTag?: string }) | null } };
-
-function inboundAudio(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const pc = (window as unknown as VoiceWindow).pokynanoVoice?.pc;
-    let bytes = 0;
-    if (!pc) return 0;
-    for (const s of (await pc.getStats()).values()) if (s.type === "inbound-rtp" && s.kind === "audio") bytes += s.bytesReceived ?? 0;
-    return bytes;
-  });
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`not reached: ${JSON.stringify(v)} ${JSON.stringify(debugInfo.slice(-20))}`);
-    await Bun.sleep(250);
-  }
-}
-
-/** Audio from the other side keeps arriving on this page. */
-async function hearing(page: Page): Promise<void> {
-  const first = await eventually(() => inboundAudio(page), (b) => b > 0);
-  await eventually(() => inboundAudio(page), (b) => b > first + 1000);
-}
+const eventually = <T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000) => waitFor(read, ok, ms, debugInfo);
+const hearing = (page: Page) => hearingOn(page, debugInfo);
 
 const inVoice = (page: Page) => page.locator(`#voice-members-${voiceId} li`).count();
 

@@ -39,7 +39,8 @@ export function BotExamples(props: { ctx: PageCtx; publicUrl: string }) {
         <code>{djs}</code>
       </pre>
       <p>
-        <a href="/api/v10/openapi.json">{t("bots.openapi")}</a> · {t("bots.seeDocs")}
+        {/* A file shown in a tab of its own: in this one it would end a call (static/js/page.js). */}
+        <a href="/api/v10/openapi.json" target="_blank" rel="noopener">{t("bots.openapi")}</a> · {t("bots.seeDocs")}
       </p>
     </section>
   );
