@@ -3,9 +3,11 @@
 import type { RtpPacket } from "werift";
 import { arrival, coarse, destinations, socketCounters } from "./guard.ts";
 import { Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
+import { LAYER_STALE_MS, pickLayer, type Layer, type Want } from "./layers.ts";
 import { SPEAKING_LEVEL } from "./media.ts";
 import { Room } from "./room.ts";
 import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./sfu.ts";
+import { forwardVideo, keyframeStart } from "./video.ts";
 
 /** A peer that has sent nothing (RTP, RTCP or ICE check) for this long is gone. */
 export const DEAD_AFTER_MS = 6000;
@@ -82,6 +84,7 @@ export class Engine implements PeerHost {
         this.now = coarse.now = Date.now();
       }, 20),
       setInterval(() => this.speakingTick(), 100),
+      setInterval(() => this.layerTick(), 500),
       setInterval(() => this.livenessTick(), 1000),
     );
   }
@@ -122,6 +125,21 @@ export class Engine implements PeerHost {
       if (grants.speak && !peer.up.has("mic")) room.setSource(peer, "mic", true);
       if (!grants.stream) for (const source of ["camera", "screen", "screenAudio"] as const) if (peer.up.get(source)?.active) room.setSource(peer, source, false);
     });
+  }
+
+  /** The size a viewer shows a publisher's source at: its downlink moves to the layer that fits. */
+  async view(peerId: string, user: string, source: Source, width: number, height: number): Promise<void> {
+    const peer = this.peer(peerId);
+    const want: Want = { width, height };
+    const key = `${user}/${source}`;
+    if (!peer.wants.has(key) && peer.wants.size >= 1000) return;
+    peer.wants.set(key, want);
+    for (const down of peer.down.values()) {
+      if (down.from.user !== user || down.source !== source || !down.route) continue;
+      down.want = want;
+      const up = down.from.up.get(source);
+      if (up) this.selectLayer(down.from, up, down);
+    }
   }
 
   async restartIce(peerId: string): Promise<void> {
@@ -169,12 +187,13 @@ export class Engine implements PeerHost {
   }
 
   /** The hot path: one uplink packet to every subscriber, no decoding, one header copy each. */
-  onRtp(from: Peer, up: Uplink, rtp: RtpPacket): void {
+  onRtp(from: Peer, up: Uplink, rtp: RtpPacket, layer: Layer): void {
     from.lastHeard = this.now;
     from.uplinkPackets++;
+    const audio = up.source === "mic" || up.source === "screenAudio";
+    if (!audio) return this.onVideo(from, up, rtp, layer);
     if (up.wantKeyframe) from.requestKeyframe(up);
     let level = -1;
-    const audio = up.source === "mic" || up.source === "screenAudio";
     if (up.source === "mic") {
       const f = from.flags;
       if (!from.grants.speak || f.muted || (!from.grants.vad && !f.talking)) {
@@ -207,9 +226,65 @@ export class Engine implements PeerHost {
     }
   }
 
+  /** One video packet of one layer to every viewer whose stream is (or is moving to) that layer. */
+  private onVideo(from: Peer, up: Uplink, rtp: RtpPacket, layer: Layer): void {
+    const now = this.now;
+    const h = rtp.header;
+    const back = layer.lastAt === 0 || now - layer.lastAt >= LAYER_STALE_MS;
+    layer.lastAt = now;
+    layer.ssrc = h.ssrc;
+    const receiver = up.transceiver.receiver;
+    const codecs = (receiver as unknown as { codecs: Record<number, { mimeType: string }> }).codecs;
+    const key = keyframeStart(codecs[h.payloadType]?.mimeType, rtp.payload);
+    if (key && key.width > 0) {
+      layer.width = key.width;
+      layer.height = key.height;
+    }
+    // A layer that (re)appeared may be the one some viewers want.
+    if (back) for (const down of up.subscribers) this.selectLayer(from, up, down);
+    if (up.wantKeyframe) from.requestKeyframe(up, layer);
+    try {
+      for (const down of up.subscribers) if (down.route && forwardVideo(down.route, receiver, layer.rid, rtp, key !== null, now)) this.forwarded++;
+      this.forwardTimes.record(performance.now() - arrival.at);
+    } catch (err) {
+      const room = this.roomOf.get(from);
+      if (room) this.failRoom(room, (err as Error).message);
+    }
+  }
+
+  /**
+   * Point a viewer's stream at the layer that fits its tile now (a stale layer is passed over),
+   * asking the publisher for a keyframe of it until the switch happens.
+   */
+  private selectLayer(from: Peer, up: Uplink, down: Downlink): void {
+    const switcher = down.route?.switcher;
+    if (!switcher) return;
+    const hidden = down.want.width <= 0 || down.want.height <= 0;
+    if (hidden) return switcher.pause();
+    const layer = pickLayer(up.layers.values(), down.want, this.now);
+    if (!layer) return;
+    switcher.target = layer.rid;
+    if (switcher.switching) from.requestKeyframe(up, layer);
+  }
+
+  private layerTick(): void {
+    for (const peer of this.peers.values()) {
+      for (const up of peer.up.values()) {
+        if (!up.active || up.source === "mic" || up.source === "screenAudio") continue;
+        for (const down of up.subscribers) this.selectLayer(peer, up, down);
+      }
+    }
+  }
+
+  /** A viewer's PLI or FIR: a keyframe of the layer it gets (or is about to). */
   onKeyframeRequest(down: Downlink): void {
     const up = down.from.up.get(down.source);
-    if (up?.active) down.from.requestKeyframe(up);
+    if (!up?.active) return;
+    const switcher = down.route?.switcher;
+    if (!switcher) return down.from.requestKeyframe(up);
+    // Not pointed at a layer yet (a new downlink): choosing one asks for its keyframe.
+    if (switcher.target === null) return this.selectLayer(down.from, up, down);
+    down.from.requestKeyframe(up, up.layers.get(switcher.target));
   }
 
   private speakingTick(): void {

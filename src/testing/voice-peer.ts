@@ -87,11 +87,14 @@ export class VoicePeer {
     return this.pc.connectionState === "connected";
   }
 
-  /** One synthetic packet: Opus-sized with an audio level (loud unless `quiet`), or a VP8-sized chunk. */
+  /** One synthetic packet: Opus-sized with an audio level (loud unless `quiet`), or a VP8-sized keyframe start. */
   send(source: Source, opts: { quiet?: boolean; stamp?: boolean } = {}): void {
     const audio = source === "mic" || source === "screenAudio";
     const seq = (this.seq[source] = (this.seq[source] + 1) & 0xffff);
     const payload = Buffer.alloc(audio ? 100 : 1000, 0x11);
+    // Video: each packet starts a VP8 keyframe (descriptor S bit, partition 0, frame tag P bit
+    // clear); the SFU forwards a viewer's stream from a keyframe on.
+    if (!audio) payload.set([0x10, 0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xb4, 0x00]);
     if (opts.stamp) {
       payload[0] = 0xfe;
       payload.writeDoubleLE(performance.timeOrigin + performance.now(), 1);
