@@ -3,11 +3,11 @@
 import type { RtpPacket } from "werift";
 import { arrival, coarse, destinations, socketCounters } from "./guard.ts";
 import { Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
-import { LAYER_STALE_MS, pickLayer, type Layer, type Want } from "./layers.ts";
+import type { Layer } from "./layers.ts";
 import { SPEAKING_LEVEL } from "./media.ts";
 import { Room } from "./room.ts";
 import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./sfu.ts";
-import { forwardVideo, keyframeStart } from "./video.ts";
+import { applyView, keyframeFor, selectLayer, videoPacket } from "./simulcast.ts";
 
 /** A peer that has sent nothing (RTP, RTCP or ICE check) for this long is gone. */
 export const DEAD_AFTER_MS = 6000;
@@ -129,17 +129,7 @@ export class Engine implements PeerHost {
 
   /** The size a viewer shows a publisher's source at: its downlink moves to the layer that fits. */
   async view(peerId: string, user: string, source: Source, width: number, height: number): Promise<void> {
-    const peer = this.peer(peerId);
-    const want: Want = { width, height };
-    const key = `${user}/${source}`;
-    if (!peer.wants.has(key) && peer.wants.size >= 1000) return;
-    peer.wants.set(key, want);
-    for (const down of peer.down.values()) {
-      if (down.from.user !== user || down.source !== source || !down.route) continue;
-      down.want = want;
-      const up = down.from.up.get(source);
-      if (up) this.selectLayer(down.from, up, down);
-    }
+    applyView(this.peer(peerId), user, source, { width, height }, this.now);
   }
 
   async restartIce(peerId: string): Promise<void> {
@@ -226,25 +216,11 @@ export class Engine implements PeerHost {
     }
   }
 
-  /** One video packet of one layer to every viewer whose stream is (or is moving to) that layer. */
+  /** Video: the layer bookkeeping and one copy to each viewer on that layer (simulcast.ts). */
   private onVideo(from: Peer, up: Uplink, rtp: RtpPacket, layer: Layer): void {
-    const now = this.now;
-    const h = rtp.header;
-    const back = layer.lastAt === 0 || now - layer.lastAt >= LAYER_STALE_MS;
-    layer.lastAt = now;
-    layer.ssrc = h.ssrc;
-    const receiver = up.transceiver.receiver;
-    const codecs = (receiver as unknown as { codecs: Record<number, { mimeType: string }> }).codecs;
-    const key = keyframeStart(codecs[h.payloadType]?.mimeType, rtp.payload);
-    if (key && key.width > 0) {
-      layer.width = key.width;
-      layer.height = key.height;
-    }
-    // A layer that (re)appeared may be the one some viewers want.
-    if (back) for (const down of up.subscribers) this.selectLayer(from, up, down);
-    if (up.wantKeyframe) from.requestKeyframe(up, layer);
     try {
-      for (const down of up.subscribers) if (down.route && forwardVideo(down.route, receiver, layer.rid, rtp, key !== null, now)) this.forwarded++;
+      this.forwarded += videoPacket(up, rtp, layer, this.now);
+      if (up.wantKeyframe) from.requestKeyframe(up, layer);
       this.forwardTimes.record(performance.now() - arrival.at);
     } catch (err) {
       const room = this.roomOf.get(from);
@@ -252,39 +228,19 @@ export class Engine implements PeerHost {
     }
   }
 
-  /**
-   * Point a viewer's stream at the layer that fits its tile now (a stale layer is passed over),
-   * asking the publisher for a keyframe of it until the switch happens.
-   */
-  private selectLayer(from: Peer, up: Uplink, down: Downlink): void {
-    const switcher = down.route?.switcher;
-    if (!switcher) return;
-    const hidden = down.want.width <= 0 || down.want.height <= 0;
-    if (hidden) return switcher.pause();
-    const layer = pickLayer(up.layers.values(), down.want, this.now);
-    if (!layer) return;
-    switcher.target = layer.rid;
-    if (switcher.switching) from.requestKeyframe(up, layer);
-  }
-
+  /** Viewers whose layer stopped arriving, or that came back, move (twice a second). */
   private layerTick(): void {
     for (const peer of this.peers.values()) {
       for (const up of peer.up.values()) {
         if (!up.active || up.source === "mic" || up.source === "screenAudio") continue;
-        for (const down of up.subscribers) this.selectLayer(peer, up, down);
+        for (const down of up.subscribers) selectLayer(up, down, this.now);
       }
     }
   }
 
-  /** A viewer's PLI or FIR: a keyframe of the layer it gets (or is about to). */
   onKeyframeRequest(down: Downlink): void {
     const up = down.from.up.get(down.source);
-    if (!up?.active) return;
-    const switcher = down.route?.switcher;
-    if (!switcher) return down.from.requestKeyframe(up);
-    // Not pointed at a layer yet (a new downlink): choosing one asks for its keyframe.
-    if (switcher.target === null) return this.selectLayer(down.from, up, down);
-    down.from.requestKeyframe(up, up.layers.get(switcher.target));
+    if (up?.active) keyframeFor(up, down, this.now);
   }
 
   private speakingTick(): void {

@@ -6,6 +6,7 @@ import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RT
 import { forwardAudio, forwardCounters } from "./forward.ts";
 import { DEFAULT_WANT, LayerSwitcher, type Layer, type Want } from "./layers.ts";
 import { AUDIO_LEVEL_URI, CAMERA_RIDS, peerConfig, rewriteCandidates } from "./media.ts";
+import { layerOf } from "./simulcast.ts";
 import { lastSent, nackPerStream, type VideoRoute } from "./video.ts";
 import { isAudio, type Flags, type Grants, type IceSettings, type SfuEvent, type Source, type TrackInfo } from "./sfu.ts";
 
@@ -100,10 +101,8 @@ export class Peer {
       const created: Uplink = { source, transceiver, active, subscribers: new Set(), wantKeyframe: false, audioLevelId: -1, layers: new Map() };
       transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
         const rid = track.rid ?? "";
-        let layer = created.layers.get(rid);
-        if (!layer) created.layers.set(rid, (layer = { rid, ssrc: 0, width: 0, height: 0, lastAt: 0, rank: Math.max(0, rids.indexOf(rid)), lastPli: 0 }));
-        const l = layer;
-        track.onReceiveRtp.subscribe((rtp) => this.host.onRtp(this, created, rtp, l));
+        const layer = layerOf(created, rid, Math.max(0, rids.indexOf(rid)));
+        track.onReceiveRtp.subscribe((rtp) => this.host.onRtp(this, created, rtp, layer));
       });
       this.up.set(source, (up = created));
     }
