@@ -1,7 +1,8 @@
 // The simulcast layer switcher: one continuous stream out of several layers, switching only where
 // the new layer starts a keyframe; the layer choice by tile size; VP8 keyframe detection.
 import { expect, test } from "bun:test";
-import { LayerSwitcher, pickLayer, vp8KeyframeStart, type Layer } from "./layers.ts";
+import { LayerSwitcher, pickLayer, type Layer } from "./layers.ts";
+import { vp8KeyframeStart, Vp8Numbers } from "./vp8.ts";
 
 /** A VP8 payload (RFC 7741 descriptor with a 15-bit picture ID) starting a frame. */
 function vp8(key: boolean, width = 320, height = 180): Uint8Array {
@@ -27,29 +28,29 @@ test("switching layers keeps sequence numbers and timestamps continuous and wait
   s.target = "q";
   // Nothing until the target's keyframe.
   expect(s.rewrite("q", 100, 9000, false, 0)).toBeNull();
-  expect(s.rewrite("q", 101, 9000, true, 0)).toEqual({ seq: 101, ts: 9000 });
-  expect(s.rewrite("q", 102, 12750, false, 40)).toEqual({ seq: 102, ts: 12750 });
+  expect(s.rewrite("q", 101, 9000, true, 0)).toMatchObject({ seq: 101, ts: 9000, switched: true });
+  expect(s.rewrite("q", 102, 12750, false, 40)).toMatchObject({ seq: 102, ts: 12750 });
   // Asked to move to "f": "q" goes on until "f" starts a keyframe; "f" delta frames are dropped.
   s.target = "f";
   expect(s.switching).toBe(true);
   expect(s.rewrite("f", 5000, 777_000, false, 60)).toBeNull();
-  expect(s.rewrite("q", 103, 16500, false, 80)).toEqual({ seq: 103, ts: 16500 });
+  expect(s.rewrite("q", 103, 16500, false, 80)).toMatchObject({ seq: 103, ts: 16500 });
   // The keyframe: numbered right after the last packet sent, its time 20 ms (1,800 ticks) later.
-  expect(s.rewrite("f", 5001, 780_000, true, 100)).toEqual({ seq: 104, ts: 18300 });
+  expect(s.rewrite("f", 5001, 780_000, true, 100)).toMatchObject({ seq: 104, ts: 18300, switched: true });
   expect(s.switching).toBe(false);
-  expect(s.rewrite("f", 5002, 783_750, false, 140)).toEqual({ seq: 105, ts: 22050 });
+  expect(s.rewrite("f", 5002, 783_750, false, 140)).toMatchObject({ seq: 105, ts: 22050, switched: false });
   // The old layer is no longer forwarded.
   expect(s.rewrite("q", 104, 20250, false, 141)).toBeNull();
   // And back down, across the 16-bit sequence wrap of the new layer.
   s.target = "q";
-  expect(s.rewrite("q", 65535, 1_000_000, true, 180)).toEqual({ seq: 106, ts: 22050 + 3600 });
-  expect(s.rewrite("q", 0, 1_003_750, false, 220)).toEqual({ seq: 107, ts: 22050 + 3600 + 3750 });
+  expect(s.rewrite("q", 65535, 1_000_000, true, 180)).toMatchObject({ seq: 106, ts: 22050 + 3600 });
+  expect(s.rewrite("q", 0, 1_003_750, false, 220)).toMatchObject({ seq: 107, ts: 22050 + 3600 + 3750 });
 });
 
 test("a stream on a reused m-line continues from what that m-line sent last", () => {
   const s = new LayerSwitcher({ seq: 65535, ts: 4_294_967_000 });
   s.target = "";
-  expect(s.rewrite("", 10, 500, true, 1000)).toEqual({ seq: 0, ts: (4_294_967_000 + 90_000) >>> 0 });
+  expect(s.rewrite("", 10, 500, true, 1000)).toMatchObject({ seq: 0, ts: (4_294_967_000 + 90_000) >>> 0 });
 });
 
 test("a paused stream forwards nothing and restarts at a keyframe", () => {
@@ -60,7 +61,7 @@ test("a paused stream forwards nothing and restarts at a keyframe", () => {
   expect(s.rewrite("h", 2, 200, false, 10)).toBeNull();
   s.target = "h";
   expect(s.rewrite("h", 3, 300, false, 20)).toBeNull();
-  expect(s.rewrite("h", 4, 400, true, 30)).toEqual({ seq: 2, ts: 100 + 2700 });
+  expect(s.rewrite("h", 4, 400, true, 30)).toMatchObject({ seq: 2, ts: 100 + 2700 });
 });
 
 test("the layer chosen is the smallest that covers the tile, passing over layers that stopped arriving", () => {
@@ -77,4 +78,24 @@ test("the layer chosen is the smallest that covers the tile, passing over layers
   expect(pickLayer(layers, { width: 1200, height: 700 }, 3100)?.rid).toBe("h");
   // Sizes not known yet: the nominal ones of the rids.
   expect(pickLayer([layer("q", 0, 0, 0, 10), layer("h", 1, 0, 0, 10)], { width: 500, height: 300 }, 20)?.rid).toBe("h");
+});
+
+test("VP8 picture IDs and TL0PICIDX run on across a switch to a layer numbered differently", () => {
+  /** A descriptor with a 15-bit picture ID and a TL0PICIDX, then a byte of payload. */
+  const packet = (pic: number, tl0: number) => Buffer.from([0x90, 0xc0, 0x80 | (pic >> 8), pic & 0xff, tl0, 0x20, 0x50]);
+  const ids = (b: Buffer) => ({ pic: ((b[2]! & 0x7f) << 8) | b[3]!, tl0: b[4]! });
+  const n = new Vp8Numbers();
+  // The first layer goes out as it is (the same buffer: no copy).
+  const first = packet(30000, 200);
+  expect(n.apply(first, true)).toBe(first);
+  expect(ids(n.apply(packet(30001, 201), false))).toEqual({ pic: 30001, tl0: 201 });
+  // The next layer numbers its pictures far behind: they continue from 30001 and 201.
+  expect(ids(n.apply(packet(12, 7), true))).toEqual({ pic: 30002, tl0: 202 });
+  expect(ids(n.apply(packet(13, 8), false))).toEqual({ pic: 30003, tl0: 203 });
+  // Across the 15-bit and 8-bit wraps.
+  const m = new Vp8Numbers();
+  m.apply(packet(0x7fff, 0xff), true);
+  expect(ids(m.apply(packet(500, 40), true))).toEqual({ pic: 0, tl0: 0 });
+  // The payload after the descriptor is untouched.
+  expect(m.apply(packet(501, 41), false).subarray(5)).toEqual(Buffer.from([0x20, 0x50]));
 });

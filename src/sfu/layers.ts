@@ -53,34 +53,6 @@ export function pickLayer(layers: Iterable<Layer>, want: Want, now: number): Lay
   return live[live.length - 1]!;
 }
 
-/**
- * A VP8 packet (RFC 7741) that starts a keyframe: the payload descriptor's S bit with partition
- * 0, then the VP8 frame tag's P bit clear. With it, the frame's size (from the keyframe header)
- * when the packet carries it, or null when the packet does not start a keyframe.
- */
-export function vp8KeyframeStart(payload: Uint8Array): { width: number; height: number } | null {
-  if (payload.length < 1) return null;
-  const b0 = payload[0]!;
-  // S (start of partition) and PartID 0.
-  if ((b0 & 0x10) === 0 || (b0 & 0x0f) !== 0) return null;
-  let i = 1;
-  if (b0 & 0x80) {
-    const x = payload[i++];
-    if (x === undefined) return null;
-    if (x & 0x80) i += (payload[i]! & 0x80) !== 0 ? 2 : 1; // picture ID, 7 or 15 bits
-    if (x & 0x40) i++; // TL0PICIDX
-    if (x & 0x30) i++; // TID/KEYIDX
-  }
-  if (i >= payload.length) return null;
-  // Frame tag bit 0: 0 = keyframe.
-  if ((payload[i]! & 0x01) !== 0) return null;
-  // Keyframe header: 3-byte tag, start code 9d 01 2a, then 14-bit width and height.
-  if (i + 10 > payload.length || payload[i + 3] !== 0x9d || payload[i + 4] !== 0x01 || payload[i + 5] !== 0x2a) return { width: 0, height: 0 };
-  const width = (payload[i + 6]! | (payload[i + 7]! << 8)) & 0x3fff;
-  const height = (payload[i + 8]! | (payload[i + 9]! << 8)) & 0x3fff;
-  return { width, height };
-}
-
 /** Ticks of a 90 kHz video clock per ms. */
 const VIDEO_TICKS_PER_MS = 90;
 
@@ -113,10 +85,12 @@ export class LayerSwitcher {
    * The outgoing sequence number and timestamp for a packet of layer `rid`, or null to drop it.
    * The current layer keeps flowing while the target's keyframe is awaited.
    */
-  rewrite(rid: string, seq: number, ts: number, keyframeStart: boolean, now: number): { seq: number; ts: number } | null {
+  rewrite(rid: string, seq: number, ts: number, keyframeStart: boolean, now: number): { seq: number; ts: number; switched: boolean } | null {
+    let switched = false;
     if (rid !== this.current) {
       if (rid !== this.target || !keyframeStart) return null;
       this.current = rid;
+      switched = true;
       if (this.sent) {
         this.seqOffset = (this.lastSeq + 1 - seq) & 0xffff;
         const gap = Math.max(1, Math.round((now - this.lastAt) * VIDEO_TICKS_PER_MS));
@@ -135,7 +109,7 @@ export class LayerSwitcher {
       this.lastAt = now;
     }
     this.sent = true;
-    return { seq: outSeq, ts: outTs };
+    return { seq: outSeq, ts: outTs, switched };
   }
 
   /** Stop forwarding (the tile is hidden): a later target starts again at its keyframe. */

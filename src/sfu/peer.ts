@@ -156,7 +156,7 @@ export class Peer {
       sourceSsrc: null,
       want: this.wants.get(`${from.user}/${source}`) ?? DEFAULT_WANT,
       // A reused m-line's stream continues from what it sent last.
-      route: audio ? null : { transceiver, switcher: new LayerSwitcher(lastSent(transceiver.sender)), codecs: null },
+      route: audio ? null : { transceiver, switcher: new LayerSwitcher(lastSent(transceiver.sender)), codecs: null, vp8: null },
     };
     const sender = transceiver.sender;
     sender.onPictureLossIndication.subscribe(() => this.host.onKeyframeRequest(down));

@@ -4,7 +4,8 @@
 // payload type is the viewer's own for the packet's codec (matched by MIME type, not assumed to
 // be the same number on both connections).
 import { RtpHeader, RtpPacket, type RTCRtpCodecParameters, type RTCRtpReceiver, type RTCRtpSender, type RTCRtpTransceiver } from "werift";
-import { vp8KeyframeStart, type LayerSwitcher } from "./layers.ts";
+import type { LayerSwitcher } from "./layers.ts";
+import { vp8KeyframeStart, Vp8Numbers } from "./vp8.ts";
 
 interface SenderInternals {
   codec?: RTCRtpCodecParameters;
@@ -40,6 +41,8 @@ export interface VideoRoute {
   transceiver: RTCRtpTransceiver;
   switcher: LayerSwitcher;
   codecs: CodecMap | null;
+  /** VP8 picture numbering of this viewer's stream (made on its first VP8 packet). */
+  vp8: Vp8Numbers | null;
 }
 
 /** Forward one video packet of layer `rid` to one viewer; false when the switcher dropped it. */
@@ -52,6 +55,8 @@ export function forwardVideo(route: VideoRoute, receiver: RTCRtpReceiver, rid: s
   if (!map || map.up !== upCodecs || map.down !== route.transceiver.codecs) map = route.codecs = { up: upCodecs, down: route.transceiver.codecs, byPt: new Map() };
   const codec = codecFor(map, h.payloadType);
   if (!codec) return false;
+  let payload = rtp.payload;
+  if (codec.mimeType.toLowerCase() === "video/vp8") payload = (route.vp8 ??= new Vp8Numbers()).apply(payload, out.switched);
   const sender = route.transceiver.sender as unknown as SenderInternals;
   // werift's sender writes its own codec's payload type and adds its offsets: the numbers are
   // ours already, and the codec is the one matching this packet.
@@ -73,7 +78,7 @@ export function forwardVideo(route: VideoRoute, receiver: RTCRtpReceiver, rid: s
     extension: true,
     extensions: [],
   });
-  route.transceiver.sender.sendRtp(new RtpPacket(copy, rtp.payload)).catch(() => {});
+  route.transceiver.sender.sendRtp(new RtpPacket(copy, payload)).catch(() => {});
   return true;
 }
 
