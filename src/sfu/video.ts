@@ -19,15 +19,16 @@ interface SenderInternals {
 export interface CodecMap {
   up: Record<number, RTCRtpCodecParameters>;
   down: RTCRtpCodecParameters[];
-  byPt: Map<number, RTCRtpCodecParameters | null>;
+  byPt: Map<number, RTCRtpCodecParameters>;
 }
 
 function codecFor(map: CodecMap, pt: number): RTCRtpCodecParameters | null {
-  let codec = map.byPt.get(pt);
-  if (codec !== undefined) return codec;
+  const known = map.byPt.get(pt);
+  if (known) return known;
   const mime = map.up[pt]?.mimeType.toLowerCase();
-  codec = (mime && map.down.find((c) => c.mimeType.toLowerCase() === mime)) || null;
-  map.byPt.set(pt, codec);
+  const codec = (mime && map.down.find((c) => c.mimeType.toLowerCase() === mime)) || null;
+  // Only a match is kept: werift fills the uplink's table in place when an answer is applied.
+  if (codec) map.byPt.set(pt, codec);
   return codec;
 }
 
