@@ -94,7 +94,11 @@ window.pokynanoVoiceTiles ??= (call, store, L, tracks) => {
   function prune(tracks) {
     const live = new Set([...tracks.values()].map((t) => `${t.user}/${t.source}`));
     for (const [user, tile] of tiles) {
-      for (const el of tile.querySelectorAll("[data-source]")) if (!live.has(`${user}/${el.dataset.source}`) && !(user === call.joined?.user && call.local[el.dataset.source])) el.remove();
+      for (const el of tile.querySelectorAll("[data-source]")) {
+        if (live.has(`${user}/${el.dataset.source}`) || (user === call.joined?.user && call.local[el.dataset.source])) continue;
+        resized.unobserve(el);
+        el.remove();
+      }
       if (!tile.querySelector("[data-source]") && !call.roster.some((m) => m.user === user)) {
         tile.remove();
         tiles.delete(user);
