@@ -1,7 +1,7 @@
 // Simulcast through the real SFU engine (in this thread): a werift publisher answers the camera's
 // simulcast offer and sends three layers (rids q/h/f, each its own SSRC, sequence numbers and
-// timestamp base, a VP8 keyframe every 10 frames); a werift viewer gets one continuous stream of
-// the layer that fits the size it asked for, switching only at the new layer's keyframes.
+// timestamp base, a VP8 keyframe every 10 frames); each werift viewer gets one continuous stream
+// of the layer that fits the size it asked for, switching only at the new layer's keyframes.
 import { afterAll, expect, test } from "bun:test";
 import { RTCDtlsTransport, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, useNACK, usePLI, useSdesMid, useSdesRTPStreamId, type RTCRtpTransceiver } from "werift";
 import { Engine } from "./engine.ts";
@@ -69,15 +69,18 @@ class SimulcastPublisher {
 
 const publisher = new SimulcastPublisher();
 const viewer = new VoicePeer();
+/** A second viewer, showing the camera large from the start. */
+const large = new VoicePeer();
 const engine = new Engine({ portRange: null, listenIp: "127.0.0.1", announcedIp: null, ipv6: false }, async (e) => {
   if (e.event !== "offer") return;
-  const answer = e.peer === "pub" ? await publisher.answer(e) : await viewer.answer(e);
+  const answer = e.peer === "pub" ? await publisher.answer(e) : await (e.peer === "view" ? viewer : large).answer(e);
   await engine.answer(e.peer, answer).catch((err) => console.error("answer failed", err));
 });
 afterAll(async () => {
   await engine.close();
   await publisher.pc.close();
   await viewer.close();
+  await large.close();
 });
 
 const until = async (cond: () => boolean, ms = 8000) => {
@@ -88,26 +91,36 @@ const until = async (cond: () => boolean, ms = 8000) => {
   }
 };
 
-test("a viewer gets one continuous stream of the layer that fits its size, switched only at that layer's keyframes", async () => {
+test("each viewer gets one continuous stream of the layer that fits its size, switched only at that layer's keyframes", async () => {
   await RTCDtlsTransport.SetupCertificate();
   const grants = { speak: false, stream: true, vad: true };
   const flags = { muted: false, deaf: false, talking: false };
   await engine.join("room", "pub", "user-pub", grants, flags);
   await engine.join("room", "view", "user-view", grants, flags);
+  await engine.join("room", "large", "user-large", grants, flags);
+  // Said before its downlink exists: kept for it.
+  await engine.view("large", "user-pub", "camera", 1280, 720);
   await engine.publish("pub", "camera", true);
-  await until(() => publisher.camera !== null && publisher.pc.connectionState === "connected" && viewer.connected);
-  await until(() => viewer.pc.getTransceivers().some((t) => t.kind === "video" && t.receiver.tracks.length > 0));
-  // What the viewer receives on the camera's m-line, in order.
-  const got: { rid: string; seq: number; ts: number; key: boolean; ssrc: number }[] = [];
-  for (const t of viewer.pc.getTransceivers()) {
-    if (t.kind !== "video") continue;
-    for (const track of t.receiver.tracks) {
-      track.onReceiveRtp.subscribe((rtp) => {
-        const p = rtp.payload;
-        got.push({ rid: String.fromCharCode(p[p.length - 1]!), seq: rtp.header.sequenceNumber, ts: rtp.header.timestamp, key: (p[1]! & 1) === 0, ssrc: rtp.header.ssrc });
-      });
+  await until(() => publisher.camera !== null && publisher.pc.connectionState === "connected" && viewer.connected && large.connected);
+  const hasCamera = (p: VoicePeer) => p.pc.getTransceivers().some((t) => t.kind === "video" && t.receiver.tracks.length > 0);
+  await until(() => hasCamera(viewer) && hasCamera(large));
+  // What each viewer receives on the camera's m-line, in order.
+  type Got = { rid: string; seq: number; ts: number; key: boolean; ssrc: number };
+  const record = (p: VoicePeer, into: Got[]) => {
+    for (const t of p.pc.getTransceivers()) {
+      if (t.kind !== "video") continue;
+      for (const track of t.receiver.tracks) {
+        track.onReceiveRtp.subscribe((rtp) => {
+          const b = rtp.payload;
+          into.push({ rid: String.fromCharCode(b[b.length - 1]!), seq: rtp.header.sequenceNumber, ts: rtp.header.timestamp, key: (b[1]! & 1) === 0, ssrc: rtp.header.ssrc });
+        });
+      }
     }
-  }
+  };
+  const got: Got[] = [];
+  const gotLarge: Got[] = [];
+  record(viewer, got);
+  record(large, gotLarge);
   let frame = 0;
   const everyTenth = (_rid: Rid, n: number) => n % 10 === 0;
   const run = async (frames: number, key = everyTenth, rids: readonly Rid[] = ["q", "h", "f"]) => {
@@ -151,6 +164,12 @@ test("a viewer gets one continuous stream of the layer that fits its size, switc
   // One layer after the other, each entered at a keyframe.
   expect(rids).toMatch(/^q*h+q+f+h+f+$/);
   for (let i = 1; i < got.length; i++) if (got[i]!.rid !== got[i - 1]!.rid) expect(got[i]!.key).toBe(true);
+  // The other viewer, large all along, had the full layer meanwhile (bar the start and the drop).
+  expect(gotLarge.map((g) => g.rid).join("")).toMatch(/^q*h*f{80,}h+f+$/);
+  for (let i = 1; i < gotLarge.length; i++) {
+    if (gotLarge[i]!.rid !== gotLarge[i - 1]!.rid) expect(gotLarge[i]!.key).toBe(true);
+    expect((gotLarge[i]!.seq - gotLarge[i - 1]!.seq) & 0xffff).toBe(1);
+  }
   // The switch to "f" came at its keyframe, with "q" still flowing for the 15 frames before it.
   const firstF = got.findIndex((g) => g.rid === "f");
   expect(firstF - beforeLarge).toBeGreaterThanOrEqual(14);
