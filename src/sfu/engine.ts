@@ -2,11 +2,14 @@
 // the timers (speaking, liveness, event-loop watch) batched at fixed rates rather than per packet.
 import type { RtpPacket } from "werift";
 import { arrival, coarse, destinations, socketCounters } from "./guard.ts";
-import { codecCounters, Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
+import { codecCounters } from "./codecs.ts";
+import { Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
+import type { Layer } from "./layers.ts";
 import { SPEAKING_LEVEL } from "./media.ts";
 import { Room } from "./room.ts";
 import { muxCounters, sharedPortInUse } from "./udp-mux.ts";
 import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./sfu.ts";
+import { applyView, keyframeFor, selectLayer, videoPacket } from "./simulcast.ts";
 
 /** A peer that has sent nothing (RTP, RTCP or ICE check) for this long is gone. */
 export const DEAD_AFTER_MS = 6000;
@@ -88,6 +91,7 @@ export class Engine implements PeerHost {
         this.now = coarse.now = Date.now();
       }, 20),
       setInterval(() => this.speakingTick(), 100),
+      setInterval(() => this.layerTick(), 500),
       setInterval(() => this.livenessTick(), 1000),
     );
   }
@@ -132,6 +136,11 @@ export class Engine implements PeerHost {
       if (grants.speak && !peer.up.has("mic")) room.setSource(peer, "mic", true);
       if (!grants.stream) for (const source of ["camera", "screen", "screenAudio"] as const) if (peer.up.get(source)?.active) room.setSource(peer, source, false);
     });
+  }
+
+  /** The size a viewer shows a publisher's source at: its downlink moves to the layer that fits. */
+  async view(peerId: string, user: string, source: Source, width: number, height: number): Promise<void> {
+    applyView(this.peer(peerId), user, source, { width, height }, this.now);
   }
 
   async restartIce(peerId: string): Promise<void> {
@@ -179,12 +188,13 @@ export class Engine implements PeerHost {
   }
 
   /** The hot path: one uplink packet to every subscriber, no decoding, one header copy each. */
-  onRtp(from: Peer, up: Uplink, rtp: RtpPacket): void {
+  onRtp(from: Peer, up: Uplink, rtp: RtpPacket, layer: Layer): void {
     from.lastHeard = this.now;
     from.uplinkPackets++;
+    const audio = up.source === "mic" || up.source === "screenAudio";
+    if (!audio) return this.onVideo(from, up, rtp, layer);
     if (up.wantKeyframe) from.requestKeyframe(up);
     let level = -1;
-    const audio = up.source === "mic" || up.source === "screenAudio";
     if (up.source === "mic") {
       const f = from.flags;
       if (!from.grants.speak || f.muted || (!from.grants.vad && !f.talking)) {
@@ -217,9 +227,31 @@ export class Engine implements PeerHost {
     }
   }
 
+  /** Video: the layer bookkeeping and one copy to each viewer on that layer (simulcast.ts). */
+  private onVideo(from: Peer, up: Uplink, rtp: RtpPacket, layer: Layer): void {
+    try {
+      this.forwarded += videoPacket(up, rtp, layer, this.now);
+      if (up.wantKeyframe) from.requestKeyframe(up, layer);
+      this.forwardTimes.record(performance.now() - arrival.at);
+    } catch (err) {
+      const room = this.roomOf.get(from);
+      if (room) this.failRoom(room, (err as Error).message);
+    }
+  }
+
+  /** Viewers whose layer stopped arriving, or that came back, move (twice a second). */
+  private layerTick(): void {
+    for (const peer of this.peers.values()) {
+      for (const up of peer.up.values()) {
+        if (!up.active || up.source === "mic" || up.source === "screenAudio") continue;
+        for (const down of up.subscribers) selectLayer(up, down, this.now);
+      }
+    }
+  }
+
   onKeyframeRequest(down: Downlink): void {
     const up = down.from.up.get(down.source);
-    if (up?.active) down.from.requestKeyframe(up);
+    if (up?.active) keyframeFor(up, down, this.now);
   }
 
   private speakingTick(): void {

@@ -3,10 +3,13 @@
 // offerer, so there is never glare: a change (someone joins, starts a camera, leaves) marks the
 // peer for renegotiation and the next offer goes out once the client answered the last one.
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpCodecParameters, type RTCRtpTransceiver } from "werift";
-import { allowedVideoCodecs, receiverCodec, receivesH264 } from "./codecs.ts";
+import { allowedVideoCodecs, receivesH264 } from "./codecs.ts";
 import { forwardAudio, forwardCounters } from "./forward.ts";
-import { AUDIO_LEVEL_URI, peerConfig, rewriteCandidates } from "./media.ts";
+import { DEFAULT_WANT, LayerSwitcher, type Layer, type Want } from "./layers.ts";
+import { AUDIO_LEVEL_URI, CAMERA_RIDS, peerConfig, rewriteCandidates } from "./media.ts";
+import { layerOf } from "./simulcast.ts";
 import { claimIceUsername } from "./udp-mux.ts";
+import { lastSent, nackPerStream, type VideoRoute } from "./video.ts";
 import { isAudio, type Flags, type Grants, type IceSettings, type SfuEvent, type Source, type TrackInfo } from "./sfu.ts";
 
 const kindOf = (source: Source) => (isAudio(source) ? "audio" : "video");
@@ -16,13 +19,14 @@ export interface Uplink {
   transceiver: RTCRtpTransceiver;
   active: boolean;
   subscribers: Set<Downlink>;
-  lastPli: number;
   wantKeyframe: boolean;
   audioLevelId: number;
   /** Whether H.264 is in what this (video) uplink is offered (codecs.ts). */
   h264: boolean;
   /** The codec listed first in the last offer of this uplink (a browser sends the offer's first it can). */
   offeredFirst: string | undefined;
+  /** The streams arriving on it by rid: a camera's simulcast layers, or one ("") otherwise. */
+  layers: Map<string, Layer>;
 }
 
 export interface Downlink {
@@ -33,6 +37,9 @@ export interface Downlink {
   transceiver: RTCRtpTransceiver;
   /** The publisher SSRC last forwarded; a change (recycled m-line) rebases sequence and timestamps. */
   sourceSsrc: number | null;
+  /** Video: the tile size the viewer shows it at, and the layer switching of its one stream. */
+  want: Want;
+  route: VideoRoute | null;
 }
 
 /** Writes vanish, reads find nothing: a NACK cache that keeps no packet. */
@@ -40,13 +47,11 @@ const NO_CACHE = new Proxy([] as unknown[], { set: () => true });
 
 /** RTCPeerConnections created and not yet closed in this thread (leak tests count them). */
 export const peerCounters = { open: 0 };
-/** Video packets not forwarded because the receiver cannot decode their codec (a codec change in flight). */
-export const codecCounters = { undecodable: 0 };
 
 export interface PeerHost {
   ice: IceSettings;
   emit(event: SfuEvent): void;
-  onRtp(from: Peer, up: Uplink, rtp: RtpPacket): void;
+  onRtp(from: Peer, up: Uplink, rtp: RtpPacket, layer: Layer): void;
   onKeyframeRequest(down: Downlink): void;
   clock(): number;
 }
@@ -55,6 +60,8 @@ export class Peer {
   readonly pc: RTCPeerConnection;
   readonly up = new Map<Source, Uplink>();
   readonly down = new Map<string, Downlink>();
+  /** Tile sizes this viewer asked for, by "publisher user/source" (kept for downlinks made later). */
+  readonly wants = new Map<string, Want>();
   /** Downlink m-lines no longer used, reused before a new one is added (the SDP stays bounded). */
   private readonly spare: Record<"audio" | "video", RTCRtpTransceiver[]> = { audio: [], video: [] };
   private negotiating = false;
@@ -97,10 +104,17 @@ export class Peer {
   uplink(source: Source, active: boolean): Uplink {
     let up = this.up.get(source);
     if (!up) {
-      const transceiver = this.addTransceiver(kindOf(source), "recvonly");
-      const created: Uplink = { source, transceiver, active, subscribers: new Set(), lastPli: 0, wantKeyframe: false, audioLevelId: -1, h264: true, offeredFirst: undefined };
+      // The camera is received as simulcast: the client sends a layer per rid offered.
+      const rids: readonly string[] = source === "camera" ? CAMERA_RIDS : [];
+      const transceiver = this.addTransceiver(kindOf(source), "recvonly", rids);
+      // Each layer is its own sequence space: werift's single NACK tracker would take the
+      // interleaved layers for losses and ask for them again and again.
+      if (rids.length > 0) nackPerStream(transceiver.receiver);
+      const created: Uplink = { source, transceiver, active, subscribers: new Set(), wantKeyframe: false, audioLevelId: -1, h264: true, offeredFirst: undefined, layers: new Map() };
       transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
-        track.onReceiveRtp.subscribe((rtp) => this.host.onRtp(this, created, rtp));
+        const rid = track.rid ?? "";
+        const layer = layerOf(created, rid, Math.max(0, rids.indexOf(rid)));
+        track.onReceiveRtp.subscribe((rtp) => this.host.onRtp(this, created, rtp, layer));
       });
       this.up.set(source, (up = created));
     }
@@ -135,8 +149,9 @@ export class Peer {
    * this peer (the bench's "heard by nobody" after people left and rejoined). The SFU keeps its
    * own spares, so werift's reuse is turned off for every transceiver it makes.
    */
-  private addTransceiver(kind: "audio" | "video", direction: "recvonly" | "sendonly"): RTCRtpTransceiver {
-    const transceiver = this.pc.addTransceiver(kind, { direction });
+  private addTransceiver(kind: "audio" | "video", direction: "recvonly" | "sendonly", rids: readonly string[] = []): RTCRtpTransceiver {
+    const simulcast = rids.map((rid) => ({ direction: "recv" as const, rid }));
+    const transceiver = this.pc.addTransceiver(kind, rids.length > 0 ? { direction, simulcast } : { direction });
     (transceiver as unknown as { usedForSender: boolean }).usedForSender = true;
     return transceiver;
   }
@@ -159,7 +174,18 @@ export class Peer {
     // covers single losses and NACK is not negotiated for audio), so audio keeps none: at 25
     // talkers that is 600 caches of 128 packets (the SFU heap at 25 talkers went from 76 to 37 MB without them).
     if (kind === "audio") Object.defineProperty(transceiver.sender, "rtpCache", { get: () => NO_CACHE, set: () => {}, configurable: true });
-    const down: Downlink = { owner: this, from, source, audio: kind === "audio", transceiver, sourceSsrc: null };
+    const audio = kind === "audio";
+    const down: Downlink = {
+      owner: this,
+      from,
+      source,
+      audio,
+      transceiver,
+      sourceSsrc: null,
+      want: this.wants.get(`${from.user}/${source}`) ?? DEFAULT_WANT,
+      // A reused m-line's stream continues from what it sent last.
+      route: audio ? null : { transceiver, switcher: new LayerSwitcher(lastSent(transceiver.sender)), codecs: null, vp8: null },
+    };
     const sender = transceiver.sender;
     sender.onPictureLossIndication.subscribe(() => this.host.onKeyframeRequest(down));
     // FIR (RFC 5104) asks for the same thing as PLI; werift only surfaces PLI.
@@ -179,21 +205,13 @@ export class Peer {
   }
 
   /**
-   * Forward one packet. Audio goes by the fast path (forward.ts; `level` is the publisher's
-   * audio-level byte or -1); video, and audio the fast path declines, through werift's sender,
-   * with a header copy per receiver since werift's sender rewrites it in place.
+   * Forward one audio packet. The fast path (forward.ts; `level` is the publisher's audio-level
+   * byte or -1) or, when it declines, werift's sender, with a header copy per receiver since
+   * werift's sender rewrites it in place. Video goes through video.ts.
    */
   send(down: Downlink, rtp: RtpPacket, level = -1, now = 0): void {
     const h = rtp.header;
     const sender = down.transceiver.sender;
-    if (!down.audio) {
-      // werift's sender stamps its own codec's payload type on every packet: make it this
-      // packet's codec as this receiver numbers it, or drop what the receiver cannot decode.
-      const up = down.from.up.get(down.source);
-      const codec = up && receiverCodec(up.transceiver.codecs, down.transceiver.codecs, h.payloadType);
-      if (!codec) return void codecCounters.undecodable++;
-      sender.codec = codec;
-    }
     if (down.sourceSsrc !== h.ssrc) {
       if (down.sourceSsrc !== null) sender.replaceRTP(h, true);
       down.sourceSsrc = h.ssrc;
@@ -217,16 +235,19 @@ export class Peer {
     sender.sendRtp(new RtpPacket(copy, rtp.payload)).catch(() => {});
   }
 
-  /** Ask the client for a keyframe on an uplink (PLI), at most every 500 ms. */
-  requestKeyframe(up: Uplink): void {
-    const ssrc = up.transceiver.receiver.tracks[0]?.ssrc;
+  /**
+   * Ask the client for a keyframe (PLI) on an uplink's layer (its only one by default), at most
+   * every 500 ms per layer.
+   */
+  requestKeyframe(up: Uplink, layer?: Layer): void {
+    const l = layer ?? [...up.layers.values()].find((x) => x.ssrc !== 0);
     // No packet yet: ask as soon as the first one arrives (engine.onRtp).
-    if (ssrc === undefined) return void (up.wantKeyframe = true);
+    if (!l || l.ssrc === 0) return void (up.wantKeyframe = true);
     const now = this.host.clock();
-    if (now - up.lastPli < 500) return;
-    up.lastPli = now;
+    if (now - l.lastPli < 500) return;
+    l.lastPli = now;
     up.wantKeyframe = false;
-    up.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
+    up.transceiver.receiver.sendRtcpPLI(l.ssrc).catch(() => {});
   }
 
   /**

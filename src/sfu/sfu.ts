@@ -103,6 +103,11 @@ export interface Sfu {
   publish(peer: string, source: Exclude<Source, "mic">, on: boolean): Promise<void>;
   /** New permissions or switches (mute, deafen, push-to-talk) for a peer, effective at once. */
   update(peer: string, grants: Grants, flags: Flags): Promise<void>;
+  /**
+   * The size (device pixels) a viewer shows a publisher's source at; 0 x 0 = not shown. The
+   * viewer's stream of a simulcast camera moves to the layer that fits.
+   */
+  view(peer: string, user: string, source: Source, width: number, height: number): Promise<void>;
   /** A fresh offer with new ICE credentials (the client's network changed). */
   restartIce(peer: string): Promise<void>;
   /** Remove a peer; its tracks leave every other peer's connection. Idempotent. */

@@ -103,6 +103,9 @@ export class WorkerSfu implements Sfu {
   async update(peer: string, grants: Grants, flags: Flags): Promise<void> {
     await this.call("update", [peer, grants, flags]);
   }
+  async view(peer: string, user: string, source: Source, width: number, height: number): Promise<void> {
+    await this.call("view", [peer, user, source, width, height]);
+  }
   async restartIce(peer: string): Promise<void> {
     await this.call("restartIce", [peer]);
   }

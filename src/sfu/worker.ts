@@ -37,7 +37,7 @@ self.onmessage = async (ev: MessageEvent<Call>) => {
       await engine.close();
     } else {
       const method = (engine as unknown as Record<string, (...a: unknown[]) => unknown>)[op];
-      if (typeof method !== "function" || !["join", "answer", "publish", "update", "restartIce", "leave", "stats"].includes(op)) throw new Error(`unknown SFU call ${op}`);
+      if (typeof method !== "function" || !["join", "answer", "publish", "update", "view", "restartIce", "leave", "stats"].includes(op)) throw new Error(`unknown SFU call ${op}`);
       value = await method.apply(engine, args);
     }
     self.postMessage({ id, ok: true, value });

@@ -99,11 +99,20 @@ export class VoicePeer {
     return this.pc.connectionState === "connected";
   }
 
-  /** One synthetic packet: Opus-sized with an audio level (loud unless `quiet`), or a VP8-sized chunk. */
+  private sendsH264(source: Source): boolean {
+    const t = this.pc.getTransceivers().find((x) => x.mid !== undefined && x.mid === this.uplink[source]);
+    return (t?.sender as unknown as { codec?: { mimeType: string } } | undefined)?.codec?.mimeType.toLowerCase() === "video/h264";
+  }
+
+  /** One synthetic packet: Opus-sized with an audio level (loud unless `quiet`), or a VP8-sized keyframe start. */
   send(source: Source, opts: { quiet?: boolean; stamp?: boolean } = {}): void {
     const audio = source === "mic" || source === "screenAudio";
     const seq = (this.seq[source] = (this.seq[source] + 1) & 0xffff);
     const payload = Buffer.alloc(audio ? 100 : 1000, 0x11);
+    // Video: each packet starts a keyframe in the codec this peer sends (the SFU forwards a
+    // viewer's stream from a keyframe on). VP8: descriptor S bit, partition 0, frame tag P bit
+    // clear; H.264: a sequence parameter set.
+    if (!audio) payload.set(this.sendsH264(source) ? [0x67, 0x42, 0xe0, 0x1f] : [0x10, 0x50, 0x02, 0x00, 0x9d, 0x01, 0x2a, 0x40, 0x01, 0xb4, 0x00]);
     if (opts.stamp) {
       payload[0] = 0xfe;
       payload.writeDoubleLE(performance.timeOrigin + performance.now(), 1);

@@ -20,6 +20,8 @@ const frame = z.discriminatedUnion("v", [
   z.strictObject({ v: z.literal("ptt"), on: z.boolean() }),
   z.strictObject({ v: z.literal("publish"), source: z.enum(["camera", "screen", "screenAudio"]), on: z.boolean() }),
   z.strictObject({ v: z.literal("restart") }),
+  // The size (device pixels) each camera is shown at; 0 x 0 for a tile out of sight.
+  z.strictObject({ v: z.literal("view"), tiles: z.array(z.strictObject({ user: id, source: z.literal("camera"), width: z.number().int().min(0).max(16384), height: z.number().int().min(0).max(16384) })).max(100) }),
   z.strictObject({ v: z.literal("mod"), user: id, mute: z.boolean().optional(), deaf: z.boolean().optional(), channel: id.nullable().optional() }),
 ]);
 
@@ -69,6 +71,9 @@ export async function voiceFrame(v: Voice, ws: ServerWebSocket<SocketData>, text
         return await publish(v, p, f.source, f.on);
       case "restart":
         return await v.sfu.restartIce(p.peerId);
+      case "view":
+        for (const t of f.tiles) await v.sfu.view(p.peerId, t.user, t.source, t.width, t.height);
+        return;
     }
   } catch (err) {
     const code = err instanceof VoiceError ? err.code : "bad_request";

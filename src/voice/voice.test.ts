@@ -246,6 +246,26 @@ describe("voice channels through the real signalling", () => {
     const down = b.peer.pc.getTransceivers().find((t) => t.kind === "video" && t.receiver.tracks.length > 0)!;
     await down.receiver.sendRtcpPLI(down.receiver.tracks[0]!.ssrc!);
     await until(() => plis > 0, 3000);
+    // The viewer's tile out of sight (0 x 0): nothing of that camera is sent to it; shown again,
+    // it flows from the next keyframe (every synthetic packet is one). A malformed size is refused.
+    const tile = (width: number, height: number) => b.send({ v: "view", tiles: [{ user: a.account.user.id, source: "camera", width, height }] });
+    tile(0, 0);
+    await Bun.sleep(300);
+    const hidden = b.peer.count(a.account.user.id, "camera").packets;
+    for (let i = 0; i < 10; i++) a.peer.send("camera");
+    await Bun.sleep(500);
+    expect(b.peer.count(a.account.user.id, "camera").packets).toBe(hidden);
+    tile(320, 180);
+    await Bun.sleep(300);
+    for (let i = 0; i < 10; i++) {
+      a.peer.send("camera");
+      await Bun.sleep(5);
+    }
+    await until(() => b.peer.count(a.account.user.id, "camera").packets === hidden + 10);
+    // Sequence numbers run on over the pause: the viewer sees no gap.
+    expect(b.peer.count(a.account.user.id, "camera").gaps).toBe(0);
+    b.send({ v: "view", tiles: [{ user: a.account.user.id, source: "camera", width: -1, height: 180 }] });
+    expect(await b.waitFor((f) => f.v === "error" && f.op === "view")).toMatchObject({ code: "bad_request" });
     // A member without STREAM may not publish video.
     const c = await client(await member());
     const noStream = await newVoiceChannel("no-stream", { deny: Permission.STREAM });

@@ -83,7 +83,7 @@ pokynanoPage.init((signal) => {
     try {
       if (on) {
         // A screen share takes the tab's or system's sound too where the browser offers it.
-        const stream = source === "camera" ? await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360, frameRate: 24 } }) : await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: true });
+        const stream = source === "camera" ? await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRate: 24 } }) : await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: true });
         local[source] = stream.getVideoTracks()[0];
         if (source === "screen" && stream.getAudioTracks()[0]) {
           local.screenAudio = stream.getAudioTracks()[0];

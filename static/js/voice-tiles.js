@@ -1,9 +1,40 @@
 // The tiles of a call (static/js/voice.js): one per participant in the call's grid, with their
 // audio, camera and screen, a caption, their volume (kept per person) and the spotlight. Deafened:
-// nothing plays; a priority speaker talking lowers everyone else to a third.
+// nothing plays; a priority speaker talking lowers everyone else to a third. Each camera's shown
+// size goes to the server, which sends the simulcast layer that fits it (docs/voice.md).
 window.pokynanoVoiceTiles ??= (call, store, L, tracks) => {
   const grid = call.grid;
   const tiles = new Map(); // user -> tile element
+
+  // --- the size each other participant's camera is shown at, told to the server ---
+  const sent = new Map(); // user -> "WxH" last told
+  let viewTimer = null;
+  function sizeOf(video) {
+    const r = video.getBoundingClientRect();
+    if (!video.isConnected || r.width < 1 || r.height < 1) return [0, 0];
+    const dpr = window.devicePixelRatio || 1;
+    return [Math.round(r.width * dpr), Math.round(r.height * dpr)];
+  }
+  function sendViews() {
+    viewTimer = null;
+    const changed = [];
+    for (const [user, tile] of tiles) {
+      const video = tile.querySelector('video[data-source="camera"]');
+      if (!video || user === call.joined?.user) continue;
+      const [width, height] = sizeOf(video);
+      if (sent.get(user) === `${width}x${height}`) continue;
+      sent.set(user, `${width}x${height}`);
+      changed.push({ user, source: "camera", width, height });
+    }
+    if (changed.length) call.send({ v: "view", tiles: changed });
+  }
+  // Resizes come in bursts (a window drag, a layout change): one frame once they settle.
+  const viewsChanged = () => {
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(sendViews, 250);
+  };
+  const resized = new ResizeObserver(viewsChanged);
+
   const fill = (text, vars) => (text ?? "").replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
   function tileOf(user) {
     let tile = tiles.get(user);
@@ -24,6 +55,7 @@ window.pokynanoVoiceTiles ??= (call, store, L, tracks) => {
       for (const t of tiles.values()) t.classList.remove("spotlight");
       tile.classList.toggle("spotlight", on);
       grid.dataset.spotlight = on ? "1" : "";
+      viewsChanged();
     });
     tile.append(name, volume);
     grid.append(tile);
@@ -51,6 +83,8 @@ window.pokynanoVoiceTiles ??= (call, store, L, tracks) => {
         tile.append(full);
       }
       tile.prepend(el);
+      // Also fires when the tile is hidden (size 0: the server then sends none of it).
+      if (source === "camera" && user !== call.joined?.user) resized.observe(el);
     }
     el.srcObject = stream;
     if (kind === "audio" && store.get("output", "") && el.setSinkId) el.setSinkId(store.get("output", "")).catch(() => {});
@@ -60,7 +94,11 @@ window.pokynanoVoiceTiles ??= (call, store, L, tracks) => {
   function prune(tracks) {
     const live = new Set([...tracks.values()].map((t) => `${t.user}/${t.source}`));
     for (const [user, tile] of tiles) {
-      for (const el of tile.querySelectorAll("[data-source]")) if (!live.has(`${user}/${el.dataset.source}`) && !(user === call.joined?.user && call.local[el.dataset.source])) el.remove();
+      for (const el of tile.querySelectorAll("[data-source]")) {
+        if (live.has(`${user}/${el.dataset.source}`) || (user === call.joined?.user && call.local[el.dataset.source])) continue;
+        resized.unobserve(el);
+        el.remove();
+      }
       if (!tile.querySelector("[data-source]") && !call.roster.some((m) => m.user === user)) {
         tile.remove();
         tiles.delete(user);
@@ -103,6 +141,8 @@ window.pokynanoVoiceTiles ??= (call, store, L, tracks) => {
   function clear() {
     for (const tile of tiles.values()) tile.remove();
     tiles.clear();
+    resized.disconnect();
+    sent.clear();
   }
   return { tileOf, attach, prune, renderRoster, applyVolumes, setOutput, clear };
 };

@@ -176,7 +176,7 @@
       t.direction = local[source] ? "sendonly" : "inactive";
       if (t.receiver.track.kind === "video") preferBrowserCodecs(t);
       await t.sender.replaceTrack(local[source]);
-      if (source === "camera") capBitrate(t.sender, 600_000);
+      if (source === "camera") setLayers(t.sender);
     }
     await pc.setLocalDescription(await pc.createAnswer());
     send({ v: "answer", sdp: pc.localDescription.sdp });
@@ -196,11 +196,18 @@
     }
   }
 
-  // werift cannot forward simulcast layers by viewer size: the camera is capped instead.
-  function capBitrate(sender, max) {
+  // The camera goes up as simulcast, one encoding per rid the server's offer asked for (quarter,
+  // half and full size of 1280x720); the server forwards each viewer the one that fits its tile.
+  const LAYERS = {
+    q: { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+    h: { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+    f: { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+  };
+  function setLayers(sender) {
     const params = sender.getParameters();
     if (!params.encodings || !params.encodings.length) return;
-    params.encodings[0].maxBitrate = max;
+    // A single encoding (a browser that did not take up simulcast) is capped like the top layer.
+    for (const e of params.encodings) Object.assign(e, LAYERS[e.rid] ?? { maxBitrate: LAYERS.f.maxBitrate });
     sender.setParameters(params).catch(() => {});
   }
 

@@ -1,6 +1,6 @@
 // The camera's codec follows the browser's preference: one whose own list puts H.264 first (as
-// Safari's does, for its hardware encoder) sends H.264 and the other side decodes it; Chromium's
-// default order sends VP8.
+// Safari's does, for its hardware encoder) sends H.264 and the other side decodes it, switching
+// simulcast layers at H.264 keyframes; Chromium's default order sends VP8.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
@@ -40,16 +40,16 @@ afterAll(async () => {
   await app?.close();
 }, 60_000);
 
-/** The inbound video stream's codec and frames decoded (the first video stream with frames). */
-function inboundVideo(page: Page): Promise<{ codec: string; frames: number }> {
+/** The inbound video stream's codec, frames decoded and width (the first video stream with frames). */
+function inboundVideo(page: Page): Promise<{ codec: string; frames: number; width: number }> {
   return page.evaluate(async () => {
     const pc = (window as unknown as { pokynanoVoice: { pc: RTCPeerConnection | null } }).pokynanoVoice.pc;
-    const out = { codec: "", frames: 0 };
+    const out = { codec: "", frames: 0, width: 0 };
     if (!pc) return out;
     const stats = await pc.getStats();
     for (const s of stats.values()) {
       if (s.type !== "inbound-rtp" || s.kind !== "video" || !(s.framesDecoded > 0)) continue;
-      return { codec: stats.get(s.codecId)?.mimeType ?? "", frames: s.framesDecoded };
+      return { codec: stats.get(s.codecId)?.mimeType ?? "", frames: s.framesDecoded, width: s.frameWidth ?? 0 };
     }
     return out;
   });
@@ -65,7 +65,7 @@ async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms =
   }
 }
 
-test("a browser that prefers H.264 sends its camera as H.264 and the other decodes it; Chromium's own order sends VP8", async () => {
+test("a browser that prefers H.264 sends its camera as H.264, the other decodes it at the layer its tile needs; Chromium's own order sends VP8", async () => {
   const [owner, other] = [await browsers[0]!.context.newPage(), await browsers[1]!.context.newPage()];
   const problems = [...watchProblems(owner), ...watchProblems(other)];
   await owner.goto(`${app.url}/channels/${g.guildId}/${voiceId}?join=1`);
@@ -75,6 +75,11 @@ test("a browser that prefers H.264 sends its camera as H.264 and the other decod
   await owner.locator("#voice-camera").click();
   const h264 = await eventually(() => inboundVideo(other), (v) => v.frames > 10);
   expect(h264.codec).toBe("video/H264");
+  // Its simulcast layers switch at H.264 keyframes too: small in the grid, full size spotlighted.
+  expect(h264.width).toBeLessThanOrEqual(320);
+  await other.locator(`.voice-tile[data-user-id="${g.owner.user.id}"]`).click();
+  const large = await eventually(() => inboundVideo(other), (v) => v.width > 640);
+  await eventually(() => inboundVideo(other), (v) => v.frames > large.frames + 20);
 
   await other.locator("#voice-camera").click();
   const vp8 = await eventually(() => inboundVideo(owner), (v) => v.frames > 10);
