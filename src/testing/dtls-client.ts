@@ -11,7 +11,7 @@
 // already ran: its DTLS transport is "failed" while ICE stays connected and the server's DTLS
 // side finishes ("connected"), so the client sends no RTP (werift drops it silently) and the SFU
 // sees a silent participant. Browsers' DTLS stacks ignore such a repeat; this does the same.
-import type { RTCDtlsTransport } from "werift";
+import type { RTCDtlsTransport, RTCPeerConnection } from "werift";
 
 /** What to do with a peer's DTLS: the real handshake, none at all, or see each HelloVerifyRequest twice. */
 export type DtlsFault = "none" | "never" | "repeatHelloVerify";
@@ -62,4 +62,14 @@ export function prepareDtls(transport: RTCDtlsTransport, fault: DtlsFault): void
     }
     return started;
   };
+}
+
+/**
+ * Say close_notify over the peer's ICE connection, as a DTLS endpoint closing its session does,
+ * while ICE (and its consent checks) carries on: a warning-level alert record in epoch 0, which
+ * werift's DTLS takes as a close without decrypting it.
+ */
+export async function closeDtls(pc: RTCPeerConnection): Promise<void> {
+  const record = Buffer.from([21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0x7f, 0, 2, 1, 0]);
+  for (const t of pc.iceTransports) await t.connection.send(record);
 }

@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from "../testing/app.ts";
 import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
 import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
 import { until, VoiceClient } from "../testing/voice-client.ts";
-import type { DtlsFault } from "../testing/dtls-client.ts";
+import { closeDtls, type DtlsFault } from "../testing/dtls-client.ts";
 import { voiceOf } from "./service.ts";
 
 let app: TestApp;
@@ -96,6 +96,23 @@ test("a participant whose DTLS never starts while its ICE stays alive is removed
   for (const x of [a, b, d, e]) x.send({ v: "leave" });
   await until(async () => (await voiceOf(app.server.core).sfu.stats()).peers === 0);
 }, 45000);
+
+test("a participant whose DTLS session is closed while its ICE stays alive is removed within seconds, and the others keep hearing each other", async () => {
+  const a = await joined(voiceId);
+  const b = await joined(voiceId);
+  const c = await joined(voiceId);
+  await connected([a, b, c]);
+  await everyoneHearsEveryone([a, b, c]);
+  await closeDtls(c.peer.pc);
+  const closed = Date.now();
+  const left = await c.waitFor((f) => f.v === "left", 12000);
+  expect(Date.now() - closed).toBeLessThan(3000);
+  expect(String(left.reason)).toBe("connection failed: DTLS closed");
+  await until(async () => (await voiceOf(app.server.core).sfu.stats()).peers === 2);
+  await everyoneHearsEveryone([a, b]);
+  for (const x of [a, b]) x.send({ v: "leave" });
+  await until(async () => (await voiceOf(app.server.core).sfu.stats()).peers === 0);
+}, 40000);
 
 test("eight participants joining at once all hear each other, some of them seeing the SFU's HelloVerifyRequest twice", async () => {
   // A second HelloVerifyRequest is what a werift client gets when it retransmitted its
