@@ -17,6 +17,12 @@ export const DEAD_AFTER_MS = 6000;
 const CONNECT_WITHIN_MS = 15000;
 /** A client that has not answered an offer this long is stuck; it is dropped so it can rejoin. */
 const ANSWER_WITHIN_MS = 15000;
+/**
+ * ICE connected this long ago and DTLS still not up: the handshake is not coming (a healthy one
+ * takes well under a second; werift's own client gives up on a flight after ~33 s, far past the
+ * 10 s in which a dead participant must be gone).
+ */
+const DTLS_WITHIN_MS = 7000;
 /** Speaking = a loud audio-level packet within this window (DTX sends nothing in silence). */
 const SPEAKING_HOLD_MS = 400;
 
@@ -278,6 +284,13 @@ export class Engine implements PeerHost {
   private livenessTick(): void {
     if (this.now < this.judgeAfter) return;
     for (const peer of [...this.peers.values()]) {
+      const dtls = peer.dtlsFailure(this.now, DTLS_WITHIN_MS);
+      if (dtls) {
+        // "connection failed" is a reason the browser client rejoins on.
+        this.emit({ event: "gone", peer: peer.id, reason: `connection failed: ${dtls}` });
+        void this.leave(peer.id);
+        continue;
+      }
       const silent = this.now - this.heardFrom(peer);
       const limit = peer.ready && peer.pc.connectionState === "connected" ? DEAD_AFTER_MS : CONNECT_WITHIN_MS;
       if (silent > limit) {

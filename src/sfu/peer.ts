@@ -81,6 +81,8 @@ export class Peer {
   receivesH264: boolean | null = null;
   /** Every video codec the SFU has, with the payload types werift gave them for this connection. */
   private readonly videoCodecs: RTCRtpCodecParameters[];
+  /** When ICE first connected (0: not yet): DTLS must be up soon after (see dtlsFailure). */
+  private iceUpAt = 0;
 
   constructor(
     readonly id: string,
@@ -96,6 +98,9 @@ export class Peer {
     this.lastHeard = host.clock();
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === "failed" && !this.closed) host.emit({ event: "gone", peer: id, reason: "connection failed" });
+    });
+    this.pc.iceConnectionStateChange.subscribe((state) => {
+      if ((state === "connected" || state === "completed") && !this.iceUpAt) this.iceUpAt = host.clock();
     });
     if (grants.speak) this.uplink("mic", true);
   }
@@ -332,6 +337,25 @@ export class Peer {
       this.again = false;
       this.negotiate();
     }
+  }
+
+  /**
+   * Why this peer's connection can never carry media although ICE may be alive (null: it does,
+   * or may still). ICE consent checks keep arriving from a client whose DTLS never finished or
+   * was closed, so the silence rule alone would keep it in the room, unheard, forever: werift's
+   * DTLS server has no handshake deadline (it waits for a ClientHello indefinitely) and a
+   * transport closed by an alert does not change the connection's state.
+   */
+  dtlsFailure(now: number, within: number): string | null {
+    // A failed connection was reported already (connectionStateChange above).
+    if (this.closed || this.pc.connectionState === "failed") return null;
+    const states = this.pc.dtlsTransports.map((t) => t.state);
+    const bad = states.find((s) => s === "failed" || s === "closed");
+    if (bad) return `DTLS ${bad}`;
+    if (this.iceUpAt && now - this.iceUpAt > within && states.some((s) => s !== "connected")) {
+      return `DTLS not connected ${Math.round((now - this.iceUpAt) / 1000)} s after ICE`;
+    }
+    return null;
   }
 
   get ready(): boolean {

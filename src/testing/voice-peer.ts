@@ -3,6 +3,7 @@
 // uplinks it is offered, and counts what arrives per sender and source (count, sequence gaps).
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, type RTCRtpTransceiver } from "werift";
 import { guardUdpSockets } from "../sfu/guard.ts";
+import { prepareDtls, type DtlsFault } from "./dtls-client.ts";
 import type { Source, TrackInfo } from "../sfu/sfu.ts";
 
 // The test peers' sockets get ICMP errors too when the server side goes away: guarded like the SFU's.
@@ -49,6 +50,8 @@ export class VoicePeer {
   private seq: Record<Source, number> = { mic: 0, camera: 0, screen: 0, screenAudio: 0 };
   private ssrc = Math.floor(Math.random() * 2 ** 31);
   uplink: Partial<Record<Source, string>> = {};
+  /** A DTLS fault to inject (tests of what the SFU does with a participant whose DTLS fails). */
+  dtlsFault: DtlsFault = "none";
 
   /** `video`: the codecs it sends and receives, preferred first (VP8 alone by default). */
   constructor(video: TestVideoCodec[] = ["VP8"]) {
@@ -82,6 +85,7 @@ export class VoicePeer {
   /** Apply the SFU's offer, attach local tracks to the uplinks it names, return the answer. */
   async answer(offer: Offer): Promise<string> {
     await this.pc.setRemoteDescription({ type: "offer", sdp: offer.sdp });
+    for (const t of this.pc.dtlsTransports) prepareDtls(t, this.dtlsFault);
     for (const t of offer.tracks) this.byMid.set(t.mid, `${t.user}/${t.source}`);
     this.uplink = offer.uplink;
     for (const t of this.pc.getTransceivers()) {

@@ -226,6 +226,17 @@
         send({ v: "restart" });
       }
     };
+    // "failed" with ICE alive is DTLS gone wrong: an ICE restart keeps that DTLS session, so come
+    // back with a new connection (the server leaves the old one as "switched"). The server may
+    // drop it first ("connection failed: DTLS ..."); the rejoin above then wins, once in 10 s.
+    const peer = pc;
+    pc.onconnectionstatechange = () => {
+      if (peer !== pc || peer.connectionState !== "failed" || !joined || Date.now() - lastRejoin < 10000) return;
+      lastRejoin = Date.now();
+      cleanup();
+      say(L().lReconnecting);
+      join(call.target).catch(() => {});
+    };
   }
 
   // A new microphone (device or processing changed) goes on the same m-line: no renegotiation.
