@@ -6,66 +6,15 @@ import { codecCounters } from "./codecs.ts";
 import { Peer, peerCounters, type Downlink, type PeerHost, type Uplink } from "./peer.ts";
 import type { Layer } from "./layers.ts";
 import { SPEAKING_LEVEL } from "./media.ts";
+import { Histogram } from "./histogram.ts";
+import { DEAD_AFTER_MS, whyGone } from "./liveness.ts";
 import { Room } from "./room.ts";
 import { muxCounters, sharedPortInUse } from "./udp-mux.ts";
 import type { Flags, Grants, IceSettings, SfuEvent, SfuStats, Source } from "./sfu.ts";
 import { applyView, keyframeFor, selectLayer, videoPacket } from "./simulcast.ts";
 
-/** A peer that has sent nothing (RTP, RTCP or ICE check) for this long is gone. */
-export const DEAD_AFTER_MS = 6000;
-/** A peer that never connected is gone after this long (it did not answer, or ICE never worked). */
-const CONNECT_WITHIN_MS = 15000;
-/** A client that has not answered an offer this long is stuck; it is dropped so it can rejoin. */
-const ANSWER_WITHIN_MS = 15000;
-/**
- * ICE connected this long ago and DTLS still not up: the handshake is not coming (a healthy one
- * takes well under a second; werift's own client gives up on a flight after ~33 s, far past the
- * 10 s in which a dead participant must be gone).
- */
-const DTLS_WITHIN_MS = 7000;
 /** Speaking = a loud audio-level packet within this window (DTX sends nothing in silence). */
 const SPEAKING_HOLD_MS = 400;
-
-/** A histogram of forwarding times in 10 µs buckets up to 50 ms (the last bucket holds the rest). */
-class Histogram {
-  private readonly buckets = new Uint32Array(5001);
-  private count = 0;
-  private max = 0;
-
-  record(ms: number): void {
-    const i = Math.min(5000, Math.max(0, Math.floor(ms * 100)));
-    this.buckets[i]!++;
-    this.count++;
-    if (ms > this.max) this.max = ms;
-  }
-
-  /** p50, p99 and the maximum, ms; and start again. */
-  take(): { p50: number; p99: number; max: number } {
-    const at = (q: number) => {
-      const want = Math.ceil(this.count * q);
-      let seen = 0;
-      for (let i = 0; i < this.buckets.length; i++) {
-        seen += this.buckets[i]!;
-        if (seen >= want && want > 0) return (i + 1) / 100;
-      }
-      return 0;
-    };
-    const out = { p50: at(0.5), p99: at(0.99), max: Math.round(this.max * 100) / 100 };
-    this.buckets.fill(0);
-    this.count = 0;
-    this.max = 0;
-    return out;
-  }
-}
-
-interface SocketLike {
-  lastAt?: number;
-}
-/** A transport on the shared port (udp-mux.ts) keeps its own time: the socket's is everyone's. */
-interface TransportLike {
-  lastAt?: number;
-  socket?: SocketLike;
-}
 
 export class Engine implements PeerHost {
   private readonly rooms = new Map<string, Room>();
@@ -269,37 +218,13 @@ export class Engine implements PeerHost {
     }
   }
 
-  /** Anything received on any of the peer's sockets (media, RTCP, ICE consent checks) counts. */
-  private heardFrom(peer: Peer): number {
-    let last = peer.lastHeard;
-    for (const transport of peer.pc.iceTransports) {
-      for (const protocol of (transport.connection as unknown as { protocols: { transport?: TransportLike }[] }).protocols) {
-        const at = protocol.transport?.lastAt ?? protocol.transport?.socket?.lastAt;
-        if (at !== undefined && at > last) last = at;
-      }
-    }
-    return last;
-  }
-
   private livenessTick(): void {
     if (this.now < this.judgeAfter) return;
     for (const peer of [...this.peers.values()]) {
-      const dtls = peer.dtlsFailure(this.now, DTLS_WITHIN_MS);
-      if (dtls) {
-        // "connection failed" is a reason the browser client rejoins on.
-        this.emit({ event: "gone", peer: peer.id, reason: `connection failed: ${dtls}` });
-        void this.leave(peer.id);
-        continue;
-      }
-      const silent = this.now - this.heardFrom(peer);
-      const limit = peer.ready && peer.pc.connectionState === "connected" ? DEAD_AFTER_MS : CONNECT_WITHIN_MS;
-      if (silent > limit) {
-        this.emit({ event: "gone", peer: peer.id, reason: `no packets for ${Math.round(silent / 1000)} s` });
-        void this.leave(peer.id);
-      } else if (peer.offeredAt && this.now - peer.offeredAt > ANSWER_WITHIN_MS) {
-        this.emit({ event: "gone", peer: peer.id, reason: "no answer to the last offer" });
-        void this.leave(peer.id);
-      }
+      const reason = whyGone(peer, this.now);
+      if (!reason) continue;
+      this.emit({ event: "gone", peer: peer.id, reason });
+      void this.leave(peer.id);
     }
   }
 

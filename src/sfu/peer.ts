@@ -5,14 +5,16 @@
 import { RTCPeerConnection, RtpHeader, RtpPacket, type MediaStreamTrack, type RTCRtpCodecParameters, type RTCRtpTransceiver } from "werift";
 import { allowedVideoCodecs, receivesH264 } from "./codecs.ts";
 import { forwardAudio, forwardCounters } from "./forward.ts";
-import { DEFAULT_WANT, LayerSwitcher, type Layer, type Want } from "./layers.ts";
+import { openDownlink, type Downlink } from "./downlink.ts";
+import { DEFAULT_WANT, type Layer, type Want } from "./layers.ts";
 import { AUDIO_LEVEL_URI, CAMERA_RIDS, peerConfig, rewriteCandidates } from "./media.ts";
 import { layerOf } from "./simulcast.ts";
 import { claimIceUsername } from "./udp-mux.ts";
-import { lastSent, nackPerStream, type VideoRoute } from "./video.ts";
+import { nackPerStream } from "./video.ts";
 import { isAudio, type Flags, type Grants, type IceSettings, type SfuEvent, type Source, type TrackInfo } from "./sfu.ts";
 
 const kindOf = (source: Source) => (isAudio(source) ? "audio" : "video");
+export type { Downlink };
 
 export interface Uplink {
   source: Source;
@@ -28,22 +30,6 @@ export interface Uplink {
   /** The streams arriving on it by rid: a camera's simulcast layers, or one ("") otherwise. */
   layers: Map<string, Layer>;
 }
-
-export interface Downlink {
-  owner: Peer;
-  from: Peer;
-  source: Source;
-  audio: boolean;
-  transceiver: RTCRtpTransceiver;
-  /** The publisher SSRC last forwarded; a change (recycled m-line) rebases sequence and timestamps. */
-  sourceSsrc: number | null;
-  /** Video: the tile size the viewer shows it at, and the layer switching of its one stream. */
-  want: Want;
-  route: VideoRoute | null;
-}
-
-/** Writes vanish, reads find nothing: a NACK cache that keeps no packet. */
-const NO_CACHE = new Proxy([] as unknown[], { set: () => true });
 
 /** RTCPeerConnections created and not yet closed in this thread (leak tests count them). */
 export const peerCounters = { open: 0 };
@@ -81,8 +67,8 @@ export class Peer {
   receivesH264: boolean | null = null;
   /** Every video codec the SFU has, with the payload types werift gave them for this connection. */
   private readonly videoCodecs: RTCRtpCodecParameters[];
-  /** When ICE first connected (0: not yet): DTLS must be up soon after (see dtlsFailure). */
-  private iceUpAt = 0;
+  /** When ICE first connected (0: not yet): DTLS must be up soon after (liveness.ts). */
+  iceUpAt = 0;
 
   constructor(
     readonly id: string,
@@ -169,34 +155,7 @@ export class Peer {
     const kind = kindOf(source);
     const transceiver = this.spare[kind].pop() ?? this.addTransceiver(kind, "sendonly");
     transceiver.setDirection("sendonly");
-    // werift's send-side bandwidth estimator keeps a record per packet sent, keyed by the 16-bit
-    // transport sequence number, and its pruning looks at the wrong object: up to 65,536 records
-    // per connection, ~5-10 MB each once the counter has wrapped (read from the code, not measured
-    // separately; a likely part of the growth VOICE.md saw). The SFU does
-    // not use that estimate, so the record is not kept at all.
-    (transceiver.sender as unknown as { senderBWE: { rtpPacketSent(): void } }).senderBWE.rtpPacketSent = () => {};
-    // Its NACK cache holds the last 128 packets of every stream; Opus is not retransmitted (FEC
-    // covers single losses and NACK is not negotiated for audio), so audio keeps none: at 25
-    // talkers that is 600 caches of 128 packets (the SFU heap at 25 talkers went from 76 to 37 MB without them).
-    if (kind === "audio") Object.defineProperty(transceiver.sender, "rtpCache", { get: () => NO_CACHE, set: () => {}, configurable: true });
-    const audio = kind === "audio";
-    const down: Downlink = {
-      owner: this,
-      from,
-      source,
-      audio,
-      transceiver,
-      sourceSsrc: null,
-      want: this.wants.get(`${from.user}/${source}`) ?? DEFAULT_WANT,
-      // A reused m-line's stream continues from what it sent last.
-      route: audio ? null : { transceiver, switcher: new LayerSwitcher(lastSent(transceiver.sender)), codecs: null, vp8: null },
-    };
-    const sender = transceiver.sender;
-    sender.onPictureLossIndication.subscribe(() => this.host.onKeyframeRequest(down));
-    // FIR (RFC 5104) asks for the same thing as PLI; werift only surfaces PLI.
-    sender.onRtcp.subscribe((packet) => {
-      if (packet.type === 206 && (packet as { feedback?: { count?: number } }).feedback?.count === 4) this.host.onKeyframeRequest(down);
-    });
+    const down = openDownlink(this, from, source, transceiver, this.wants.get(`${from.user}/${source}`) ?? DEFAULT_WANT, (d) => this.host.onKeyframeRequest(d));
     this.down.set(key, down);
     return down;
   }
@@ -337,25 +296,6 @@ export class Peer {
       this.again = false;
       this.negotiate();
     }
-  }
-
-  /**
-   * Why this peer's connection can never carry media although ICE may be alive (null: it does,
-   * or may still). ICE consent checks keep arriving from a client whose DTLS never finished or
-   * was closed, so the silence rule alone would keep it in the room, unheard, forever: werift's
-   * DTLS server has no handshake deadline (it waits for a ClientHello indefinitely) and a
-   * transport closed by an alert does not change the connection's state.
-   */
-  dtlsFailure(now: number, within: number): string | null {
-    // A failed connection was reported already (connectionStateChange above).
-    if (this.closed || this.pc.connectionState === "failed") return null;
-    const states = this.pc.dtlsTransports.map((t) => t.state);
-    const bad = states.find((s) => s === "failed" || s === "closed");
-    if (bad) return `DTLS ${bad}`;
-    if (this.iceUpAt && now - this.iceUpAt > within && states.some((s) => s !== "connected")) {
-      return `DTLS not connected ${Math.round((now - this.iceUpAt) / 1000)} s after ICE`;
-    }
-    return null;
   }
 
   get ready(): boolean {
