@@ -4,32 +4,22 @@
 // the full-size one, and back down when the spotlight goes.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { createAccount, type TestAccount } from "../../src/testing/accounts.ts";
-import { api } from "../../src/testing/accounts.ts";
-import { createTestApp, type TestApp } from "../../src/testing/app.ts";
-import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
-import { launchBrowser, MEDIA_FLAGS, watchProblems, type Browser } from "./support/browser.ts";
+import { watchProblems } from "./support/browser.ts";
+import { eventually } from "./support/call.ts";
+import { openVoiceRoom, type VoiceRoom } from "./support/voice-room.ts";
 
-let app: TestApp;
-let g: GuildFixture;
-let bea: TestAccount;
+let room: VoiceRoom;
+let app: VoiceRoom["app"];
+let g: VoiceRoom["g"];
 let voiceId: string;
-let browsers: Browser[] = [];
+let browsers: VoiceRoom["browsers"];
 
 beforeAll(async () => {
-  app = await createTestApp({ voice: { ports: null, listenIp: null, publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null } });
-  g = await createGuildFixture(app, "Simulcast");
-  bea = await createAccount(app, { username: "bea_simulcast", displayName: "Bea" });
-  await g.join(bea);
-  const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${g.guildId}/channels`, undefined, g.owner.bearer));
-  voiceId = channels.find((c) => c.type === 2)!.id;
-  browsers = await Promise.all([launchBrowser(MEDIA_FLAGS), launchBrowser(MEDIA_FLAGS)]);
-  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
-  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  room = await openVoiceRoom("Simulcast");
+  ({ app, g, voiceId, browsers } = room);
 }, 60_000);
 afterAll(async () => {
-  for (const b of browsers) await b.close();
-  await app?.close();
+  await room?.close();
 }, 60_000);
 
 /** The decoded video stream's size and frame count on the viewer, and what the publisher sends per rid. */
@@ -47,16 +37,6 @@ function videoStats(page: Page): Promise<{ width: number; frames: number; sent: 
     }
     return out;
   });
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`not reached: ${JSON.stringify(v)}`);
-    await Bun.sleep(250);
-  }
 }
 
 test("a viewer gets the camera's small layer in a grid tile and the full-size layer once it spotlights that tile", async () => {

@@ -3,35 +3,23 @@
 // share too, and the sidebar lists both live.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { api, createAccount, type TestAccount } from "../../src/testing/accounts.ts";
-import { createTestApp, type TestApp } from "../../src/testing/app.ts";
-import { createGuildFixture, json, type GuildFixture } from "../../src/testing/guilds.ts";
-import { launchBrowser, MEDIA_FLAGS, watchProblems, type Browser } from "./support/browser.ts";
+import { watchProblems } from "./support/browser.ts";
+import { openVoiceRoom, type VoiceRoom } from "./support/voice-room.ts";
 
-const launchMediaBrowser = () => launchBrowser(MEDIA_FLAGS);
-
-let app: TestApp;
-let g: GuildFixture;
-let bea: TestAccount;
+let room: VoiceRoom;
+let app: VoiceRoom["app"];
+let g: VoiceRoom["g"];
+let bea: VoiceRoom["bea"];
 let voiceId: string;
-let browsers: Browser[] = [];
+let browsers: VoiceRoom["browsers"];
 const debugInfo: string[] = [];
 
 beforeAll(async () => {
-  // Every interface (Chromium does not use loopback candidates); ports from the OS.
-  app = await createTestApp({ voice: { ports: null, listenIp: null, publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null } });
-  g = await createGuildFixture(app, "Voice");
-  bea = await createAccount(app, { username: "bea_voice", displayName: "Bea" });
-  await g.join(bea);
-  const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${g.guildId}/channels`, undefined, g.owner.bearer));
-  voiceId = channels.find((c) => c.type === 2)!.id;
-  browsers = await Promise.all([launchMediaBrowser(), launchMediaBrowser()]);
-  await browsers[0]!.context.addCookies([{ name: "pokynano_session", value: g.owner.token, url: app.url }]);
-  await browsers[1]!.context.addCookies([{ name: "pokynano_session", value: bea.token, url: app.url }]);
+  room = await openVoiceRoom("Voice");
+  ({ app, g, bea, voiceId, browsers } = room);
 }, 60_000);
 afterAll(async () => {
-  for (const b of browsers) await b.close();
-  await app?.close();
+  await room?.close();
 }, 60_000);
 
 /** Sums of the page's inbound RTP stats by kind. */

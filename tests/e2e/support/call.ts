@@ -16,7 +16,7 @@ export function inboundAudio(page: Page): Promise<number> {
 }
 
 /** Polls until `ok`, then returns the value; the error shows the last value and `debug`'s tail. */
-export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000, debug: string[] = []): Promise<T> {
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000, debug: string[] = []): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await read();
