@@ -3,40 +3,30 @@
 // else; and the test/bench client survives the repeated HelloVerifyRequest that failed werift
 // clients during the voice bench's join storms.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createTestApp, type TestApp } from "../testing/app.ts";
-import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
-import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
-import { until, VoiceClient } from "../testing/voice-client.ts";
+import type { TestApp } from "../testing/app.ts";
+import { api } from "../testing/accounts.ts";
+import { json, type GuildFixture } from "../testing/guilds.ts";
+import { until, type VoiceClient } from "../testing/voice-client.ts";
+import { openVoiceFixture, type VoiceFixture } from "../testing/voice-fixture.ts";
 import { closeDtls, type DtlsFault } from "../testing/dtls-client.ts";
 import { voiceOf } from "./service.ts";
 
+let f: VoiceFixture;
 let app: TestApp;
 let g: GuildFixture;
 let voiceId: string;
-const clients: VoiceClient[] = [];
-const LOOPBACK = { ports: null, listenIp: "127.0.0.1", publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null };
 
 beforeAll(async () => {
-  app = await createTestApp({ voice: LOOPBACK });
-  g = await createGuildFixture(app);
-  const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${g.guildId}/channels`, undefined, g.owner.bearer));
-  voiceId = channels.find((c) => c.type === 2)!.id;
+  f = await openVoiceFixture();
+  ({ app, guild: g, voiceId } = f);
 });
 afterAll(async () => {
-  for (const c of clients) await c.close().catch(() => {});
-  await app.close();
+  await f.close();
 });
 
-async function member(): Promise<TestAccount> {
-  const acct = await createAccount(app);
-  await g.join(acct);
-  return acct;
-}
-
 async function joined(channel: string, fault: DtlsFault = "none"): Promise<VoiceClient> {
-  const c = await VoiceClient.open(app, await member());
+  const c = await f.client(await f.member());
   c.peer.dtlsFault = fault;
-  clients.push(c);
   expect((await c.join(channel)).v).toBe("joined");
   return c;
 }

@@ -1,49 +1,28 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createTestApp, type TestApp } from "../testing/app.ts";
-import { api, createAccount, type TestAccount } from "../testing/accounts.ts";
-import { createGuildFixture, json, type GuildFixture } from "../testing/guilds.ts";
-import { until, VoiceClient } from "../testing/voice-client.ts";
+import type { TestApp } from "../testing/app.ts";
+import { api, createAccount } from "../testing/accounts.ts";
+import { json, type GuildFixture } from "../testing/guilds.ts";
+import { until, type VoiceClient } from "../testing/voice-client.ts";
+import { openVoiceFixture, type VoiceFixture } from "../testing/voice-fixture.ts";
 import { Permission } from "../permissions/permissions.ts";
 import { voiceOf } from "./service.ts";
 
+let f: VoiceFixture;
 let app: TestApp;
 let g: GuildFixture;
 let voiceId: string;
-const clients: VoiceClient[] = [];
-
-const LOOPBACK = { ports: null, listenIp: "127.0.0.1", publicIp: null, stunUrls: [], turnUrl: null, turnSecret: null };
 
 beforeAll(async () => {
-  app = await createTestApp({ voice: LOOPBACK });
-  g = await createGuildFixture(app);
-  const channels = await json<{ id: string; type: number }[]>(await api(app, "GET", `/guilds/${g.guildId}/channels`, undefined, g.owner.bearer));
-  voiceId = channels.find((c) => c.type === 2)!.id;
+  f = await openVoiceFixture();
+  ({ app, guild: g, voiceId } = f);
 });
 afterAll(async () => {
-  for (const c of clients) await c.close().catch(() => {});
-  await app.close();
+  await f.close();
 });
 
-async function member(): Promise<TestAccount> {
-  const acct = await createAccount(app);
-  await g.join(acct);
-  return acct;
-}
-
-async function client(acct: TestAccount): Promise<VoiceClient> {
-  const c = await VoiceClient.open(app, acct);
-  clients.push(c);
-  return c;
-}
-
-async function newVoiceChannel(name: string, overwrites: { deny?: bigint; allow?: bigint } = {}): Promise<string> {
-  const ch = await json<{ id: string }>(await api(app, "POST", `/guilds/${g.guildId}/channels`, { name, type: 2 }, g.owner.bearer));
-  if (overwrites.deny || overwrites.allow) {
-    const res = await api(app, "PUT", `/channels/${ch.id}/permissions/${g.guildId}`, { type: 0, allow: String(overwrites.allow ?? 0n), deny: String(overwrites.deny ?? 0n) }, g.owner.bearer);
-    expect(res.status).toBe(204);
-  }
-  return ch.id;
-}
+const member = () => f.member();
+const client = (acct: Awaited<ReturnType<VoiceFixture["member"]>>) => f.client(acct);
+const newVoiceChannel = (name: string, overwrites?: { deny?: bigint; allow?: bigint }) => f.newVoiceChannel(name, overwrites);
 
 /** Every client sends `n` loud mic packets, paced like 20 ms Opus frames but faster. */
 async function talk(senders: VoiceClient[], n = 40): Promise<void> {
